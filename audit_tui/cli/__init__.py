@@ -1,0 +1,32 @@
+"""The typer command line: one sub-app per noun, each a thin layer over question_bank and db."""
+
+from __future__ import annotations
+
+import typer
+
+from audit_tui.cli import bank
+from audit_tui.cli.errors import AuditGroup
+
+app = typer.Typer(
+    cls=AuditGroup,
+    help="audit-tui: case assessment for youth offending inspections.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(bank.app, name="bank")
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """audit-tui: case assessment for youth offending inspections, in the terminal.
+
+    With no command, opens the last inspection file used (or the start screen).
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+def main() -> None:
+    app()

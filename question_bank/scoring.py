@@ -1,0 +1,161 @@
+"""The scoring engine: pure functions from per-question answer counts to theme scores.
+
+This is the one place a score is computed; the TUI, the CLI and every export call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from question_bank.model import Bank, Question, Theme
+from question_bank.phrasing import proportion_phrase
+
+# question id -> answer value -> number of answers
+AnswerCounts = Mapping[str, Mapping[str, int]]
+
+
+def whole_percent(numerator: int, denominator: int) -> int | None:
+    """A fraction as a whole percent, rounded half up; None when there is nothing to divide."""
+    if denominator <= 0:
+        return None
+    return (200 * numerator + denominator) // (2 * denominator)
+
+
+@dataclass(frozen=True)
+class QuestionTally:
+    """Yes, no and excluded (N/A) counts of one question: a bar of the Data Summary chart."""
+
+    question_id: str
+    chart_label: str
+    key: bool
+    yes: int
+    no: int
+    na: int
+
+    @property
+    def answered(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def percent(self) -> int | None:
+        return whole_percent(self.yes, self.answered)
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """A theme's case assessment score with the counts behind it."""
+
+    number: int
+    title: str
+    case_scored: bool
+    rule: str
+    yes: int
+    no: int
+    na: int
+    numerator: int
+    denominator: int
+    percent: int | None
+    judgement: str | None
+    phrase: str | None
+    cases: int | None = None
+    questions: tuple[QuestionTally, ...] = field(default=())
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+    def as_dict(self, with_questions: bool = False) -> dict[str, object]:
+        """The figures as plain data, the shape `--json` prints."""
+        result: dict[str, object] = {
+            "number": self.number,
+            "title": self.title,
+            "rule": self.rule,
+            "yes": self.yes,
+            "no": self.no,
+            "na": self.na,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "score": self.percent,
+            "judgement": self.judgement,
+            "phrase": self.phrase,
+            "cases": self.cases,
+        }
+        if with_questions:
+            result["questions"] = [tally_dict(t) for t in self.questions]
+        return result
+
+
+def tally_dict(tally: QuestionTally) -> dict[str, object]:
+    return {
+        "id": tally.question_id,
+        "chart_label": tally.chart_label,
+        "yes": tally.yes,
+        "no": tally.no,
+        "na": tally.na,
+    }
+
+
+def tally_question(bank: Bank, question: Question, counts: AnswerCounts) -> QuestionTally:
+    """Fold a question's answer values into yes / no / excluded by its scale."""
+    scale = bank.scale_of(question)
+    totals = {"yes": 0, "no": 0, "excluded": 0}
+    for value, n in counts.get(question.id, {}).items():
+        option = scale.option(value)
+        if option is not None:
+            totals[option.counts_as] += n
+    return QuestionTally(
+        question.id,
+        question.chart_label,
+        question.key,
+        totals["yes"],
+        totals["no"],
+        totals["excluded"],
+    )
+
+
+def score_theme(
+    bank: Bank, theme: Theme, counts: AnswerCounts, cases: int | None = None
+) -> ThemeScore:
+    """Score one theme under the bank's rule, from its key questions' counts."""
+    tallies = tuple(tally_question(bank, q, counts) for q in bank.theme_questions(theme.number))
+    keys = [t for t in tallies if t.key]
+    yes = sum(t.yes for t in keys)
+    no = sum(t.no for t in keys)
+    na = sum(t.na for t in keys)
+    rule = bank.scoring.rule
+    if rule == "pooled_key":
+        numerator, denominator = yes, yes + no
+    else:  # lowest_key: the weakest key question decides
+        answered = [t for t in keys if t.answered]
+        lowest = min(answered, key=lambda t: Fraction(t.yes, t.answered), default=None)
+        numerator, denominator = (lowest.yes, lowest.answered) if lowest else (0, 0)
+    percent = whole_percent(numerator, denominator) if theme.case_scored else None
+    return ThemeScore(
+        number=theme.number,
+        title=theme.title,
+        case_scored=theme.case_scored,
+        rule=rule,
+        yes=yes,
+        no=no,
+        na=na,
+        numerator=numerator,
+        denominator=denominator,
+        percent=percent,
+        judgement=bank.scoring.judgement(percent),
+        phrase=proportion_phrase(numerator, denominator) if percent is not None else None,
+        cases=cases,
+        questions=tallies,
+    )
+
+
+def score_bank(
+    bank: Bank,
+    counts: AnswerCounts,
+    cases_by_theme: Mapping[int, int] | None = None,
+    scored_only: bool = True,
+) -> list[ThemeScore]:
+    """Score every (case-scored) theme of a bank from the same counts."""
+    themes = bank.scored_themes() if scored_only else bank.themes
+    return [score_theme(bank, t, counts, (cases_by_theme or {}).get(t.number)) for t in themes]

@@ -1,0 +1,92 @@
+"""Loading and validating bank files: every problem named with its file and place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question_bank.loader import BankError, load_bank, validate_bank
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def problems_of(name: str) -> list[str]:
+    with pytest.raises(BankError) as caught:
+        load_bank(FIXTURES / name)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_tiny_bank_loads_with_defaults():
+    bank = load_bank(FIXTURES / "tiny.yaml")
+    assert [t.number for t in bank.scored_themes()] == [1]
+    assert bank.scale_of(bank.question("Q1")).values() == ["yes", "no", "na"]
+    # YAML 1.1 would read `no` as false; bank files keep it as the answer value.
+    assert bank.question("Q2").note_required_for == ["no"]
+
+
+def test_every_problem_is_reported_in_one_run():
+    problems = problems_of("broken-many.yaml")
+    expected = [
+        "broken-many.yaml: question Q1: duplicate question id",
+        "broken-many.yaml: question Q2: is a key question in theme 2, which is not case-scored",
+        "broken-many.yaml: question Q3: text is empty",
+        "broken-many.yaml: question Q3: condition on unknown case field 'shoe_size'",
+        "broken-many.yaml: question Q4: condition on 'rosh' names unknown value 'extreme'",
+        "broken-many.yaml: theme 3: is case-scored but has no key question",
+        "broken-many.yaml: scoring.bands: band 'Unsatisfactory' overlaps the band below it at 45",
+        "broken-many.yaml: scoring.bands: no band covers 65 to 69",
+    ]
+    for line in expected:
+        assert any(p.startswith(line) for p in problems), (line, problems)
+
+
+def test_structural_problems_name_the_place():
+    problems = problems_of("broken-structure.yaml")
+    assert "broken-structure.yaml: question Q1: text is missing" in problems
+    assert "broken-structure.yaml: question Q1: unknown key 'colour'" in problems
+    assert any(p.startswith("broken-structure.yaml: scoring.rule:") for p in problems)
+    assert any(p.startswith("broken-structure.yaml: theme one: number") for p in problems)
+
+
+def test_yaml_syntax_error_names_the_line():
+    assert problems_of("broken-yaml.yaml") == [
+        "broken-yaml.yaml: line 4: is not valid YAML: expected the node content, but found '-'"
+    ]
+
+
+def test_unreadable_and_non_mapping_files(tmp_path):
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(BankError, match="cannot be read"):
+        load_bank(missing)
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- a\n- b\n")
+    with pytest.raises(BankError, match="must be a YAML mapping"):
+        load_bank(listing)
+
+
+def test_gapped_bands_at_the_top(tmp_path):
+    raw = load_bank(FIXTURES / "tiny.yaml").model_dump(mode="json", by_alias=True)
+    raw["scoring"]["bands"][-1]["max"] = 98
+    with pytest.raises(BankError, match="no band covers 99 to 100"):
+        validate_bank(raw, "tiny")
+
+
+def test_hash_depends_on_content_not_layout(tmp_path):
+    original = load_bank(FIXTURES / "tiny.yaml")
+    reflowed = tmp_path / "tiny.yaml"
+    # Same content, different key order and spacing.
+    text = (FIXTURES / "tiny.yaml").read_text().replace('version: "1"\ntitle:', "title:")
+    text = text.replace("id: tiny\n", 'id: tiny\nversion: "1"\n\n')
+    reflowed.write_text(text)
+    assert load_bank(reflowed).content_hash == original.content_hash
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("Was the plan sufficient?", "Was the plan good enough?"))
+    assert load_bank(changed).content_hash != original.content_hash
+
+
+def test_canonical_form_round_trips():
+    bank = load_bank(FIXTURES / "tiny.yaml")
+    again = type(bank).model_validate_json(bank.canonical_json())
+    assert again == bank
+    assert again.content_hash == bank.content_hash
