@@ -70,7 +70,7 @@ def load_shipped(bank_id: str) -> Bank:
     return load_bank(paths[bank_id])
 
 
-def load_bank(path: Path) -> Bank:
+def load_bank(path: Path, _resolving: tuple[str, ...] = ()) -> Bank:
     """Read, resolve and validate one bank file; raise BankError listing every problem."""
     name = path.name
     try:
@@ -89,18 +89,28 @@ def load_bank(path: Path) -> Bank:
     if not isinstance(raw, dict):
         raise BankError([Problem(name, "file", "must be a YAML mapping with id, version, themes")])
     if "base" in raw:
-        raw = _resolve_subset(raw, path)
+        raw = _resolve_subset(raw, path, (*_resolving, path.stem))
     return validate_bank(raw, name)
 
 
-def _resolve_subset(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def _resolve_subset(raw: dict[str, Any], path: Path, resolving: tuple[str, ...]) -> dict[str, Any]:
     """Expand a bank defined as a subset of another bank's question ids into a whole bank."""
     name = path.name
     base_id = raw.get("base")
+    if not isinstance(base_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", base_id):
+        raise BankError([Problem(name, "base", f"{base_id!r} is not a bank id")])
+    if base_id in resolving:
+        chain = " -> ".join((*resolving, base_id))
+        raise BankError(
+            [Problem(name, "base", f"banks are based on each other in a loop ({chain})")]
+        )
     base_path = path.with_name(f"{base_id}.yaml")
-    if not isinstance(base_id, str) or not base_path.exists():
+    if not base_path.exists():
         raise BankError([Problem(name, "base", f"names bank {base_id!r}, which is not beside it")])
-    base = load_bank(base_path).model_dump(mode="json", by_alias=True, exclude_none=True)
+    base_bank = load_bank(base_path, resolving)
+    if base_bank.id != base_id:
+        raise BankError([Problem(name, "base", f"{base_path.name} holds bank {base_bank.id!r}")])
+    base = base_bank.model_dump(mode="json", by_alias=True, exclude_none=True)
     problems: list[Problem] = []
     wanted = raw.get("questions")
     if not isinstance(wanted, list) or not wanted:

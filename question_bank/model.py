@@ -65,8 +65,12 @@ class Condition(_Strict):
                 return [f"condition on {self.field!r} must be 'equals: true' or 'equals: false'"]
             return []
         if spec.kind == "int":
-            if self.equals is not None and not isinstance(self.equals, int):
-                return [f"condition on {self.field!r} must compare with a whole number"]
+            if self.in_ is not None or isinstance(self.equals, bool | str):
+                return [f"condition on {self.field!r} must use equals, min or max with a number"]
+            low = spec.minimum if self.min is None else self.min
+            high = spec.maximum if self.max is None else self.max
+            if low is not None and high is not None and low > high:
+                return [f"condition on {self.field!r} can never hold (min {low} > max {high})"]
             return []
         if self.min is not None or self.max is not None:
             return [f"min/max only apply to age, not {self.field!r}"]

@@ -98,3 +98,15 @@ def test_describe_reads_like_a_reason():
         {"all": [{"field": "custody", "equals": True}, {"field": "rosh", "in": ["high"]}]}
     )
     assert condition.describe() == "custody and rosh is high"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"field": "age", "in": ["16", "17"]},
+        {"field": "age", "min": 17, "max": 12},
+        {"field": "age", "equals": True},
+    ],
+)
+def test_age_conditions_that_never_hold_are_problems(condition):
+    assert Condition.model_validate(condition).problems()

@@ -90,3 +90,19 @@ def test_canonical_form_round_trips():
     again = type(bank).model_validate_json(bank.canonical_json())
     assert again == bank
     assert again.content_hash == bank.content_hash
+
+
+def test_subset_banks_in_a_loop_are_refused(tmp_path):
+    for this, other in (("loop-a", "loop-b"), ("loop-b", "loop-a")):
+        (tmp_path / f"{this}.yaml").write_text(
+            f'id: {this}\nversion: "1"\ntitle: Loop\nbase: {other}\nquestions: [Q1]\n'
+        )
+    with pytest.raises(BankError, match="in a loop"):
+        load_bank(tmp_path / "loop-a.yaml")
+
+
+def test_subset_base_must_be_a_bank_id(tmp_path):
+    path = tmp_path / "escape.yaml"
+    path.write_text('id: escape\nversion: "1"\ntitle: Escape\nbase: ../x\nquestions: [Q1]\n')
+    with pytest.raises(BankError, match="is not a bank id"):
+        load_bank(path)
