@@ -1,5 +1,46 @@
 """Errors the store raises for a user to read: one sentence that says what to do."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 
 class StoreError(Exception):
     """A refusal or failure a user can act on; str() is the whole message."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong in an imported file: the line, the column and what is wrong."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+class InvalidRows(StoreError):
+    """An import refused as a whole because some rows are wrong; `problems` lists every one."""
+
+    def __init__(self, source: str, problems: list[RowProblem]):
+        self.source = source
+        self.problems = problems
+        lines = len({p.line for p in problems})
+        rows = "1 row" if lines == 1 else f"{lines} rows"
+        super().__init__(
+            f"{rows} of {source} {'is' if lines == 1 else 'are'} wrong, so nothing was imported; "
+            "correct them and import again"
+        )
+
+
+class IncompleteCase(StoreError):
+    """A case that cannot be completed yet; `missing` lists what stops it."""
+
+    def __init__(self, case_ref: str, missing: list[object]):
+        self.case_ref = case_ref
+        self.missing = missing
+        shown = ", ".join(str(m) for m in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        super().__init__(f"case {case_ref} cannot be completed yet: {shown}{more}")

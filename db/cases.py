@@ -1,0 +1,46 @@
+"""Cases as rows of the `cases` table and back, and validation errors in one sentence."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from question_bank.case import FLAG_FIELDS, CaseRecord
+
+ROW_FIELDS = tuple(CaseRecord.model_fields)
+
+
+def case_row(record: CaseRecord) -> dict[str, Any]:
+    """A case as the `cases` table stores it: enums as text, booleans as 0/1, derived fields."""
+    row: dict[str, Any] = {}
+    for name in ROW_FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, bool):
+            value = int(value)
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        row[name] = value
+    bame = record.bame
+    row["bame"] = None if bame is None else int(bame)
+    row["custody"] = int(record.custody)
+    return row
+
+
+def case_from_row(row: dict[str, Any]) -> CaseRecord:
+    """Rebuild a CaseRecord from a `cases` row (derived and bookkeeping columns dropped)."""
+    data = {name: row[name] for name in ROW_FIELDS}
+    for flag in FLAG_FIELDS:
+        data[flag] = bool(data[flag])
+    return CaseRecord.model_validate(data)
+
+
+def validation_sentence(exc: ValidationError) -> str:
+    """The first problem pydantic found, as a short phrase naming the field."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "the case"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}"

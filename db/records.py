@@ -1,0 +1,104 @@
+"""What the store hands out: the inspection, answers, history rows, progress, count filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+Role = Literal["primary", "second_read"]
+ROLES: tuple[str, ...] = ("primary", "second_read")
+CASE_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete", "locked")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The inspection a file holds: where, under which bank, when and led by whom."""
+
+    id: str
+    area: str
+    bank_id: str
+    bank_version: str
+    bank_hash: str
+    lead: str | None
+    fieldwork_start: str | None
+    fieldwork_end: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One recorded answer; no row at all means unanswered."""
+
+    case_ref: str
+    question_id: str
+    value: str
+    note: str | None
+    inspector: str
+    role: str
+    bank_version: str
+    answered_at: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One append-only record of a change: an answer, a note, a clear, a status or case edit."""
+
+    id: int
+    case_ref: str
+    question_id: str | None
+    role: str | None
+    event: str
+    old_value: str | None
+    new_value: str | None
+    old_note: str | None
+    new_note: str | None
+    inspector: str
+    at: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    """How far a case has got: its status and primary answers against applicable questions."""
+
+    case_ref: str
+    status: str
+    answered: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something that stops a case being completed: an unanswered question or a missing note."""
+
+    question_id: str
+    what: Literal["unanswered", "note_required"]
+
+    def __str__(self) -> str:
+        if self.what == "unanswered":
+            return f"{self.question_id} is unanswered"
+        return f"{self.question_id} needs a note"
+
+
+@dataclass(frozen=True)
+class CountFilter:
+    """Which answers to count; every field left as None does not filter.
+
+    `inspector` is the inspector the case is assigned to (a case field, like the subgroups),
+    not whoever typed the answer; `role` defaults to primary answers.
+    """
+
+    inspector: str | None = None
+    case_ref: str | None = None
+    role: str | None = "primary"
+    gender: str | None = None
+    bame: bool | None = None
+    custody: bool | None = None
+    status: str | None = None
+    rosh: str | None = None
+    vulnerability: str | None = None
+    looked_after: bool | None = None
+
+
+# CountFilter fields that are columns of `cases`.
+CASE_FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(CountFilter) if f.name != "role")

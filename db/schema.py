@@ -1,0 +1,209 @@
+"""The inspection file's schema and its migrations, with the version the code checks.
+
+Migrations are sqlite-utils' own (`sqlite_utils.Migrations`, recorded in `_sqlite_migrations`);
+each one also sets `PRAGMA user_version` to its number, so a file's schema version can be read
+from the header without running anything, and a file newer than this program is refused
+before a single byte of it is written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+# 'AUDT': marks the file as an inspection for `file(1)` and for our own checks.
+APPLICATION_ID = 0x41554454
+MIGRATION_SET = "audit-tui"
+
+migrations = Migrations(MIGRATION_SET)
+
+SCHEMA_V1 = """
+CREATE TABLE bank (
+    content_hash TEXT PRIMARY KEY,
+    bank_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    canonical_json TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+);
+
+CREATE TABLE inspection (
+    id TEXT PRIMARY KEY,
+    singleton INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1),
+    area TEXT NOT NULL CHECK (length(trim(area)) > 0),
+    bank_id TEXT NOT NULL,
+    bank_version TEXT NOT NULL,
+    bank_hash TEXT NOT NULL REFERENCES bank(content_hash),
+    lead TEXT,
+    fieldwork_start TEXT,
+    fieldwork_end TEXT,
+    created_at TEXT NOT NULL
+);
+
+-- The bank's questions and scale options, written from the stored bank when the file is made,
+-- so that plain SQLite clients can read themes, key questions and yes/no/excluded counts.
+CREATE TABLE questions (
+    question_id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    theme INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    key INTEGER NOT NULL CHECK (key IN (0, 1)),
+    scale TEXT NOT NULL,
+    chart_label TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+
+CREATE TABLE scale_values (
+    scale TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    counts_as TEXT NOT NULL CHECK (counts_as IN ('yes', 'no', 'excluded')),
+    PRIMARY KEY (scale, value)
+) WITHOUT ROWID;
+
+CREATE TABLE inspectors (
+    initials TEXT PRIMARY KEY CHECK (initials GLOB '[A-Z]*' AND length(initials) <= 6),
+    is_lead INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL
+);
+
+CREATE TABLE cases (
+    case_ref TEXT PRIMARY KEY,
+    inspector TEXT NOT NULL REFERENCES inspectors(initials),
+    case_manager_role TEXT NOT NULL,
+    age INTEGER NOT NULL CHECK (age BETWEEN 10 AND 18),
+    gender TEXT NOT NULL,
+    ethnicity TEXT NOT NULL,
+    bame INTEGER CHECK (bame IN (0, 1)),
+    disposal TEXT NOT NULL,
+    custody INTEGER NOT NULL CHECK (custody IN (0, 1)),
+    status TEXT NOT NULL CHECK (status IN ('current', 'terminated')),
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    rosh TEXT NOT NULL,
+    vulnerability TEXT NOT NULL,
+    looked_after INTEGER NOT NULL DEFAULT 0,
+    child_protection_plan INTEGER NOT NULL DEFAULT 0,
+    mappa INTEGER NOT NULL DEFAULT 0,
+    transferred INTEGER NOT NULL DEFAULT 0,
+    victim_identified INTEGER NOT NULL DEFAULT 0,
+    psr_prepared INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX cases_inspector ON cases(inspector);
+
+CREATE TABLE applicability (
+    case_ref TEXT NOT NULL REFERENCES cases(case_ref) ON DELETE CASCADE,
+    question_id TEXT NOT NULL REFERENCES questions(question_id),
+    applies INTEGER NOT NULL CHECK (applies IN (0, 1)),
+    PRIMARY KEY (case_ref, question_id)
+) WITHOUT ROWID;
+
+CREATE TABLE answers (
+    case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+    question_id TEXT NOT NULL REFERENCES questions(question_id),
+    role TEXT NOT NULL CHECK (role IN ('primary', 'second_read')),
+    value TEXT NOT NULL,
+    note TEXT,
+    inspector TEXT NOT NULL REFERENCES inspectors(initials),
+    bank_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (case_ref, question_id, role)
+) WITHOUT ROWID;
+CREATE INDEX answers_question ON answers(question_id, value);
+
+-- Every change to an answer, a note or a case's status: who, when, old and new, and why.
+CREATE TABLE answer_history (
+    id INTEGER PRIMARY KEY,
+    case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+    question_id TEXT,
+    role TEXT,
+    event TEXT NOT NULL CHECK (event IN ('answer', 'note', 'clear', 'status', 'case')),
+    old_value TEXT,
+    new_value TEXT,
+    old_note TEXT,
+    new_note TEXT,
+    inspector TEXT NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT
+);
+CREATE INDEX answer_history_case ON answer_history(case_ref, question_id);
+
+CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history
+BEGIN
+    SELECT RAISE(ABORT, 'answer_history is append-only');
+END;
+
+CREATE TRIGGER answer_history_no_delete BEFORE DELETE ON answer_history
+BEGIN
+    SELECT RAISE(ABORT, 'answer_history is append-only');
+END;
+
+CREATE TABLE case_status (
+    case_ref TEXT PRIMARY KEY REFERENCES cases(case_ref) ON DELETE CASCADE,
+    status TEXT NOT NULL
+        CHECK (status IN ('not_started', 'in_progress', 'complete', 'locked')),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT
+);
+
+CREATE TABLE ui_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Every stored answer with its case, question and whether it counts (applies to the case).
+CREATE VIEW answer_view AS
+SELECT
+    a.case_ref, a.question_id, q.theme, q.section, q.key, q.chart_label,
+    a.role, a.value, sv.counts_as, a.note, a.inspector, a.bank_version, a.answered_at,
+    COALESCE(ap.applies, 0) AS applies,
+    c.inspector AS case_inspector, c.gender, c.bame, c.custody, c.status, c.rosh,
+    c.vulnerability, c.looked_after
+FROM answers a
+JOIN cases c ON c.case_ref = a.case_ref
+JOIN questions q ON q.question_id = a.question_id
+LEFT JOIN scale_values sv ON sv.scale = q.scale AND sv.value = a.value
+LEFT JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id;
+
+-- Per question and value, the primary answers that count (those to applicable questions).
+CREATE VIEW question_counts AS
+SELECT
+    q.question_id, q.theme, q.key, q.chart_label, a.value, sv.counts_as,
+    COUNT(*) AS answers
+FROM answers a
+JOIN applicability ap
+    ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id AND ap.applies = 1
+JOIN questions q ON q.question_id = a.question_id
+LEFT JOIN scale_values sv ON sv.scale = q.scale AND sv.value = a.value
+WHERE a.role = 'primary'
+GROUP BY q.question_id, a.value
+ORDER BY q.position, a.value;
+"""
+
+
+@migrations()
+def m001_inspection_file(db: Database) -> None:
+    """The first schema: inspection, bank, questions, cases, answers, history, status, views."""
+    db.executescript(SCHEMA_V1)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+
+
+# The schema version this program writes and reads: the number of migrations it knows.
+SCHEMA_VERSION = 1
+KNOWN_MIGRATIONS = ("m001_inspection_file",)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration, each in its own transaction."""
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)
+    migrations.apply(db)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of our migrations the file records as applied (read-only)."""
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)
+    return [m.name for m in migrations.applied(db)]
