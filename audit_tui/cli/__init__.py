@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from audit_tui.cli import bank
+from audit_tui.cli import answers, bank, cases, inspection, scores
 from audit_tui.cli.errors import AuditGroup
 
 app = typer.Typer(
@@ -16,6 +16,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(bank.app, name="bank")
+app.command("new")(inspection.new)
+app.add_typer(cases.app, name="cases")
+app.add_typer(answers.app, name="answers")
+app.command("scores")(scores.scores)
 
 
 @app.callback()

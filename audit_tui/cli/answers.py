@@ -1,0 +1,65 @@
+"""`audit-tui answers`: import answers from CSV and export them, so the round trip works."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit_tui.cli.cases import report_rows
+from audit_tui.cli.inspection import opened
+from db.csv_import import ANSWER_COLUMNS, read_answer_rows
+from db.errors import InvalidRows
+
+app = typer.Typer(help="Answers: import them from CSV, export them as CSV or JSON.")
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
+
+
+@app.command("import")
+def import_answers(
+    file: FileArg,
+    csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="Answers as CSV.")],
+) -> None:
+    """Record the answers of a CSV file, all of them or none; each change goes in the history."""
+    rows = read_answer_rows(csv_path)
+    with opened(file, readonly=False) as store:
+        try:
+            counts = store.import_answers(rows, csv_path.name)
+        except InvalidRows as exc:
+            report_rows(exc)
+            raise
+    typer.echo(
+        f"imported {counts['added']} new and {counts['changed']} changed answers into {file} "
+        f"({counts['unchanged']} unchanged)",
+        err=True,
+    )
+
+
+@app.command("export")
+def export_answers(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    no_notes: Annotated[
+        bool, typer.Option("--no-notes", help="Leave out the free-text notes.")
+    ] = False,
+) -> None:
+    """Print every answer as CSV (the columns `answers import` reads) or JSON."""
+    with opened(file) as store:
+        answers = store.answers()
+    if as_json:
+        rows = [asdict(a) | ({"note": None} if no_notes else {}) for a in answers]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ANSWER_COLUMNS)
+    for a in answers:
+        note = "" if no_notes else a.note or ""
+        writer.writerow([a.case_ref, a.question_id, a.value, note, a.inspector, a.role])
+    typer.echo(out.getvalue(), nl=False)

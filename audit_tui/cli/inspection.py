@@ -1,0 +1,68 @@
+"""`audit-tui new`: create an inspection file; and how every command opens one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit_tui.cli.bank import resolve_bank
+from audit_tui.cli.errors import UserError
+from db.store import InspectionStore
+
+
+@contextmanager
+def opened(path: Path, *, readonly: bool = True, notice: bool = False) -> Iterator[InspectionStore]:
+    """Open an inspection file for a command, saying on stderr when its bank has moved on."""
+    with InspectionStore.open(path, readonly=readonly) as store:
+        if notice and store.bank_notice:
+            typer.echo(f"note: {store.bank_notice}", err=True)
+        yield store
+
+
+def parse_fieldwork(text: str | None) -> tuple[date | None, date | None]:
+    """`2015-03-16` (the first day) or `2015-03-16..2015-03-27` (first and last day)."""
+    if not text:
+        return None, None
+    parts = text.split("..")
+    if len(parts) > 2:
+        raise UserError(f"--fieldwork {text!r} is not a date or a range FIRST..LAST")
+    try:
+        days = [date.fromisoformat(part.strip()) for part in parts]
+    except ValueError:
+        raise UserError(
+            f"--fieldwork {text!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"
+        ) from None
+    return days[0], days[1] if len(days) == 2 else None
+
+
+def new(
+    file: Annotated[Path, typer.Argument(help="The inspection file to create.")],
+    area: Annotated[str, typer.Option("--area", help="The area inspected, e.g. Lambeth.")],
+    bank: Annotated[
+        str, typer.Option("--bank", help="A shipped bank id (e.g. fji-2014) or a bank file.")
+    ],
+    lead: Annotated[
+        str | None, typer.Option("--lead", help="The lead inspector's initials.")
+    ] = None,
+    fieldwork: Annotated[
+        str | None,
+        typer.Option("--fieldwork", help="First day of fieldwork, or FIRST..LAST (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Create a new inspection file that carries its question bank."""
+    chosen = resolve_bank(bank)
+    start, end = parse_fieldwork(fieldwork)
+    store = InspectionStore.create(
+        file, area=area, bank=chosen, lead=lead, fieldwork_start=start, fieldwork_end=end
+    )
+    store.close()
+    typer.echo(
+        f"created {file}: {area.strip()}, bank {chosen.id} v{chosen.version} "
+        f"({len(chosen.questions)} questions); add the sample with `audit-tui cases import`",
+        err=True,
+    )

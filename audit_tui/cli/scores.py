@@ -1,0 +1,89 @@
+"""`audit-tui scores`: the case assessment score of every case-scored theme, whole or by group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from audit_tui.cli.errors import UserError
+from audit_tui.cli.inspection import opened
+from db import figures
+from db.records import CountFilter
+from question_bank.case import SUBGROUP_FIELDS
+from question_bank.scoring import ThemeScore
+
+
+def group_label(value: Any) -> str:
+    if value is None:
+        return "not stated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def theme_lines(themes: list[ThemeScore]) -> list[str]:
+    lines = [f"{'theme':<46} {'yes':>4} {'no':>4} {'n/a':>4} {'score':>6}  judgement (indicative)"]
+    for t in themes:
+        score = f"{t.percent}%" if t.percent is not None else "-"
+        title = f"{t.number} {t.title}"[:46]
+        judged = f"{t.judgement}, {t.phrase}" if t.judgement else "not scored yet"
+        lines.append(f"{title:<46} {t.yes:>4} {t.no:>4} {t.na:>4} {score:>6}  {judged}")
+    return lines
+
+
+def scores(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="FIELD", help=f"Per group of: {', '.join(SUBGROUP_FIELDS)}."),
+    ] = None,
+    inspector: Annotated[
+        str | None, typer.Option("--inspector", help="Only cases assigned to these initials.")
+    ] = None,
+) -> None:
+    """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
+    if by is not None and by not in SUBGROUP_FIELDS:
+        raise UserError(
+            f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"
+        )
+    with opened(file, notice=True) as store:
+        chosen = CountFilter(inspector=inspector.strip().upper() if inspector else None)
+        if inspector and store.case_count(chosen) == 0:
+            known = ", ".join(store.inspectors()) or "none yet"
+            raise UserError(
+                f"no case of {file} is assigned to {chosen.inspector}; the inspectors are {known}"
+            )
+        if by is None:
+            themes = figures.theme_scores(store, chosen)
+            groups = None
+        else:
+            groups = figures.scores_by(store, by, chosen)
+            sizes = store.case_count_by(by, chosen)
+    if groups is None:
+        if as_json:
+            typer.echo(json.dumps([t.as_dict() for t in themes], indent=2))
+        else:
+            typer.echo("\n".join(theme_lines(themes)))
+        return
+    if as_json:
+        shown = [
+            {
+                "field": by,
+                "group": group,
+                "cases": sizes.get(group, 0),
+                "themes": [t.as_dict() for t in themes],
+            }
+            for group, themes in groups.items()
+        ]
+        typer.echo(json.dumps(shown, indent=2))
+        return
+    blocks = []
+    for group, themes in groups.items():
+        cases = sizes.get(group, 0)
+        heading = f"{by} = {group_label(group)} ({cases} case{'s' if cases != 1 else ''})"
+        blocks.append("\n".join([heading, *theme_lines(themes)]))
+    typer.echo("\n\n".join(blocks))
