@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from audit_tui.cli import answers, bank, cases, inspection, scores
+from audit_tui.cli import answers, bank, cases, inspection, scores, tui
 from audit_tui.cli.errors import AuditGroup
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.command("new")(inspection.new)
 app.add_typer(cases.app, name="cases")
 app.add_typer(answers.app, name="answers")
 app.command("scores")(scores.scores)
+tui.register(app)
 
 
 @app.callback()
@@ -29,7 +30,7 @@ def root(ctx: typer.Context) -> None:
     With no command, opens the last inspection file used (or the start screen).
     """
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        tui.open_last()
 
 
 def main() -> None:

@@ -1,0 +1,180 @@
+"""The Textual application: opens an inspection file through the writer thread, shows its cases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from audit_tui import settings, store_calls
+from audit_tui.messages import FileFailed, FileOpened, OpenCase
+from audit_tui.writer import StoreWriter
+
+if TYPE_CHECKING:
+    from db.store import InspectionStore
+
+LIGHT, DARK = "textual-light", "textual-dark"
+
+
+def _open_inspection(path: Path) -> InspectionStore:
+    from db.store import InspectionStore
+
+    return InspectionStore.open(path)
+
+
+class AuditApp(App[str | None]):
+    """audit-tui: the case list, the interview of a case and its completion."""
+
+    TITLE = "audit-tui"
+    CSS_PATH = ["app.tcss", "case_list.tcss", "interview.tcss", "dialogs.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: list[BindingType] = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_dark", "Light/dark"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path | None,
+        *,
+        inspector: str | None = None,
+        theme: str | None = None,
+        remember: bool = True,
+        open_store: Callable[[Path], InspectionStore] = _open_inspection,
+        exit_on_open_failure: bool = True,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.requested_inspector = inspector.upper() if inspector else None
+        self.remember = remember
+        self._open_store = open_store
+        self.exit_on_open_failure = exit_on_open_failure
+        self.writer: StoreWriter | None = None
+        self.opened: store_calls.OpenedFile | None = None
+        if theme in (LIGHT, DARK):
+            self.theme = theme
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.db_path is None:
+            from audit_tui.screens.start import StartScreen
+
+            self.push_screen(StartScreen())
+        else:
+            self.open_file(self.db_path)
+
+    def open_file(self, path: Path) -> None:
+        """Start a writer thread on the file; FileOpened or FileFailed comes back."""
+        if self.writer is not None:
+            self.writer.stop()
+        self.db_path = path
+        self.writer = StoreWriter(partial(self._open_store, path))
+        self.writer.start()
+        self.writer.submit(
+            partial(store_calls.open_file, path=str(path), inspector=self.requested_inspector),
+            reply_to=self,
+            done=FileOpened,
+            failed=FileFailed,
+        )
+
+    def submit(self, call: Callable[[InspectionStore], Any], **kwargs: Any) -> None:
+        """Queue a store call on the writer thread (see writer.StoreWriter.submit)."""
+        assert self.writer is not None, "no inspection file is open"
+        self.writer.submit(call, **kwargs)
+
+    def on_file_opened(self, message: FileOpened) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        opened = message.opened
+        self.opened = opened
+        self.sub_title = f"{opened.area} · {opened.bank.id} v{opened.bank.version}"
+        if self.remember:
+            path = str(Path(opened.path).resolve())
+            self.run_worker(partial(settings.save, last_file=path), thread=True)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        resume = opened.resume
+        self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
+        if opened.bank_notice:
+            self.notify(opened.bank_notice, title="Question bank", timeout=8)
+        if resume is not None and resume.interview:
+            self.post_message(OpenCase(resume.case_ref, resume.question_id))
+
+    def on_file_failed(self, message: FileFailed) -> None:
+        if self.exit_on_open_failure and self.opened is None and len(self.screen_stack) <= 1:
+            self.exit(message.error, return_code=1)
+            return
+        self.notify(message.error, title="Could not open the file", severity="error", timeout=10)
+
+    def on_open_case(self, message: OpenCase) -> None:
+        from audit_tui.screens.interview import InterviewScreen
+
+        assert self.opened is not None
+        self.push_screen(InterviewScreen(self.opened, message.case_ref, message.question_id))
+
+    async def on_unmount(self) -> None:
+        if self.writer is not None:
+            # Queued answers are committed before the process ends.
+            await asyncio.to_thread(self.writer.stop)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from audit_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+        if self.remember:
+            self.run_worker(partial(settings.save, theme=self.theme), thread=True)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every binding of the screen and the app is a command in the palette too."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding, target in bindings_of(screen, self):
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} (key: {keys})",
+                partial(target.run_action, binding.action),
+            )
+
+
+def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:
+    """The described bindings of a screen, then the app's, as (binding, node that runs it)."""
+    found: list[tuple[Binding, Any]] = []
+    for node in (screen, app):
+        for binding in node._bindings.key_to_bindings.values():
+            for b in binding:
+                found.append((b, node))
+    return found
+
+
+def make_app(
+    db_path: Path | str | None,
+    *,
+    inspector: str | None = None,
+    theme: str | None = None,
+    remember: bool = True,
+) -> AuditApp:
+    """Build the app for a file (or the start screen when db_path is None)."""
+    return AuditApp(
+        Path(db_path) if db_path is not None else None,
+        inspector=inspector,
+        theme=theme,
+        remember=remember,
+    )

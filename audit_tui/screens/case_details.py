@@ -1,0 +1,181 @@
+"""Case details: the fields that decide which questions apply, editable before the interview.
+
+Each change is saved at once; the screen then says which questions now apply or no longer
+apply and which existing answers that touches (kept in the file, but no longer counted).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.markup import escape
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Label, Select, Static
+
+from audit_tui import store_calls
+from audit_tui.messages import CaseFieldsSaved, StoreRefused
+from audit_tui.store_calls import Progress
+from question_bank.case import (
+    FLAG_FIELDS,
+    CaseManagerRole,
+    CaseRecord,
+    CaseStatus,
+    Disposal,
+    Ethnicity,
+    Gender,
+    Level,
+)
+from question_bank.model import Bank
+
+SELECT_FIELDS: dict[str, list[tuple[str, Any]]] = {
+    "case_manager_role": [(m.value.replace("_", " "), m.value) for m in CaseManagerRole],
+    "age": [(str(n), n) for n in range(10, 19)],
+    "gender": [(m.value, m.value) for m in Gender],
+    "ethnicity": [(m.value.replace("_", " "), m.value) for m in Ethnicity],
+    "disposal": [(m.value.replace("_", " "), m.value) for m in Disposal],
+    "status": [(m.value, m.value) for m in CaseStatus],
+    "rosh": [(m.value.replace("_", " "), m.value) for m in Level],
+    "vulnerability": [(m.value.replace("_", " "), m.value) for m in Level],
+}
+LABELS = {
+    "case_manager_role": "Case manager",
+    "age": "Age at start",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "disposal": "Disposal",
+    "status": "Status",
+    "rosh": "RoSH",
+    "vulnerability": "Vulnerability",
+    "looked_after": "Looked-after child",
+    "child_protection_plan": "Child protection plan",
+    "mappa": "MAPPA",
+    "transferred": "Transferred in or out",
+    "victim_identified": "Victim identified",
+    "psr_prepared": "PSR prepared",
+}
+
+
+def _value(case: CaseRecord, field: str) -> Any:
+    value = getattr(case, field)
+    return getattr(value, "value", value)
+
+
+class CaseDetailsScreen(Screen[None]):
+    """Edit a case's applicability fields; every change is saved and its effect shown."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "close", "Back")]
+
+    def __init__(self, bank: Bank, case: CaseRecord, progress: Progress | None,
+                 notify: MessagePump | None = None) -> None:
+        super().__init__()
+        self.bank = bank
+        self.case = case
+        self.progress = progress
+        self.listener = notify
+        self.effects: list[str] = []
+
+    @property
+    def editable(self) -> bool:
+        return self.progress is None or self.progress.status not in ("complete", "locked")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="details"):
+            yield Static(id="details-intro")
+            with Grid(id="details-grid"):
+                for field, options in SELECT_FIELDS.items():
+                    yield Label(LABELS[field], classes="field-label")
+                    yield Select(options, value=_value(self.case, field), allow_blank=False,
+                                 id=f"field-{field}", disabled=not self.editable)
+            with Grid(id="details-flags"):
+                for flag in FLAG_FIELDS:
+                    yield Checkbox(LABELS[flag], value=bool(getattr(self.case, flag)),
+                                   id=f"field-{flag}", disabled=not self.editable)
+            yield Static(id="details-effects")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Case {self.case.case_ref} · details"
+        self._show_intro()
+
+    def _applicable(self, case: CaseRecord) -> set[str]:
+        values = case.condition_values()
+        return {q.id for q in self.bank.questions if q.applies(values)}
+
+    def _show_intro(self) -> None:
+        count = len(self._applicable(self.case))
+        custody = "custodial" if self.case.custody else "community"
+        lock = "" if self.editable else (
+            "  [$warning]The case is complete: reopen it in the interview (r) to edit.[/]"
+        )
+        self.query_one("#details-intro", Static).update(
+            f"[b]{self.case.case_ref}[/b] · inspector {self.case.inspector} · {custody} · "
+            f"started {self.case.start_date.isoformat()} · "
+            f"{count} of {len(self.bank.questions)} questions apply.{lock}"
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        field = (event.select.id or "").removeprefix("field-")
+        if field in SELECT_FIELDS and event.value != _value(self.case, field):
+            self._save(field, event.value)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        field = (event.checkbox.id or "").removeprefix("field-")
+        if field in FLAG_FIELDS and event.value != bool(getattr(self.case, field)):
+            self._save(field, event.value)
+
+    def _save(self, field: str, value: Any) -> None:
+        self.app.submit(
+            partial(store_calls.update_case, case_ref=self.case.case_ref, fields={field: value}),
+            reply_to=self,
+            done=CaseFieldsSaved,
+            failed=StoreRefused,
+        )
+
+    def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
+        before = self._applicable(self.case)
+        after_case = message.update.case
+        after = self._applicable(after_case)
+        changed = [
+            f"{LABELS.get(f, f)} {_value(self.case, f)} → {_value(after_case, f)}"
+            for f in [*SELECT_FIELDS, *FLAG_FIELDS]
+            if _value(self.case, f) != _value(after_case, f)
+        ]
+        self.case = after_case
+        self.progress = message.update.progress
+        now = sorted(after - before, key=self._order)
+        gone = sorted(before - after, key=self._order)
+        lines = [f"[b]Saved:[/b] {escape(', '.join(changed) or 'no change')}"]
+        if now:
+            lines.append(f"  now apply ({len(now)}): {', '.join(now)}")
+        if gone:
+            lines.append(f"  no longer apply ({len(gone)}): {', '.join(gone)}")
+        affected = message.update.affected
+        if affected:
+            lines.append(
+                f"  [$warning]answers affected ({len(affected)}): {', '.join(affected)}[/] — "
+                "kept in the file; counted only while the question applies"
+            )
+        elif now or gone:
+            lines.append("  no existing answer is affected")
+        self.effects = lines + self.effects
+        self.query_one("#details-effects", Static).update("\n".join(self.effects[:12]))
+        self._show_intro()
+        if self.listener is not None:
+            self.listener.post_message(CaseFieldsSaved(message.update))
+
+    def _order(self, qid: str) -> int:
+        ids = [q.id for q in self.bank.questions]
+        return ids.index(qid) if qid in ids else len(ids)
+
+    def on_store_refused(self, message: StoreRefused) -> None:
+        self.notify(message.error, title="Not saved", severity="error")
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+

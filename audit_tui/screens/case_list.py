@@ -1,0 +1,257 @@
+"""The case list: every case with its progress, filtered and sorted, the inspector's own first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from audit_tui import store_calls
+from audit_tui.messages import (
+    CaseFieldsSaved,
+    CasesLoaded,
+    CaseStatusChanged,
+    OpenCase,
+    StoreRefused,
+)
+from audit_tui.store_calls import OpenedFile, Progress
+from question_bank.case import CaseRecord
+
+STATUS_FILTERS: tuple[str | None, ...] = (None, "current", "terminated")
+PROGRESS_FILTERS: tuple[str | None, ...] = (None, "not_started", "in_progress", "complete")
+SORTS = ("case", "progress", "disposal", "inspector", "status")
+PROGRESS_LABELS = {
+    "not_started": "not started",
+    "in_progress": "in progress",
+    "complete": "complete",
+    "locked": "locked",
+}
+DISPOSAL_LABELS = {
+    "referral_order": "Referral order",
+    "reparation_order": "Reparation order",
+    "yro": "YRO",
+    "yro_iss": "YRO with ISS",
+    "dto": "DTO",
+    "s91": "s.91 custody",
+    "youth_conditional_caution": "Youth cond. caution",
+}
+
+
+def progress_cell(progress: Progress | None) -> str:
+    if progress is None or not progress.applicable:
+        return "–"
+    return f"{progress.answered}/{progress.applicable}"
+
+
+class CaseListScreen(Screen[None]):
+    """Cases of the inspection; Enter starts (or resumes) the interview of the highlighted one."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("enter", "open_case", "Interview", priority=False),
+        Binding("d", "details", "Details"),
+        Binding("i", "cycle_inspector", "Inspector filter"),
+        Binding("s", "cycle_status", "Status filter"),
+        Binding("p", "cycle_progress", "Progress filter"),
+        Binding("o", "cycle_sort", "Sort"),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def __init__(self, opened: OpenedFile, focus_case: str | None = None) -> None:
+        super().__init__()
+        self.opened = opened
+        self.own = opened.inspector
+        self.cases: list[CaseRecord] = list(opened.cases)
+        self.progress: dict[str, Progress] = dict(opened.progress)
+        self.inspector_filter: str | None = None
+        self.status_filter: str | None = None
+        self.progress_filter: str | None = None
+        self.sort = "case"
+        self.focus_case = focus_case
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="case-filters")
+        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield Static(id="case-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Case", key="case", width=8)
+        table.add_column("Insp.", key="inspector", width=5)
+        table.add_column("Disposal", key="disposal", width=19)
+        table.add_column("Status", key="status", width=10)
+        table.add_column("Answered", key="progress", width=8)
+        table.add_column("State", key="state", width=11)
+        self.title = "Cases"
+        self.rebuild()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded,
+                        failed=StoreRefused)
+
+    # -- data -------------------------------------------------------------------------------
+
+    def visible_cases(self) -> list[CaseRecord]:
+        rows = [
+            c
+            for c in self.cases
+            if (self.inspector_filter is None or c.inspector == self.inspector_filter)
+            and (self.status_filter is None or c.status.value == self.status_filter)
+            and (
+                self.progress_filter is None
+                or self._state(c.case_ref) == self.progress_filter
+                or (self.progress_filter == "complete" and self._state(c.case_ref) == "locked")
+            )
+        ]
+        return sorted(rows, key=lambda c: (c.inspector != self.own, self._sort_key(c)))
+
+    def _state(self, ref: str) -> str:
+        progress = self.progress.get(ref)
+        return progress.status if progress else "not_started"
+
+    def _sort_key(self, case: CaseRecord) -> tuple[Any, ...]:
+        progress = self.progress.get(case.case_ref)
+        share = progress.answered / progress.applicable if progress and progress.applicable else 0
+        if self.sort == "progress":
+            return (share, case.case_ref)
+        if self.sort == "disposal":
+            return (case.disposal.value, case.case_ref)
+        if self.sort == "inspector":
+            return (case.inspector, case.case_ref)
+        if self.sort == "status":
+            return (case.status.value, case.case_ref)
+        return (case.case_ref,)
+
+    def rebuild(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self._highlighted() or self.focus_case
+        table.clear()
+        rows = self.visible_cases()
+        for case in rows:
+            state = self._state(case.case_ref)
+            own = case.inspector == self.own
+            table.add_row(
+                Content.styled(case.case_ref, "bold" if own else ""),
+                case.inspector,
+                DISPOSAL_LABELS.get(case.disposal.value, case.disposal.value),
+                case.status.value,
+                progress_cell(self.progress.get(case.case_ref)),
+                Content.styled(PROGRESS_LABELS.get(state, state), _state_style(state)),
+                key=case.case_ref,
+            )
+        refs = [c.case_ref for c in rows]
+        if keep in refs:
+            table.move_cursor(row=refs.index(keep), animate=False)
+        self._show_filters(len(rows))
+
+    def _show_filters(self, shown: int) -> None:
+        def part(action: str, label: str, value: str) -> str:
+            return f"[@click=screen.{action}]{label} [b]{value}[/b][/]"
+
+        inspector = self.inspector_filter or "all"
+        status = self.status_filter or "all"
+        progress = PROGRESS_LABELS.get(self.progress_filter or "", "all")
+        text = "  ".join(
+            [
+                part("cycle_inspector", "inspector", inspector),
+                part("cycle_status", "status", status),
+                part("cycle_progress", "progress", progress),
+                part("cycle_sort", "sort", self.sort),
+            ]
+        )
+        self.query_one("#case-filters", Static).update(Content.from_markup(text))
+        done = sum(1 for c in self.cases if self._state(c.case_ref) in ("complete", "locked"))
+        mine = sum(1 for c in self.cases if c.inspector == self.own)
+        self.query_one("#case-summary", Static).update(
+            f"{shown} of {len(self.cases)} cases shown · {mine} assigned to {self.own} "
+            f"(listed first) · {done} complete"
+        )
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    # -- replies from the writer ------------------------------------------------------------
+
+    def on_cases_loaded(self, message: CasesLoaded) -> None:
+        self.cases = list(message.cases.cases)
+        self.progress = dict(message.cases.progress)
+        self.rebuild()
+
+    def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
+        self.on_screen_resume()
+
+    def on_case_status_changed(self, message: CaseStatusChanged) -> None:
+        self.progress[message.case_ref] = message.progress
+        self.rebuild()
+
+    def on_store_refused(self, message: StoreRefused) -> None:
+        self.notify(message.error, severity="error")
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.post_message(OpenCase(str(event.row_key.value)))
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        mapping = {"case": "case", "inspector": "inspector", "disposal": "disposal",
+                   "status": "status", "progress": "progress", "state": "progress"}
+        self.sort = mapping.get(key, "case")
+        self.rebuild()
+
+    def action_open_case(self) -> None:
+        ref = self._highlighted()
+        if ref:
+            self.post_message(OpenCase(ref))
+
+    def action_details(self) -> None:
+        from audit_tui.screens.case_details import CaseDetailsScreen
+
+        ref = self._highlighted()
+        if ref:
+            case = next(c for c in self.cases if c.case_ref == ref)
+            self.app.push_screen(
+                CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref))
+            )
+
+    def action_cycle_inspector(self) -> None:
+        options: list[str | None] = [None, *sorted({c.inspector for c in self.cases})]
+        self.inspector_filter = _next(options, self.inspector_filter)
+        self.rebuild()
+
+    def action_cycle_status(self) -> None:
+        self.status_filter = _next(list(STATUS_FILTERS), self.status_filter)
+        self.rebuild()
+
+    def action_cycle_progress(self) -> None:
+        self.progress_filter = _next(list(PROGRESS_FILTERS), self.progress_filter)
+        self.rebuild()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = _next(list(SORTS), self.sort) or "case"
+        self.rebuild()
+
+
+def _next(options: list[Any], current: Any) -> Any:
+    index = options.index(current) if current in options else -1
+    return options[(index + 1) % len(options)]
+
+
+def _state_style(state: str) -> str:
+    return {"complete": "$success", "locked": "$success", "in_progress": "$warning"}.get(
+        state, "$text-muted"
+    )

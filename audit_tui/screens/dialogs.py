@@ -1,0 +1,175 @@
+"""Modal dialogs of the interview: the note, the completion check, reopening a case."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from audit_tui.store_calls import MissingItem
+from question_bank.model import Bank
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Write or edit the evidence note of a question; Ctrl+S saves, Escape cancels."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "save", "Save note"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, qid: str, text: str, initial: str, required_for: str | None = None) -> None:
+        super().__init__()
+        self.qid = qid
+        self.text = text
+        self.initial = initial
+        self.required_for = required_for
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="dialog"):
+            title = f"Note for {self.qid}"
+            if self.required_for:
+                title += f" — required for the answer {self.required_for}"
+            yield Label(title, classes="dialog-title")
+            yield Static(escape(self.text), classes="dialog-question")
+            area = TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = False
+            yield area
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        note = self.query_one(TextArea).text.strip()
+        if self.required_for and not note:
+            self.notify("This answer needs a note; write one or press Escape to cancel.",
+                        severity="warning")
+            return
+        self.dismiss(note)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CompletionDialog(ModalScreen[str | None]):
+    """Complete a case, or see what it still lacks and go to the first gap."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("enter", "confirm", "Confirm"),
+        Binding("escape", "cancel", "Close"),
+    ]
+
+    def __init__(self, case_ref: str, missing: list[MissingItem], bank: Bank,
+                 applicable: int) -> None:
+        super().__init__()
+        self.case_ref = case_ref
+        self.missing = missing
+        self.bank = bank
+        self.applicable = applicable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="completion-dialog", classes="dialog"):
+            if self.missing:
+                yield Label(f"{self.case_ref} cannot be completed yet", classes="dialog-title")
+                yield Static(
+                    f"{len(self.missing)} thing(s) missing of {self.applicable} applicable "
+                    "questions:",
+                )
+                with VerticalScroll(id="missing-list"):
+                    for item in self.missing:
+                        yield Static(self._describe(item), classes="missing-item")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Go to the first (enter)", id="goto", variant="primary")
+                    yield Button("Close (esc)", id="cancel")
+            else:
+                yield Label(f"Complete {self.case_ref}?", classes="dialog-title")
+                yield Static(
+                    f"All {self.applicable} applicable questions are answered and every "
+                    "required note is written. A complete case can be reopened only with a "
+                    "reason, which is recorded in its history."
+                )
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Complete (enter)", id="complete", variant="success")
+                    yield Button("Cancel (esc)", id="cancel")
+
+    def _describe(self, item: MissingItem) -> str:
+        question = self.bank.question_by_id.get(item.question_id)
+        text = question.text if question else ""
+        if len(text) > 70:
+            text = text[:69] + "…"
+        reason = item.reason.replace("_", " ")
+        return f"[b]{escape(item.question_id)}[/b] [$warning]{escape(reason)}[/] {escape(text)}"
+
+    def action_confirm(self) -> None:
+        if self.missing:
+            self.dismiss(f"goto:{self.missing[0].question_id}")
+        else:
+            self.dismiss("complete")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.action_cancel()
+        else:
+            self.action_confirm()
+
+
+class ReopenDialog(ModalScreen[str | None]):
+    """Reopen a complete case: a reason is required and goes into the history."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, case_ref: str) -> None:
+        super().__init__()
+        self.case_ref = case_ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reopen-dialog", classes="dialog"):
+            yield Label(f"Reopen {self.case_ref}?", classes="dialog-title")
+            yield Static("The case is complete. Say why it is reopened; the reason is recorded "
+                         "in the case's history with your initials.")
+            yield Input(placeholder="reason, e.g. second read found a missed referral",
+                        id="reason")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Reopen (enter)", id="reopen", variant="warning")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "reopen":
+            self._confirm()
+        else:
+            self.action_cancel()
+
+    def _confirm(self) -> None:
+        reason = self.query_one(Input).value.strip()
+        if not reason:
+            self.notify("Give a reason to reopen the case.", severity="warning")
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

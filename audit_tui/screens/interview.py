@@ -1,0 +1,480 @@
+"""The interview of one case: one key per answer, saved at once, scores live beside it."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from audit_tui import store_calls
+from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState, Pending
+from audit_tui.messages import (
+    AnswerSaved,
+    CaseFieldsSaved,
+    CaseLoaded,
+    CaseStatusChanged,
+    CompletionChecked,
+    SectionClicked,
+    StoreRefused,
+)
+from audit_tui.store_calls import OpenedFile, Progress
+from audit_tui.widgets.question_view import QuestionView
+from audit_tui.widgets.theme_progress import ThemeProgressPanel
+from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+
+POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
+
+
+class InterviewScreen(Screen[None]):
+    """Walk one case through the bank: answer, move, jump, note, undo, complete."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS: list[BindingType] = [
+        Binding("y", "answer('y')", "Yes"),
+        Binding("n", "answer('n')", "No"),
+        Binding("a", "answer('a')", "N/A"),
+        Binding("right", "step(1)", "Next"),
+        Binding("left", "step(-1)", "Back"),
+        Binding("down,j", "step(1)", "Next", show=False),
+        Binding("up,k", "step(-1)", "Back", show=False),
+        Binding("g", "next_unanswered", "Unanswered"),
+        Binding("e", "edit_note", "Note"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("right_square_bracket", "theme(1)", "Next theme", show=False),
+        Binding("left_square_bracket", "theme(-1)", "Previous theme", show=False),
+        Binding("tab", "theme(1)", "Next theme", show=False),
+        Binding("shift+tab", "theme(-1)", "Previous theme", show=False),
+        *[
+            Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False)
+            for n in range(1, 10)
+        ],
+        Binding("c", "complete", "Complete case"),
+        Binding("r", "reopen", "Reopen case", show=False),
+        Binding("d", "details", "Case details", show=False),
+        Binding("escape", "leave", "Case list"),
+    ]
+
+    def __init__(self, opened: OpenedFile, case_ref: str, question_id: str | None = None) -> None:
+        super().__init__()
+        self.opened = opened
+        self.case_ref = case_ref
+        self.start_question = question_id
+        self.inspector = opened.inspector
+        self.state: InterviewState | None = None
+        self.progress: Progress | None = None
+        self.request = 0
+        self.saved_count = 0
+        self._position_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="interview"):
+            with VerticalScroll(id="side", can_focus=False):
+                yield ThemeProgressPanel(id="themes")
+            with Vertical(id="main"):
+                with VerticalScroll(id="question-area", can_focus=False):
+                    yield Static("Opening the case…", id="question-placeholder")
+                yield Static(id="save-status")
+                yield ThemeScores(id="scores")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Case {self.case_ref}"
+        self.app.submit(
+            partial(store_calls.open_case, case_ref=self.case_ref),
+            reply_to=self,
+            done=CaseLoaded,
+            failed=StoreRefused,
+        )
+
+    # -- replies from the writer ------------------------------------------------------------
+
+    def on_case_loaded(self, message: CaseLoaded) -> None:
+        view = message.view
+        first_load = self.state is None
+        if first_load:
+            self.state = InterviewState(self.opened.bank, view.case, view.answers)
+            resumed = self.start_question is not None and self.state.go_to(self.start_question)
+            if not resumed and self.state.is_answered(self.state.current.id):
+                self.state.next_unanswered()
+            view_widget = QuestionView(self.state, id="question")
+            area = self.query_one("#question-area")
+            area.query("#question-placeholder").remove()
+            area.mount(view_widget)
+        else:
+            assert self.state is not None
+            self.state.set_case(view.case)
+            self.state.answers = dict(view.answers)
+        self.progress = view.progress
+        self._show_scores(view.case_scores, view.inspection_scores)
+        self.refresh_view()
+
+    def on_answer_saved(self, message: AnswerSaved) -> None:
+        state = self.state
+        if state is None:
+            return
+        outcome = message.outcome
+        qid = outcome.question_id
+        if outcome.answer is None:
+            state.answers.pop(qid, None)
+        else:
+            state.answers[qid] = outcome.answer
+        pending = state.pending.get(qid)
+        if pending is not None and pending.request == outcome.request:
+            del state.pending[qid]
+            state.marks[qid] = SAVED
+        self.saved_count += 1
+        self.progress = outcome.progress
+        shown = outcome.answer.value if outcome.answer else "cleared"
+        self.query_one("#save-status", Static).update(
+            f"[$success]✓ saved[/] {qid} {shown} · {self.saved_count} saved this session"
+        )
+        self._show_scores(outcome.case_scores, outcome.inspection_scores)
+        self.refresh_view()
+
+    def on_store_refused(self, message: StoreRefused) -> None:
+        state = self.state
+        qid = message.question_id
+        if state is not None and qid is not None:
+            state.pending.pop(qid, None)
+            state.marks[qid] = REFUSED
+            state.refusal[qid] = message.error
+            if state.undo_stack and state.undo_stack[-1][0] == qid:
+                state.undo_stack.pop()
+            self.query_one("#save-status", Static).update(f"[$error]✗ not saved[/] {qid}")
+            self.refresh_view()
+        self.notify(message.error, title="Not saved", severity="error", timeout=8)
+
+    def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
+        self.app.submit(
+            partial(store_calls.open_case, case_ref=self.case_ref),
+            reply_to=self,
+            done=CaseLoaded,
+            failed=StoreRefused,
+        )
+
+    def on_completion_checked(self, message: CompletionChecked) -> None:
+        from audit_tui.screens.dialogs import CompletionDialog
+
+        assert self.state is not None
+        answered, total = self.state.counts()
+        self.app.push_screen(
+            CompletionDialog(self.case_ref, message.missing, self.opened.bank, total),
+            self._completion_chosen,
+        )
+
+    def on_case_status_changed(self, message: CaseStatusChanged) -> None:
+        self.progress = message.progress
+        verb = "complete" if message.change == "complete" else "reopened"
+        self.query_one("#save-status", Static).update(
+            f"[$success]✓[/] case {self.case_ref} {verb}"
+        )
+        self.refresh_view()
+
+    def on_section_clicked(self, message: SectionClicked) -> None:
+        if self.state is not None and self.state.go_to_section(message.section_key):
+            self.moved()
+
+    # -- display ----------------------------------------------------------------------------
+
+    def _show_scores(self, case_scores: list[Any], inspection_scores: list[Any]) -> None:
+        self.query_one(ThemeScores).show(
+            ScoreScope(self.case_ref, tuple(case_scores), brief=True),
+            ScoreScope("Inspection", tuple(inspection_scores)),
+        )
+
+    def refresh_view(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        panel = self.query_one(ThemeProgressPanel)
+        panel.themes = tuple(state.progress())
+        panel.current = f"{state.current.theme}:{state.current.section}"
+        status = self.progress.status if self.progress else "not_started"
+        self.sub_title = (
+            f"inspector {self.inspector} · {status.replace('_', ' ')}"
+        )
+        self.query_one(QuestionView).revision += 1
+        self.query_one("#question-area").scroll_home(animate=False)
+
+    def moved(self) -> None:
+        """The current question changed: redraw and, after a rest, remember it for resume."""
+        self.refresh_view()
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self.remember_position)
+
+    def remember_position(self, interview: bool = True) -> None:
+        if self.state is None:
+            return
+        self._position_timer = None
+        self.app.submit(
+            partial(
+                store_calls.remember_position,
+                inspector=self.inspector,
+                case_ref=self.case_ref,
+                question_id=self.state.current.id,
+                interview=interview,
+            )
+        )
+
+    @property
+    def locked(self) -> bool:
+        return self.progress is not None and self.progress.status in ("complete", "locked")
+
+    # -- answering --------------------------------------------------------------------------
+
+    def action_answer(self, key: str) -> None:
+        state = self.state
+        if state is None:
+            return
+        q = state.current
+        if not state.applies(q.id):
+            self.notify(f"{q.id} does not apply to this case ({state.why_not_applicable(q)}).")
+            return
+        if self.locked:
+            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
+            return
+        option = next((o for o in state.bank.scale_of(q).options if o.key == key), None)
+        if option is None:
+            self.app.bell()
+            return
+        shown = state.shown_answer(q.id)
+        note = state.draft_notes.get(q.id) or (shown.note if shown else None)
+        if state.note_required(q, option.value) and not note:
+            from audit_tui.screens.dialogs import NoteDialog
+
+            self.app.push_screen(
+                NoteDialog(q.id, q.text, "", required_for=option.label),
+                partial(self._answer_with_note, q.id, option.value),
+            )
+            return
+        self.submit_answer(q.id, option.value, note)
+
+    def _answer_with_note(self, qid: str, value: str, note: str | None) -> None:
+        if note:
+            self.submit_answer(qid, value, note)
+
+    def submit_answer(self, qid: str, value: str, note: str | None, advance: bool = True) -> None:
+        state = self.state
+        assert state is not None
+        self.request += 1
+        state.undo_stack.append((qid, state.shown_answer(qid)))
+        state.pending[qid] = Pending(self.request, value, note)
+        state.marks[qid] = SAVING
+        state.draft_notes.pop(qid, None)
+        self.app.submit(
+            partial(
+                store_calls.record_answer,
+                request=self.request,
+                case_ref=self.case_ref,
+                qid=qid,
+                value=value,
+                inspector=self.inspector,
+                note=note,
+            ),
+            reply_to=self,
+            done=AnswerSaved,
+            failed=partial(StoreRefused, action="answer", question_id=qid),
+        )
+        self.query_one("#save-status", Static).update(f"[$warning]… saving[/] {qid} {value}")
+        if advance and state.current.id == qid and not state.step(1):
+            self.notify("That was the last question. Press c to complete the case.", timeout=4)
+        self.moved()
+
+    def on_key(self, event: Key) -> None:
+        """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a)."""
+        if self.state is None or event.character is None or event.character in "yna":
+            return
+        q = self.state.current
+        if any(o.key == event.character for o in self.state.bank.scale_of(q).options):
+            event.stop()
+            self.action_answer(event.character)
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        if self.state is None:
+            return
+        if not self.state.step(delta):
+            self.notify("No more questions that apply that way.", timeout=2)
+        self.moved()
+
+    def action_next_unanswered(self) -> None:
+        if self.state is None:
+            return
+        if not self.state.next_unanswered():
+            self.notify("Every question that applies is answered. Press c to complete.")
+        self.moved()
+
+    def action_theme(self, delta: int) -> None:
+        if self.state is not None and self.state.cycle_theme(delta):
+            self.moved()
+
+    def action_go_theme(self, number: int) -> None:
+        if self.state is None:
+            return
+        if self.state.go_to_theme(number):
+            self.moved()
+        else:
+            self.notify(f"No question of theme {number} applies to this case.", timeout=3)
+
+    def action_go_to(self, qid: str) -> None:
+        if self.state is not None and self.state.go_to(qid):
+            self.moved()
+
+    # -- notes and undo ---------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        from audit_tui.screens.dialogs import NoteDialog
+
+        state = self.state
+        if state is None:
+            return
+        q = state.current
+        if not state.applies(q.id):
+            self.notify(f"{q.id} does not apply to this case.")
+            return
+        if self.locked:
+            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
+            return
+        shown = state.shown_answer(q.id)
+        initial = state.draft_notes.get(q.id) or (shown.note if shown else "") or ""
+        self.app.push_screen(
+            NoteDialog(q.id, q.text, initial), partial(self._note_written, q.id)
+        )
+
+    def _note_written(self, qid: str, note: str | None) -> None:
+        state = self.state
+        if note is None or state is None:
+            return
+        shown = state.shown_answer(qid)
+        if shown is None:
+            state.draft_notes[qid] = note
+            self.refresh_view()
+            return
+        self.request += 1
+        state.undo_stack.append((qid, shown))
+        state.pending[qid] = Pending(self.request, shown.value, note)
+        state.marks[qid] = SAVING
+        self.app.submit(
+            partial(
+                store_calls.set_note,
+                request=self.request,
+                case_ref=self.case_ref,
+                qid=qid,
+                note=note,
+                inspector=self.inspector,
+            ),
+            reply_to=self,
+            done=AnswerSaved,
+            failed=partial(StoreRefused, action="note", question_id=qid),
+        )
+        self.refresh_view()
+
+    def action_undo(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        if self.locked:
+            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
+            return
+        if not state.undo_stack:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        qid, previous = state.undo_stack.pop()
+        self.request += 1
+        state.pending[qid] = Pending(
+            self.request, previous.value if previous else None, previous.note if previous else None
+        )
+        state.marks[qid] = SAVING
+        self.app.submit(
+            partial(
+                store_calls.restore_answer,
+                request=self.request,
+                case_ref=self.case_ref,
+                qid=qid,
+                previous=previous,
+                inspector=self.inspector,
+            ),
+            reply_to=self,
+            done=AnswerSaved,
+            failed=partial(StoreRefused, action="undo", question_id=qid),
+        )
+        state.go_to(qid)
+        self.query_one("#save-status", Static).update(f"[$warning]… undoing[/] {qid}")
+        self.moved()
+
+    # -- the case ---------------------------------------------------------------------------
+
+    def action_complete(self) -> None:
+        if self.state is None:
+            return
+        if self.locked:
+            self.notify(f"{self.case_ref} is already complete. Press r to reopen it.")
+            return
+        self.app.submit(
+            partial(store_calls.missing_for_completion, case_ref=self.case_ref),
+            reply_to=self,
+            done=partial(CompletionChecked, self.case_ref),
+            failed=StoreRefused,
+        )
+
+    def _completion_chosen(self, choice: str | None) -> None:
+        if choice == "complete":
+            self.app.submit(
+                partial(store_calls.complete_case, case_ref=self.case_ref,
+                        inspector=self.inspector),
+                reply_to=self,
+                done=partial(CaseStatusChanged, self.case_ref, change="complete"),
+                failed=StoreRefused,
+            )
+        elif choice and choice.startswith("goto:") and self.state is not None:
+            self.state.go_to(choice.removeprefix("goto:"))
+            self.moved()
+
+    def action_reopen(self) -> None:
+        from audit_tui.screens.dialogs import ReopenDialog
+
+        if not self.locked:
+            self.notify(f"{self.case_ref} is not complete; there is nothing to reopen.")
+            return
+        self.app.push_screen(ReopenDialog(self.case_ref), self._reopen_confirmed)
+
+    def _reopen_confirmed(self, reason: str | None) -> None:
+        if not reason:
+            return
+        self.app.submit(
+            partial(store_calls.reopen_case, case_ref=self.case_ref, inspector=self.inspector,
+                    reason=reason),
+            reply_to=self,
+            done=partial(CaseStatusChanged, self.case_ref, change="reopened"),
+            failed=StoreRefused,
+        )
+
+    def action_details(self) -> None:
+        from audit_tui.screens.case_details import CaseDetailsScreen
+
+        if self.state is not None:
+            self.app.push_screen(CaseDetailsScreen(self.opened.bank, self.state.case,
+                                                   self.progress, notify=self))
+
+    def action_leave(self) -> None:
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self.remember_position(interview=False)
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self.remember_position()

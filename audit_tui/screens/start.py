@@ -1,0 +1,112 @@
+"""The start screen, when no file was named and none was used before: open, create, or demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from audit_tui.locations import data_dir, demo_path
+
+
+class StartScreen(Screen[None]):
+    """Open an inspection file, create a new one, or try the demo inspection."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+o", "focus_open", "Open a file", priority=True),
+        Binding("ctrl+n", "focus_create", "Create", priority=True),
+        Binding("ctrl+d", "demo", "Try the demo", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from question_bank.loader import shipped_bank_paths
+
+        yield Header()
+        with Vertical(id="start"):
+            yield Static(
+                "[b]audit-tui[/b] · case assessment for youth offending inspections.\n"
+                "No inspection file is open yet.",
+                id="start-intro",
+            )
+            yield Label("Open an inspection file (ctrl+o, then enter)", classes="start-heading")
+            yield Input(placeholder="path to an .sqlite inspection file", id="open-path")
+            yield Label("Create an inspection (ctrl+n)", classes="start-heading")
+            yield Input(placeholder="area, e.g. Lambeth", id="create-area")
+            yield Input(placeholder="lead inspector's initials, e.g. AB", id="create-lead")
+            banks = [(bank_id, bank_id) for bank_id in shipped_bank_paths()]
+            yield Select(banks, value=banks[0][1] if banks else Select.BLANK, id="create-bank",
+                         allow_blank=not banks)
+            yield Input(placeholder=f"file to create, e.g. {data_dir() / 'lambeth.sqlite'}",
+                        id="create-path")
+            yield Button("Create (enter)", id="create", variant="primary")
+            yield Label("Or try the demo inspection (ctrl+d): 61 synthetic cases",
+                        classes="start-heading")
+            yield Button("Try the demo", id="demo")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.query_one("#open-path", Input).focus()
+
+    def action_focus_open(self) -> None:
+        self.query_one("#open-path", Input).focus()
+
+    def action_focus_create(self) -> None:
+        self.query_one("#create-area", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "open-path":
+            path = Path(event.value.strip()).expanduser()
+            if not path.is_file():
+                self.notify(f"There is no file at {path}; check the path.", severity="error")
+                return
+            self.app.open_file(path)  # type: ignore[attr-defined]
+        else:
+            self._create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "demo":
+            self.action_demo()
+        elif event.button.id == "create":
+            self._create()
+
+    def _create(self) -> None:
+        area = self.query_one("#create-area", Input).value.strip()
+        lead = self.query_one("#create-lead", Input).value.strip() or None
+        bank_id = self.query_one("#create-bank", Select).value
+        raw_path = self.query_one("#create-path", Input).value.strip()
+        if not area or not raw_path or not isinstance(bank_id, str):
+            self.notify("Give the area, the bank and the file to create.", severity="warning")
+            return
+        self.create_inspection(Path(raw_path).expanduser(), area, lead, bank_id)
+
+    @work(thread=True, group="files")
+    def create_inspection(self, path: Path, area: str, lead: str | None, bank_id: str) -> None:
+        from db.errors import StoreError
+        from db.store import InspectionStore
+        from question_bank.loader import load_shipped
+
+        try:
+            InspectionStore.create(path, area=area, bank=load_shipped(bank_id), lead=lead).close()
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.app.open_file, path)  # type: ignore[attr-defined]
+
+    def action_demo(self) -> None:
+        self.notify("Preparing the demo inspection…", timeout=3)
+        self.build_demo(demo_path())
+
+    @work(thread=True, group="files")
+    def build_demo(self, path: Path) -> None:
+        if not path.exists():
+            from db.demo import build_demo
+
+            build_demo(path)
+        self.app.call_from_thread(self.app.open_file, path)  # type: ignore[attr-defined]

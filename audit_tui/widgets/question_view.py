@@ -1,0 +1,132 @@
+"""The current question: text, guidance prompts, the answer with its saved mark, the note.
+
+Also the row of the section's questions (answered, unanswered, N/A because they do not apply),
+so questions that are skipped are still shown. Clicking an answer or a question works like its
+key.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.markup import escape
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState
+
+ANSWER_STYLES = {"yes": "$success", "no": "$error", "na": "$text-muted"}
+
+
+def answer_glyph(value: str | None) -> str:
+    return {"yes": "✓", "no": "✗", "na": "–", None: "·"}.get(value, "•")
+
+
+class QuestionView(Widget):
+    """Renders the InterviewState's current question; the screen sets `state` and refreshes."""
+
+    DEFAULT_CSS = """
+    QuestionView {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    revision: reactive[int] = reactive(0, layout=True)
+
+    def __init__(self, state: InterviewState, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = state
+
+    def render(self) -> Content:
+        state = self.state
+        q = state.current
+        theme = state.bank.theme_by_number[q.theme]
+        section = state.sections[q.section]
+        applicable = state.applies(q.id)
+        answered, total = state.counts()
+        lines: list[str] = []
+        key = " · [b $accent]key[/]" if q.key else ""
+        lines.append(
+            f"[$text-muted]Theme {theme.number} · {escape(section.title)} · "
+            f"[b]{escape(q.id)}[/b]{key} · {answered}/{total}[/]"
+        )
+        lines.append("")
+        lines.append(f"[b]{escape(q.text)}[/b]")
+        for prompt in q.guidance:
+            lines.append(f"[$text-muted]  • {escape(prompt)}[/]")
+        lines.append("")
+        if not applicable:
+            lines.append(
+                f"[b $text-muted]N/A automatically[/] [$text-muted]— "
+                f"{escape(state.why_not_applicable(q))}; skipped[/]"
+            )
+        else:
+            lines.append("Answer  " + self._scale_line())
+            lines.append(self._note_line())
+            lines.append(self._mark_line())
+        lines.append("")
+        lines.append(self._section_strip())
+        return Content.from_markup("\n".join(lines))
+
+    def _scale_line(self) -> str:
+        state = self.state
+        q = state.current
+        shown = state.shown_answer(q.id)
+        chips = []
+        for option in state.bank.scale_of(q).options:
+            label = f" {option.key} {escape(option.label)} "
+            action = f"[@click=screen.answer('{option.key}')]"
+            if shown is not None and shown.value == option.value:
+                style = ANSWER_STYLES.get(option.value, "$accent")
+                chips.append(f"{action}[reverse b {style}]{label}[/][/]")
+            else:
+                chips.append(f"{action}[$text-muted]{label}[/][/]")
+        return " ".join(chips)
+
+    def _note_line(self) -> str:
+        state = self.state
+        q = state.current
+        shown = state.shown_answer(q.id)
+        draft = state.draft_notes.get(q.id)
+        required = ", ".join(q.note_required_for)
+        if shown is not None and shown.note:
+            return f"Note    {escape(shown.note)}"
+        if draft:
+            return f"Note    {escape(draft)} [$warning](saved with the answer)[/]"
+        if required:
+            return f"Note    [$text-muted]none · required for {escape(required)} · e to write[/]"
+        return "Note    [$text-muted]none · e to write[/]"
+
+    def _mark_line(self) -> str:
+        state = self.state
+        qid = state.current.id
+        mark = state.marks.get(qid)
+        if mark == SAVING:
+            return "[$warning]… saving[/]"
+        if mark == REFUSED:
+            return f"[$error]✗ not saved: {escape(state.refusal.get(qid, ''))}[/]"
+        if mark == SAVED or qid in state.answers:
+            return "[$success]✓ saved[/]"
+        return "[$text-muted]not answered[/]"
+
+    def _section_strip(self) -> str:
+        state = self.state
+        current = state.current.id
+        chips = []
+        for n, q in enumerate(state.section_of_current(), start=1):
+            if not state.applies(q.id):
+                text, style = f"{n} n/a", "$text-muted strike"
+            else:
+                shown = state.shown_answer(q.id)
+                value = shown.value if shown else None
+                saving = state.marks.get(q.id) == SAVING
+                glyph = "…" if saving else answer_glyph(value)
+                text = f"{n}{glyph}"
+                style = ANSWER_STYLES.get(value or "", "") if value else ""
+            chip = f"[@click=screen.go_to('{q.id}')]{text}[/]"
+            if style:
+                chip = f"[{style}]{chip}[/]"
+            if q.id == current:
+                chip = f"[reverse]{chip}[/reverse]"
+            chips.append(chip)
+        return "Section " + " ".join(chips)

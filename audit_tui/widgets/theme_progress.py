@@ -1,0 +1,73 @@
+"""The interview's side panel: themes and their sections with answered / applicable progress.
+
+Every theme is listed; only the current theme is opened out into its sections, which keeps the
+panel short enough for a 24-line terminal.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.markup import escape
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from audit_tui.interview_state import ThemeProgress
+from audit_tui.messages import SectionClicked
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+class ThemeProgressPanel(Widget):
+    """Themes and sections, each with answered / applicable; a click jumps to a section."""
+
+    DEFAULT_CSS = """
+    ThemeProgressPanel {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    themes: reactive[tuple[ThemeProgress, ...]] = reactive((), always_update=True, layout=True)
+    current: reactive[str] = reactive("")
+
+    def render(self) -> Content:
+        width = max(self.content_region.width or self.size.width, 12)
+        lines: list[str] = []
+        open_theme = self.current.partition(":")[0]
+        for theme in self.themes:
+            figures = f"{theme.answered}/{theme.applicable}"
+            title = _fit(f"{theme.theme.number} {theme.theme.title}", width - len(figures) - 1)
+            style = "$success" if theme.applicable and theme.answered == theme.applicable else ""
+            pad = " " * max(width - len(title) - len(figures), 1)
+            action = f"select('{theme.sections[0].key}')" if theme.sections else "noop"
+            lines.append(
+                f"[@click={action}][b]{escape(title)}[/b]{pad}[{style or 'dim'}]{figures}[/][/]"
+            )
+            if str(theme.theme.number) != open_theme:
+                continue
+            for section in theme.sections:
+                figures = f"{section.answered}/{section.applicable}"
+                if section.applicable == 0:
+                    figures = "n/a"
+                here = section.key == self.current
+                marker = "›" if here else " "
+                title = _fit(f"{marker} {section.section.title}", width - len(figures) - 1)
+                pad = " " * max(width - len(title) - len(figures), 1)
+                done = section.applicable and section.answered == section.applicable
+                figure_style = "$success" if done else "$text-muted"
+                line = (
+                    f"[@click=select('{section.key}')]{escape(title)}{pad}"
+                    f"[{figure_style}]{figures}[/][/]"
+                )
+                if here:
+                    line = f"[reverse]{line}[/reverse]"
+                lines.append(line)
+        return Content.from_markup("\n".join(lines)) if lines else Content("")
+
+    def action_select(self, key: str) -> None:
+        self.post_message(SectionClicked(key))
+
+    def action_noop(self) -> None:
+        """A theme without questions: nothing to go to."""
