@@ -129,7 +129,7 @@ class FixedClock:
 
 
 def build_inspection(path: Path, bank: Bank) -> Path:
-    """Six cases, three of them AB's (the lead), one of KM's half answered."""
+    """Six cases, three of them AB's (the lead); KM's C01 complete and C04 in progress."""
     store = InspectionStore.create(
         path, area="Lambeth", bank=bank, lead="AB", fieldwork_start="2015-03-16",
         clock=FixedClock(), inspection_id="0" * 32,
@@ -140,16 +140,18 @@ def build_inspection(path: Path, bank: Bank) -> Path:
                 make_case("C01", inspector="KM", disposal="dto", rosh="high"),
                 make_case("C02"),
                 make_case("C03", disposal="dto", rosh="high", gender="female"),
-                make_case("C04", inspector="KM", status="terminated", end_date="2015-01-10"),
+                make_case("C04", inspector="KM", status="terminated", end_date="2015-01-10",
+                          rosh="medium"),
                 make_case("C05", inspector="JD", disposal="yro", rosh="medium"),
                 make_case("C06", status="terminated", end_date="2015-02-01"),
             ]
         )
-        for qid, value in [("A1", "yes"), ("A4", "no"), ("R2", "yes")]:
+        for qid, value in [("A1", "yes"), ("A4", "no"), ("R2", "yes"), ("R1", "yes")]:
             store.record_answer("C04", qid, value, inspector="KM")
         for qid, value in [("A1", "no"), ("A4", "yes"), ("A2", "yes"), ("A3", "yes"),
                            ("R2", "no"), ("R1", "yes"), ("G1", "na")]:
             store.record_answer("C01", qid, value, inspector="KM")
+        store.complete_case("C01", inspector="KM")
     finally:
         store.close()
     return path
