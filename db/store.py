@@ -700,7 +700,7 @@ class InspectionStore:
                 problem("role", f"{role!r} is not a role; use primary or second_read")
             if not inspector and case_ref in status:
                 inspector = self._case_inspector(case_ref)
-            if not _is_initials(inspector):
+            if (inspector or case_ref in status) and not _is_initials(inspector):
                 problem("inspector", f"{inspector!r} is not an inspector's initials, e.g. JS")
             if question is not None:
                 scale = self.bank.scale_of(question)

@@ -3,121 +3,27 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from db.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import validate_bank
 from question_bank.model import Bank
 
-SMALL_BANK: dict[str, Any] = {
-    "id": "small",
-    "version": "1",
-    "title": "A small bank for store tests",
-    "scoring": {
-        "rule": "pooled_key",
-        "bands": [
-            {"label": "Poor", "min": 0, "max": 49},
-            {"label": "Unsatisfactory", "min": 50, "max": 64},
-            {"label": "Satisfactory", "min": 65, "max": 74},
-            {"label": "Good", "min": 75, "max": 100},
-        ],
-    },
-    "themes": [
-        {
-            "number": 1,
-            "title": "Reducing reoffending",
-            "expectation": "Good work",
-            "case_scored": True,
-        },
-        {
-            "number": 2,
-            "title": "Protecting the public",
-            "expectation": "Risk managed",
-            "case_scored": True,
-        },
-        {
-            "number": 5,
-            "title": "Governance",
-            "expectation": "Good governance",
-            "case_scored": False,
-        },
-    ],
-    "sections": [
-        {"id": "assessment", "title": "Assessment"},
-        {"id": "planning", "title": "Planning"},
-        {"id": "custody", "title": "Custody and resettlement"},
-    ],
-    "questions": [
-        {
-            "id": "A1",
-            "theme": 1,
-            "section": "assessment",
-            "key": True,
-            "text": "Was there a sufficient assessment of the likelihood of reoffending?",
-            "chart_label": "Assessment",
-        },
-        {
-            "id": "A2",
-            "theme": 1,
-            "section": "planning",
-            "key": True,
-            "text": "Did planning address the assessed factors?",
-            "chart_label": "Planning",
-            "note_required_for": ["no"],
-        },
-        {
-            "id": "A3",
-            "theme": 1,
-            "section": "custody",
-            "key": True,
-            "text": "Was resettlement planned before release?",
-            "chart_label": "Resettlement",
-            "applies_if": {"field": "custody", "equals": True},
-        },
-        {
-            "id": "A4",
-            "theme": 1,
-            "section": "assessment",
-            "text": "Were parents or carers involved?",
-            "chart_label": "Parents",
-        },
-        {
-            "id": "R1",
-            "theme": 2,
-            "section": "planning",
-            "key": True,
-            "text": "Was there a risk management plan with contingencies?",
-            "chart_label": "Risk plan",
-            "applies_if": {"field": "rosh", "in": ["medium", "high", "very_high"]},
-        },
-        {
-            "id": "R2",
-            "theme": 2,
-            "section": "assessment",
-            "key": True,
-            "text": "Was the RoSH classification correct?",
-            "chart_label": "RoSH correct",
-        },
-        {
-            "id": "G1",
-            "theme": 5,
-            "section": "assessment",
-            "text": "Was the management board informed?",
-            "chart_label": "Board",
-        },
-    ],
-}
+SMALL_BANK_FILE = Path(__file__).parent / "fixtures" / "small.yaml"
 
 
 @pytest.fixture(scope="session")
 def bank() -> Bank:
-    return validate_bank(SMALL_BANK, "small")
+    """Seven questions over two case-scored themes and one that is not; three conditions."""
+    return validate_bank(yaml.safe_load(SMALL_BANK_FILE.read_text(encoding="utf-8")), "small")
 
 
-def make_case(case_ref: str, **fields: Any) -> CaseRecord:
+def build_case(case_ref: str, **fields: Any) -> CaseRecord:
     data: dict[str, Any] = {
         "case_ref": case_ref,
         "inspector": "JS",
@@ -147,6 +53,16 @@ class FixedClock:
 
 
 @pytest.fixture
+def make_case():
+    return build_case
+
+
+@pytest.fixture
+def clock():
+    return FixedClock()
+
+
+@pytest.fixture
 def store_path(tmp_path):
     return tmp_path / "lambeth.inspection"
 
@@ -164,11 +80,11 @@ def store(store_path, bank):
     )
     s.add_cases(
         [
-            make_case("C001"),
-            make_case(
+            build_case("C001"),
+            build_case(
                 "C002", disposal="dto", rosh="high", inspector="KM", ethnicity="black_caribbean"
             ),
-            make_case(
+            build_case(
                 "C003",
                 gender="female",
                 looked_after=True,

@@ -1,0 +1,76 @@
+"""An inspection file made through the CLI, with the small test bank, cases and answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from audit_tui.cli import app
+
+SMALL_BANK_FILE = Path(__file__).parents[1] / "db" / "fixtures" / "small.yaml"
+
+CASE_HEADER = (
+    "case_ref,inspector,case_manager_role,age,gender,ethnicity,disposal,status,start_date,"
+    "end_date,rosh,vulnerability,looked_after,child_protection_plan,mappa,transferred,"
+    "victim_identified,psr_prepared\n"
+)
+CASES_CSV = CASE_HEADER + (
+    "C001,JS,YOS officer,15,male,white_british,referral order,current,2014-07-01,,low,medium,"
+    "no,no,no,no,yes,no\n"
+    "C002,km,social worker,17,male,black_caribbean,DTO,terminated,01/06/2014,2014-12-01,high,"
+    "high,yes,,n,0,1,y\n"
+    "C003,JS,yos_officer,14,female,not_stated,yro,current,2014-08-11,,medium,very high,"
+    "true,false,no,no,no,no\n"
+)
+ANSWERS_CSV = (
+    "case_ref,question_id,answer,note,inspector,role\n"
+    "C001,A1,yes,,,\n"
+    'C001,A2,no,"Plan ignored ETE,\nand the school",JS,primary\n'
+    "C002,A1,yes,,KM,\n"
+    "C002,A3,yes,,KM,\n"
+    "C002,R1,no,,KM,\n"
+    "C002,A1,no,Disagree: assessment thin,JS,second_read\n"
+    "C003,A1,na,,,\n"
+    "C003,R1,yes,,,\n"
+)
+
+
+def invoke(*args: object):
+    """Run the CLI in-process with stdout and stderr kept apart."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def cli():
+    return invoke
+
+
+@pytest.fixture
+def csv_files(tmp_path):
+    cases = tmp_path / "cases.csv"
+    cases.write_text(CASES_CSV, encoding="utf-8")
+    answers = tmp_path / "answers.csv"
+    answers.write_text(ANSWERS_CSV, encoding="utf-8")
+    return cases, answers
+
+
+@pytest.fixture
+def inspection(tmp_path, csv_files):
+    """A file made with `new`, `cases import` and `answers import`."""
+    path = tmp_path / "lambeth.inspection"
+    cases, answers = csv_files
+    for args in (
+        ("new", path, "--area", "Lambeth", "--bank", SMALL_BANK_FILE, "--lead", "ab"),
+        ("cases", "import", path, cases),
+        ("answers", "import", path, answers),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def small_bank_file():
+    return SMALL_BANK_FILE

@@ -1,0 +1,148 @@
+"""Every kind of bad inspection file is refused in one sentence and left byte for byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db.errors import StoreError
+from db.store import InspectionStore
+
+PAGE = 4096
+
+
+def _copy(good: Path, name: str) -> Path:
+    bad = good.with_name(name)
+    shutil.copyfile(good, bad)
+    return bad
+
+
+def _sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def make_missing(good: Path) -> Path:
+    return good.with_name("nowhere.inspection")
+
+
+def make_empty(good: Path) -> Path:
+    bad = good.with_name("empty.inspection")
+    bad.write_bytes(b"")
+    return bad
+
+
+def make_not_sqlite(good: Path) -> Path:
+    bad = good.with_name("notes.inspection")
+    bad.write_text("case_ref,answer\nC001,yes\n" * 20, encoding="utf-8")
+    return bad
+
+
+def make_truncated(good: Path) -> Path:
+    bad = good.with_name("truncated.inspection")
+    data = good.read_bytes()
+    bad.write_bytes(data[: len(data) // 2 // PAGE * PAGE])
+    return bad
+
+
+def make_corrupt(good: Path) -> Path:
+    bad = _copy(good, "corrupt.inspection")
+    conn = sqlite3.connect(bad)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cases'").fetchone()
+    conn.close()
+    data = bytearray(bad.read_bytes())
+    data[(root - 1) * PAGE : (root - 1) * PAGE + 12] = b"\xff" * 12  # the b-tree page header
+    bad.write_bytes(bytes(data))
+    return bad
+
+
+def make_foreign(good: Path) -> Path:
+    bad = good.with_name("recipes.sqlite")
+    _sql(
+        bad,
+        "CREATE TABLE recipes (name TEXT, serves INTEGER)",
+        "INSERT INTO recipes VALUES ('soup', 4)",
+    )
+    return bad
+
+
+def make_newer(good: Path) -> Path:
+    bad = _copy(good, "newer.inspection")
+    _sql(bad, "PRAGMA user_version = 7")
+    return bad
+
+
+def make_bank_mismatch(good: Path) -> Path:
+    bad = _copy(good, "edited.inspection")
+    _sql(bad, "UPDATE bank SET canonical_json = replace(canonical_json, 'Planning', 'Plans')")
+    return bad
+
+
+BAD_FILES = {
+    "missing": (make_missing, "there is no inspection file at"),
+    "empty": (make_empty, "is empty, not an inspection file"),
+    "not_sqlite": (make_not_sqlite, "is not an SQLite file, so not an inspection file"),
+    "truncated": (make_truncated, "is truncated"),
+    "corrupt": (make_corrupt, "is damaged (SQLite says: database disk image is malformed)"),
+    "foreign": (make_foreign, "is an SQLite database but not an inspection file"),
+    "newer": (make_newer, "was written by a newer audit-tui (schema 7; this one reads up to 1)"),
+    "bank_mismatch": (make_bank_mismatch, "does not match its recorded hash"),
+}
+
+COMMANDS = {
+    "cases list": lambda f, csvs: ("cases", "list", f),
+    "cases show": lambda f, csvs: ("cases", "show", f, "C001", "--json"),
+    "cases import": lambda f, csvs: ("cases", "import", f, csvs[0]),
+    "answers import": lambda f, csvs: ("answers", "import", f, csvs[1]),
+    "answers export": lambda f, csvs: ("answers", "export", f),
+    "scores": lambda f, csvs: ("scores", f, "--by", "gender"),
+}
+
+
+def digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_store_refuses_bad_file_without_touching_it(inspection, kind):
+    make, message = BAD_FILES[kind]
+    bad = make(inspection)
+    before = digest(bad)
+    for readonly in (True, False):
+        with pytest.raises(StoreError, match=None) as refused:
+            InspectionStore.open(bad, readonly=readonly)
+        assert message in str(refused.value)
+        assert str(bad) in str(refused.value)
+        assert digest(bad) == before
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_cli_refuses_bad_file_in_one_sentence(cli, inspection, csv_files, kind, command):
+    make, message = BAD_FILES[kind]
+    bad = make(inspection)
+    before = digest(bad)
+    inputs = {p: digest(p) for p in csv_files}
+    result = cli(*COMMANDS[command](bad, csv_files))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert "Traceback" not in result.output
+    assert digest(bad) == before
+    assert {p: digest(p) for p in csv_files} == inputs
+
+
+def test_good_file_still_opens(inspection):
+    with InspectionStore.open(inspection, readonly=True) as store:
+        assert len(store.cases()) == 3

@@ -1,0 +1,60 @@
+"""The child of the kill test: records answers one by one and prints each one confirmed.
+
+It imports everything once, then for each `go START ROUND LIMIT` line on stdin forks a writer
+that opens the store and records up to LIMIT answers from key START on, printing `ok I` only after
+record_answer has returned (the COMMIT is done). The test SIGKILLs the writer at a random
+moment; this process reaps it and prints `done`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from db.store import InspectionStore
+
+VALUES = ("yes", "no", "na")
+
+
+def answer_keys(store: InspectionStore) -> list[tuple[str, str]]:
+    keys = []
+    for case in store.cases():
+        values = case.condition_values()
+        keys.extend((case.case_ref, q.id) for q in store.bank.questions if q.applies(values))
+    return keys
+
+
+def write(path: str, start: int, round_no: int, limit: int) -> None:
+    print(f"pid {os.getpid()}", flush=True)
+    with InspectionStore.open(path) as store:
+        keys = answer_keys(store)
+        for index in range(start, min(start + limit, len(keys))):
+            case_ref, question_id = keys[index]
+            store.record_answer(
+                case_ref,
+                question_id,
+                VALUES[round_no % 3],
+                inspector="JS",
+                note=f"round {round_no}",
+            )
+            print(f"ok {index}", flush=True)
+
+
+def main(path: str) -> None:
+    for line in sys.stdin:
+        words = line.split()
+        if words[:1] != ["go"]:
+            break
+        start, round_no, limit = (int(word) for word in words[1:4])
+        pid = os.fork()
+        if pid == 0:
+            try:
+                write(path, start, round_no, limit)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

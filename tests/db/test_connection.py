@@ -1,0 +1,55 @@
+"""The one place connections are opened: durability pragmas, private files, read-only opens."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import stat
+
+import pytest
+
+from db.connection import connect
+from db.errors import StoreError
+
+
+def test_write_connection_has_the_durability_pragmas(tmp_path):
+    conn = connect(tmp_path / "new.inspection", create=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    finally:
+        conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        side = tmp_path / f"new.inspection{suffix}"
+        if side.exists():
+            assert stat.S_IMODE(side.stat().st_mode) == 0o600, suffix
+
+
+def test_create_refuses_an_existing_file_and_unknown_options(tmp_path):
+    path = tmp_path / "there.inspection"
+    path.write_bytes(b"keep me")
+    with pytest.raises(StoreError, match="already exists"):
+        connect(path, create=True)
+    assert path.read_bytes() == b"keep me"
+    with pytest.raises(StoreError, match="cannot open files with passphrase"):
+        connect(path, passphrase="secret")
+    with pytest.raises(StoreError, match="there is no inspection file"):
+        connect(tmp_path / "missing.inspection")
+
+
+def test_readonly_connection_never_writes(store, store_path):
+    store.record_answer("C001", "A1", "yes", inspector="JS")
+    store.close()
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    conn = connect(store_path, readonly=True)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("INSERT INTO ui_state VALUES ('k', 'v', 'now')")
+    finally:
+        conn.close()
+    assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before

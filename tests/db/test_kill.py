@@ -1,0 +1,91 @@
+"""Kill test: an answer the writer was told is saved survives SIGKILL at any moment."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from db.store import InspectionStore
+
+WRITER = Path(__file__).with_name("answer_writer.py")
+ROUNDS = 20
+LIMIT = 150  # answers per writer: more than it can give before the latest kill
+VALUES = ("yes", "no", "na")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer forks")
+def test_sigkill_never_loses_a_confirmed_answer(tmp_path, bank, make_case):
+    path = tmp_path / "fieldwork.inspection"
+    with InspectionStore.create(path, area="Lambeth", bank=bank) as store:
+        # community, low RoSH: five questions apply to each case, 3500 answers to give
+        store.add_cases([make_case(f"K{n:03d}") for n in range(700)])
+    seed = random.randrange(1_000_000)
+    rng = random.Random(seed)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, str(WRITER), str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    confirmed: dict[int, str] = {}
+    start = 0
+    killed_mid_write = 0
+    try:
+        for round_no in range(ROUNDS):
+            child.stdin.write(f"go {start} {round_no} {LIMIT}\n")
+            child.stdin.flush()
+            first = child.stdout.readline()
+            assert first.startswith("pid "), f"seed {seed}: writer said {first!r}"
+            writer_pid = int(first.split()[1])
+            time.sleep(rng.uniform(0, 0.06))
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(writer_pid, signal.SIGKILL)
+            done = []
+            for line in child.stdout:
+                if line.strip() == "done":
+                    break
+                done.append(int(line.split()[1]))
+            assert done == list(range(start, start + len(done))), f"seed {seed}"
+            for index in done:
+                confirmed[index] = VALUES[round_no % 3]
+            killed_mid_write += len(done) < LIMIT
+            # the key after the last confirmed one may have been committed unconfirmed: skip it
+            start += len(done) + 1
+            check_file(path, confirmed, seed)
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+    print(f"seed {seed}: {len(confirmed)} confirmed, {killed_mid_write} kills mid-write")
+    assert len(confirmed) > ROUNDS, f"seed {seed}: the writer hardly wrote anything"
+    assert killed_mid_write >= ROUNDS - 3, f"seed {seed}: the kills missed the writes"
+
+
+def check_file(path: Path, confirmed: dict[int, str], seed: int) -> None:
+    """The file is sound and holds every confirmed answer, with its history row."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], f"seed {seed}"
+    finally:
+        conn.close()
+    with InspectionStore.open(path, readonly=True) as store:
+        keys = []
+        for case in store.cases():
+            values = case.condition_values()
+            keys.extend((case.case_ref, q.id) for q in store.bank.questions if q.applies(values))
+        stored = {(a.case_ref, a.question_id): a.value for a in store.answers()}
+        history = {(h.case_ref, h.question_id) for h in store.history() if h.event == "answer"}
+    for index, value in confirmed.items():
+        assert stored.get(keys[index]) == value, f"seed {seed}: answer {keys[index]} lost"
+        assert keys[index] in history, f"seed {seed}: history of {keys[index]} lost"
