@@ -12,6 +12,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -895,17 +896,17 @@ class InspectionStore:
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, dict[str, dict[str, int]]]:
         """answer_counts per value of a case field (None: one group, keyed None)."""
-        group, where, params = _filter_sql(filter, field, answers=True)
+        q = _filter_sql(filter, field, answers=True)
         counts: dict[Any, dict[str, dict[str, int]]] = {}
         for key, qid, value, n in self._conn.execute(
             f"""
-            SELECT {group}, a.question_id, a.value, COUNT(*) FROM answers a
+            SELECT {q.group}, a.question_id, a.value, COUNT(*) FROM answers a
             JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
-            JOIN cases c ON c.case_ref = a.case_ref
-            WHERE ap.applies = 1 {where}
-            GROUP BY 1, a.question_id, a.value
+            {q.join_cases}
+            WHERE ap.applies = 1 {q.where}
+            GROUP BY {q.group_by} a.question_id, a.value
             """,
-            params,
+            q.params,
         ):
             counts.setdefault(_group(field, key), {}).setdefault(qid, {})[value] = n
         return counts
@@ -917,20 +918,20 @@ class InspectionStore:
     def cases_by_theme_by(
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, dict[int, int]]:
-        group, where, params = _filter_sql(filter, field, answers=True)
+        q = _filter_sql(filter, field, answers=True)
         result: dict[Any, dict[int, int]] = {}
         for key, theme, n in self._conn.execute(
             f"""
-            SELECT {group}, q.theme, COUNT(DISTINCT a.case_ref) FROM answers a
+            SELECT {q.group}, kq.theme, COUNT(DISTINCT a.case_ref) FROM answers a
             JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
-            JOIN cases c ON c.case_ref = a.case_ref
-            JOIN questions q ON q.question_id = a.question_id AND q.key = 1
-            JOIN scale_values sv ON sv.scale = q.scale AND sv.value = a.value
+            {q.join_cases}
+            JOIN questions kq ON kq.question_id = a.question_id AND kq.key = 1
+            JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
                 AND sv.counts_as IN ('yes', 'no')
-            WHERE ap.applies = 1 {where}
-            GROUP BY 1, q.theme
+            WHERE ap.applies = 1 {q.where}
+            GROUP BY {q.group_by} kq.theme
             """,
-            params,
+            q.params,
         ):
             result.setdefault(_group(field, key), {})[theme] = n
         return result
@@ -942,12 +943,13 @@ class InspectionStore:
     def case_count_by(
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, int]:
-        group, where, params = _filter_sql(filter, field, answers=False)
+        q = _filter_sql(filter, field, answers=False)
         return {
             _group(field, key): n
             for key, n in self._conn.execute(
-                f"SELECT {group}, COUNT(*) FROM cases c WHERE 1 = 1 {where} GROUP BY 1 ORDER BY 1",
-                params,
+                f"SELECT {q.group}, COUNT(*) FROM cases c WHERE 1 = 1 {q.where} "
+                f"GROUP BY {q.group_by} 1",
+                q.params,
             )
         }
 
@@ -1028,10 +1030,19 @@ def _write_bank(conn: sqlite3.Connection, bank: Bank, now: str) -> None:
     )
 
 
-def _filter_sql(
-    filter: CountFilter, field: str | None, *, answers: bool
-) -> tuple[str, str, list[Any]]:
-    """The GROUP BY expression, extra WHERE clauses and parameters of a count query."""
+@dataclass(frozen=True)
+class _CountSql:
+    """The pieces a count query is built from."""
+
+    group: str  # the group column selected first (NULL for one group)
+    group_by: str  # "c.field, " or nothing
+    join_cases: str  # the join to cases, only when a case field filters or groups
+    where: str
+    params: list[Any]
+
+
+def _filter_sql(filter: CountFilter, field: str | None, *, answers: bool) -> _CountSql:
+    """Build the grouping, joins, WHERE clauses and parameters of a count query."""
     if field is not None and field not in SUBGROUP_FIELDS:
         raise StoreError(
             f"scores cannot be broken down by {field!r}; use one of {', '.join(SUBGROUP_FIELDS)}"
@@ -1052,7 +1063,14 @@ def _filter_sql(
             int(value) if isinstance(value, bool) else str(getattr(value, "value", value))
         )
     where = "".join(f" AND {c}" for c in clauses)
-    return group, where, params
+    needs_cases = field is not None or any(c.startswith("c.") for c in clauses)
+    return _CountSql(
+        group=group,
+        group_by=f"{group}, " if field else "",
+        join_cases="JOIN cases c ON c.case_ref = a.case_ref" if needs_cases else "",
+        where=where,
+        params=params,
+    )
 
 
 def _group(field: str | None, key: Any) -> Any:
