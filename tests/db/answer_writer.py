@@ -24,8 +24,13 @@ def answer_keys(store: InspectionStore) -> list[tuple[str, str]]:
     return keys
 
 
+def say(line: str) -> None:
+    """One write(2) per line, so a kill never leaves half a line in the pipe."""
+    os.write(sys.stdout.fileno(), f"{line}\n".encode())
+
+
 def write(path: str, start: int, round_no: int, limit: int) -> None:
-    print(f"pid {os.getpid()}", flush=True)
+    say(f"pid {os.getpid()}")
     with InspectionStore.open(path) as store:
         keys = answer_keys(store)
         for index in range(start, min(start + limit, len(keys))):
@@ -37,7 +42,7 @@ def write(path: str, start: int, round_no: int, limit: int) -> None:
                 inspector="JS",
                 note=f"round {round_no}",
             )
-            print(f"ok {index}", flush=True)
+            say(f"ok {index}")
 
 
 def main(path: str) -> None:
@@ -53,7 +58,7 @@ def main(path: str) -> None:
             finally:
                 os._exit(0)
         os.waitpid(pid, 0)
-        print("done", flush=True)
+        say("done")
 
 
 if __name__ == "__main__":
