@@ -103,8 +103,6 @@ class AuditApp(App[str | None]):
             self.pop_screen()
         resume = opened.resume
         self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
-        if opened.bank_notice:
-            self.notify(opened.bank_notice, title="Question bank", timeout=8)
         if resume is not None and resume.interview:
             self.post_message(OpenCase(resume.case_ref, resume.question_id))
 
@@ -155,12 +153,19 @@ class AuditApp(App[str | None]):
 
 
 def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:
-    """The described bindings of a screen, then the app's, as (binding, node that runs it)."""
+    """Bindings for the palette, as (binding, node that runs it).
+
+    The focused widget's shown bindings (Enter on the case table), then every binding of the
+    screen and of the app, hidden ones included (theme numbers, reopen).
+    """
     found: list[tuple[Binding, Any]] = []
+    focused = screen.focused
+    if focused is not None:
+        for bindings in focused._bindings.key_to_bindings.values():
+            found.extend((b, focused) for b in bindings if b.show)
     for node in (screen, app):
-        for binding in node._bindings.key_to_bindings.values():
-            for b in binding:
-                found.append((b, node))
+        for bindings in node._bindings.key_to_bindings.values():
+            found.extend((b, node) for b in bindings)
     return found
 
 

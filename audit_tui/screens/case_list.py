@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -47,11 +48,16 @@ def progress_cell(progress: Progress | None) -> str:
     return f"{progress.answered}/{progress.applicable}"
 
 
+class CaseTable(DataTable[Any]):
+    """The table of cases; Enter (or a click on the highlighted row) opens the interview."""
+
+    BINDINGS: list[BindingType] = [Binding("enter", "select_cursor", "Interview")]
+
+
 class CaseListScreen(Screen[None]):
     """Cases of the inspection; Enter starts (or resumes) the interview of the highlighted one."""
 
     BINDINGS: list[BindingType] = [
-        Binding("enter", "open_case", "Interview", priority=False),
         Binding("d", "details", "Details"),
         Binding("i", "cycle_inspector", "Inspector filter"),
         Binding("s", "cycle_status", "Status filter"),
@@ -75,7 +81,9 @@ class CaseListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="case-filters")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        if self.opened.bank_notice:
+            yield Static(self.opened.bank_notice, id="bank-notice")
+        yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="case-summary")
         yield Footer()
 
@@ -137,12 +145,12 @@ class CaseListScreen(Screen[None]):
             state = self._state(case.case_ref)
             own = case.inspector == self.own
             table.add_row(
-                Content.styled(case.case_ref, "bold" if own else ""),
+                Text(case.case_ref, style="bold" if own else ""),
                 case.inspector,
                 DISPOSAL_LABELS.get(case.disposal.value, case.disposal.value),
                 case.status.value,
                 progress_cell(self.progress.get(case.case_ref)),
-                Content.styled(PROGRESS_LABELS.get(state, state), _state_style(state)),
+                Text(PROGRESS_LABELS.get(state, state), style=_state_style(state)),
                 key=case.case_ref,
             )
         refs = [c.case_ref for c in rows]
@@ -213,11 +221,6 @@ class CaseListScreen(Screen[None]):
         self.sort = mapping.get(key, "case")
         self.rebuild()
 
-    def action_open_case(self) -> None:
-        ref = self._highlighted()
-        if ref:
-            self.post_message(OpenCase(ref))
-
     def action_details(self) -> None:
         from audit_tui.screens.case_details import CaseDetailsScreen
 
@@ -252,6 +255,4 @@ def _next(options: list[Any], current: Any) -> Any:
 
 
 def _state_style(state: str) -> str:
-    return {"complete": "$success", "locked": "$success", "in_progress": "$warning"}.get(
-        state, "$text-muted"
-    )
+    return {"complete": "green", "locked": "green", "in_progress": "yellow"}.get(state, "dim")

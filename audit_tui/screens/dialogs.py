@@ -39,8 +39,8 @@ class NoteDialog(ModalScreen[str | None]):
             area.cursor_blink = False
             yield area
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -56,8 +56,9 @@ class NoteDialog(ModalScreen[str | None]):
     def action_save(self) -> None:
         note = self.query_one(TextArea).text.strip()
         if self.required_for and not note:
-            self.notify("This answer needs a note; write one or press Escape to cancel.",
-                        severity="warning")
+            self.notify(
+                "This answer needs a note; write one or press Escape to cancel.", severity="warning"
+            )
             return
         self.dismiss(note)
 
@@ -73,8 +74,9 @@ class CompletionDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Close"),
     ]
 
-    def __init__(self, case_ref: str, missing: list[MissingItem], bank: Bank,
-                 applicable: int) -> None:
+    def __init__(
+        self, case_ref: str, missing: list[MissingItem], bank: Bank, applicable: int
+    ) -> None:
         super().__init__()
         self.case_ref = case_ref
         self.missing = missing
@@ -85,16 +87,19 @@ class CompletionDialog(ModalScreen[str | None]):
         with Vertical(id="completion-dialog", classes="dialog"):
             if self.missing:
                 yield Label(f"{self.case_ref} cannot be completed yet", classes="dialog-title")
+                count = len(self.missing)
                 yield Static(
-                    f"{len(self.missing)} thing(s) missing of {self.applicable} applicable "
-                    "questions:",
+                    f"{count} {'thing' if count == 1 else 'things'} to do first "
+                    f"({self.applicable} questions apply to this case):"
                 )
                 with VerticalScroll(id="missing-list"):
                     for item in self.missing:
                         yield Static(self._describe(item), classes="missing-item")
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Go to the first (enter)", id="goto", variant="primary")
-                    yield Button("Close (esc)", id="cancel")
+                    yield Button(
+                        "Go to the first (enter)", id="goto", variant="primary", compact=True
+                    )
+                    yield Button("Close (esc)", id="cancel", compact=True)
             else:
                 yield Label(f"Complete {self.case_ref}?", classes="dialog-title")
                 yield Static(
@@ -103,8 +108,8 @@ class CompletionDialog(ModalScreen[str | None]):
                     "reason, which is recorded in its history."
                 )
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Complete (enter)", id="complete", variant="success")
-                    yield Button("Cancel (esc)", id="cancel")
+                    yield Button("Complete (enter)", id="complete", variant="success", compact=True)
+                    yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def _describe(self, item: MissingItem) -> str:
         question = self.bank.question_by_id.get(item.question_id)
@@ -142,13 +147,14 @@ class ReopenDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="reopen-dialog", classes="dialog"):
             yield Label(f"Reopen {self.case_ref}?", classes="dialog-title")
-            yield Static("The case is complete. Say why it is reopened; the reason is recorded "
-                         "in the case's history with your initials.")
-            yield Input(placeholder="reason, e.g. second read found a missed referral",
-                        id="reason")
+            yield Static(
+                "The case is complete. Say why it is reopened; the reason is recorded "
+                "in the case's history with your initials."
+            )
+            yield Input(placeholder="reason, e.g. second read found a missed referral", id="reason")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Reopen (enter)", id="reopen", variant="warning")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Reopen (enter)", id="reopen", variant="warning", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         field = self.query_one(Input)

@@ -47,7 +47,7 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
     """Every screen's keys, in the order a user meets the screens."""
     from audit_tui.app import AuditApp
     from audit_tui.screens.case_details import CaseDetailsScreen
-    from audit_tui.screens.case_list import CaseListScreen
+    from audit_tui.screens.case_list import CaseListScreen, CaseTable
     from audit_tui.screens.dialogs import CompletionDialog, NoteDialog, ReopenDialog
     from audit_tui.screens.interview import InterviewScreen
     from audit_tui.screens.start import StartScreen
@@ -59,7 +59,7 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
     return [
         ("Everywhere", key_rows(everywhere)),
         ("Interview", key_rows(InterviewScreen.BINDINGS)),
-        ("Case list", key_rows(CaseListScreen.BINDINGS)),
+        ("Case list", key_rows([*CaseTable.BINDINGS, *CaseListScreen.BINDINGS])),
         ("Case details", key_rows(CaseDetailsScreen.BINDINGS)),
         ("Note", key_rows(NoteDialog.BINDINGS)),
         ("Completing a case", key_rows(CompletionDialog.BINDINGS)),

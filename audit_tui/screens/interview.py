@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from typing import Any
 
 from textual.app import ComposeResult
@@ -30,6 +31,19 @@ from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
+
+
+def _after_load(method: Callable[..., None]) -> Callable[..., None]:
+    """Keys pressed while the case is still loading run once it has loaded, in order."""
+
+    @wraps(method)
+    def wrapper(self: InterviewScreen, *args: Any) -> None:
+        if self.state is None:
+            self._early.append(partial(method, self, *args))
+            return
+        method(self, *args)
+
+    return wrapper
 
 
 class InterviewScreen(Screen[None]):
@@ -74,6 +88,7 @@ class InterviewScreen(Screen[None]):
         self.request = 0
         self.saved_count = 0
         self._position_timer: Timer | None = None
+        self._early: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,6 +132,9 @@ class InterviewScreen(Screen[None]):
         self.progress = view.progress
         self._show_scores(view.case_scores, view.inspection_scores)
         self.refresh_view()
+        early, self._early = self._early, []
+        for call in early:
+            call()
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
         state = self.state
@@ -233,6 +251,7 @@ class InterviewScreen(Screen[None]):
 
     # -- answering --------------------------------------------------------------------------
 
+    @_after_load
     def action_answer(self, key: str) -> None:
         state = self.state
         if state is None:
@@ -302,6 +321,7 @@ class InterviewScreen(Screen[None]):
 
     # -- moving -----------------------------------------------------------------------------
 
+    @_after_load
     def action_step(self, delta: int) -> None:
         if self.state is None:
             return
@@ -309,6 +329,7 @@ class InterviewScreen(Screen[None]):
             self.notify("No more questions that apply that way.", timeout=2)
         self.moved()
 
+    @_after_load
     def action_next_unanswered(self) -> None:
         if self.state is None:
             return
@@ -316,10 +337,12 @@ class InterviewScreen(Screen[None]):
             self.notify("Every question that applies is answered. Press c to complete.")
         self.moved()
 
+    @_after_load
     def action_theme(self, delta: int) -> None:
         if self.state is not None and self.state.cycle_theme(delta):
             self.moved()
 
+    @_after_load
     def action_go_theme(self, number: int) -> None:
         if self.state is None:
             return
@@ -328,12 +351,14 @@ class InterviewScreen(Screen[None]):
         else:
             self.notify(f"No question of theme {number} applies to this case.", timeout=3)
 
+    @_after_load
     def action_go_to(self, qid: str) -> None:
         if self.state is not None and self.state.go_to(qid):
             self.moved()
 
     # -- notes and undo ---------------------------------------------------------------------
 
+    @_after_load
     def action_edit_note(self) -> None:
         from audit_tui.screens.dialogs import NoteDialog
 
@@ -381,6 +406,7 @@ class InterviewScreen(Screen[None]):
         )
         self.refresh_view()
 
+    @_after_load
     def action_undo(self) -> None:
         state = self.state
         if state is None:
@@ -416,6 +442,7 @@ class InterviewScreen(Screen[None]):
 
     # -- the case ---------------------------------------------------------------------------
 
+    @_after_load
     def action_complete(self) -> None:
         if self.state is None:
             return
@@ -442,6 +469,7 @@ class InterviewScreen(Screen[None]):
             self.state.go_to(choice.removeprefix("goto:"))
             self.moved()
 
+    @_after_load
     def action_reopen(self) -> None:
         from audit_tui.screens.dialogs import ReopenDialog
 
@@ -461,6 +489,7 @@ class InterviewScreen(Screen[None]):
             failed=StoreRefused,
         )
 
+    @_after_load
     def action_details(self) -> None:
         from audit_tui.screens.case_details import CaseDetailsScreen
 

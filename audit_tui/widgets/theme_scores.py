@@ -72,7 +72,7 @@ class ThemeScores(Widget):
     def columns_for(self, width: int) -> list[tuple[str, ...]]:
         """Which columns each scope gets at this width: percent always, then what fits."""
         chosen: list[list[str]] = [["percent"] for _ in self.scopes]
-        used = THEME_MIN + sum(WIDTHS["percent"] + 1 for _ in self.scopes)
+        used = THEME_MIN + sum(max(WIDTHS["percent"], len(s.label)) + 1 for s in self.scopes)
         order = [i for i, s in enumerate(self.scopes) if not s.brief] + [
             i for i, s in enumerate(self.scopes) if s.brief
         ]
