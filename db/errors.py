@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -38,9 +39,9 @@ class InvalidRows(StoreError):
 class IncompleteCase(StoreError):
     """A case that cannot be completed yet; `missing` lists what stops it."""
 
-    def __init__(self, case_ref: str, missing: list[object]):
+    def __init__(self, case_ref: str, missing: Sequence[object]):
         self.case_ref = case_ref
-        self.missing = missing
+        self.missing = list(missing)
         shown = ", ".join(str(m) for m in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         super().__init__(f"case {case_ref} cannot be completed yet: {shown}{more}")

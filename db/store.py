@@ -1048,7 +1048,8 @@ def _filter_sql(filter: CountFilter, field: str | None, *, answers: bool) -> _Co
             f"scores cannot be broken down by {field!r}; use one of {', '.join(SUBGROUP_FIELDS)}"
         )
     group = f"c.{field}" if field else "NULL"
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if answers and filter.role is not None:
         clauses.append("a.role = ?")
         params.append(_role(filter.role))
