@@ -1,7 +1,8 @@
 """The checks an inspection file passes before it is opened for writing, all read-only.
 
 A refusal never modifies the file: the header is read with plain file I/O and everything else
-through a `mode=ro` connection, before the store opens its own connection.
+through a `mode=ro` connection, before the store opens its own connection. An encrypted file
+has no readable header, so its checks start at the passphrase and go on through SQLCipher.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import SQLITE_MAGIC, connect, read_header
+from db.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.errors import StoreError
 from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
 
@@ -23,10 +24,14 @@ class FileFacts:
     schema_version: int
     bank_json: str
     bank_hash: str
+    encrypted: bool = False
 
 
-def check_file(path: Path) -> FileFacts:
-    """Refuse, with one sentence, a file that is not a sound inspection this program can read."""
+def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
+    """Refuse, with one sentence, a file that is not a sound inspection this program can read.
+
+    `passphrase` is used only when the file is encrypted; a plain file ignores it.
+    """
     if not path.exists():
         raise StoreError(f"there is no inspection file at {path}; check the path")
     if not path.is_file():
@@ -38,18 +43,26 @@ def check_file(path: Path) -> FileFacts:
         header = read_header(path)
     except OSError as exc:
         raise StoreError(f"{path} cannot be read ({exc.strerror}); check its permissions") from None
-    if not header.startswith(SQLITE_MAGIC):
+    encrypted = is_encrypted(path)
+    if encrypted and passphrase is None:
+        raise StoreError(
+            f"{path} is encrypted or not an SQLite file: give its passphrase "
+            "(--passphrase-file or AUDIT_TUI_PASSPHRASE)"
+        )
+    if not encrypted and not header.startswith(SQLITE_MAGIC):
         raise StoreError(
             f"{path} is not an SQLite file, so not an inspection file; "
             "check you gave the right file"
         )
-    _check_length(path, header, size)
+    if not encrypted:
+        _check_length(path, header, size)
     try:
-        conn = connect(path, readonly=True)
+        conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     try:
-        return _check_contents(path, conn)
+        facts = _check_contents(path, conn)
+        return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     finally:

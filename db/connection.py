@@ -1,21 +1,32 @@
-"""The one place SQLite connections to an inspection file are opened.
+"""The one place SQLite connections to an inspection file are opened, plain or encrypted.
 
-Encryption with a passphrase will be added here, which is why every caller goes through
-`connect` and why it takes `**options` it passes on: no caller has to change when it comes.
+Every caller goes through `connect`. A plain file is opened with the standard library's sqlite3;
+an encrypted file (SQLCipher 4, through the `sqlcipher3` package) when a passphrase is given.
+The SQLCipher connection raises the standard library's sqlite3 exceptions, so no caller (the
+store, sqlite-utils' migrations) has to know which kind of file it holds.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
+
+import sqlcipher3.dbapi2 as cipher  # type: ignore[import-untyped]
 
 from db.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# SQLCipher writes whole pages (4096 bytes by default); any SQLite file is whole pages of 512+.
+_SMALLEST_PAGE = 512
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open the encrypted file (or the file is not an inspection)."""
 
 
 def connect(
@@ -23,13 +34,15 @@ def connect(
     *,
     readonly: bool = False,
     create: bool = False,
+    passphrase: str | None = None,
     **options: Any,
 ) -> sqlite3.Connection:
     """Open a connection with the durability pragmas: WAL, synchronous=FULL, foreign keys.
 
     `create` makes a new file readable by its owner only and refuses one that exists.
     `readonly` opens through a `mode=ro` URI and never writes (no WAL switch, no migrations).
-    `options` is reserved for the passphrase of an encrypted file; none is understood yet.
+    `passphrase` opens (or creates) an SQLCipher file: the key is given first, then checked by
+    reading the schema, so a wrong one is a `WrongPassphrase` and nothing is written.
     """
     if options:
         names = ", ".join(sorted(options))
@@ -38,14 +51,13 @@ def connect(
     if create and readonly:
         raise ValueError("a file cannot be created read-only")
     if create:
-        _create_private(file)
+        create_private(file)
     elif not file.exists():
         raise StoreError(f"there is no inspection file at {file}; check the path")
-    if readonly:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    if passphrase is None:
+        conn = _open_plain(file, readonly=readonly)
     else:
-        conn = sqlite3.connect(str(file), isolation_level=None)
+        conn = open_keyed(file, passphrase, readonly=readonly)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -60,7 +72,62 @@ def connect(
     return conn
 
 
-def _create_private(file: Path) -> None:
+def _open_plain(file: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
+        return sqlite3.connect(uri, uri=True, isolation_level=None)
+    return sqlite3.connect(str(file), isolation_level=None)
+
+
+def open_keyed(file: Path, passphrase: str, *, readonly: bool = False) -> sqlite3.Connection:
+    """An SQLCipher connection with the key given and checked, and no other pragma set.
+
+    The backup API and `sqlcipher_export` need exactly this; `connect` adds the pragmas.
+    """
+    if not passphrase or "\x00" in passphrase:
+        raise StoreError("a passphrase cannot be empty or contain a NUL character")
+    if readonly:
+        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
+        conn = cipher.connect(uri, uri=True, isolation_level=None, factory=_CipherConnection)
+    else:
+        conn = cipher.connect(str(file), isolation_level=None, factory=_CipherConnection)
+    try:
+        # SQLCipher logs a failed page check to stderr; a wrong passphrase is one sentence.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {quote_literal(passphrase)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise WrongPassphrase(
+            f"the passphrase is wrong for {file}; check it and try again (nothing was changed)"
+        ) from None
+    except BaseException:
+        conn.close()
+        raise
+    return cast(sqlite3.Connection, conn)
+
+
+def quote_literal(text: str) -> str:
+    """An SQL string literal (PRAGMA key and ATTACH ... KEY take no bound parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def is_encrypted(path: str | os.PathLike[str]) -> bool:
+    """Whether the file looks like an SQLCipher file: whole pages, but no SQLite header.
+
+    Without the key an encrypted file cannot be told from random bytes of the same length, so
+    this is "encrypted or not SQLite"; a text file (not whole pages) is never taken for one.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        header = read_header(file)
+    except OSError:
+        return False
+    return size > 0 and size % _SMALLEST_PAGE == 0 and not header.startswith(SQLITE_MAGIC)
+
+
+def create_private(file: Path) -> None:
     """Create an empty file with mode 0600, refusing a path that already exists."""
     try:
         fd = os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -76,3 +143,98 @@ def read_header(file: Path) -> bytes:
     """The first 100 bytes of a file (SQLite's database header), read without SQLite."""
     with open(file, "rb") as handle:
         return handle.read(100)
+
+
+# -- SQLCipher connections that raise the standard library's exceptions ------------------------
+
+
+def _translated(exc: BaseException) -> sqlite3.Error:
+    """The sqlite3 exception of the same name, so `except sqlite3.Error` catches it."""
+    kind = getattr(sqlite3, type(exc).__name__, sqlite3.DatabaseError)
+    if not (isinstance(kind, type) and issubclass(kind, sqlite3.Error)):
+        kind = sqlite3.DatabaseError
+    new = kind(*exc.args)
+    for attr in ("sqlite_errorcode", "sqlite_errorname"):
+        if hasattr(exc, attr):
+            setattr(new, attr, getattr(exc, attr))
+    return new
+
+
+class _CipherCursor(cipher.Cursor):  # type: ignore[misc]
+    """A SQLCipher cursor whose errors are sqlite3's."""
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        try:
+            return super().execute(sql, parameters)
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> Any:
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def executescript(self, script: str) -> Any:
+        try:
+            return super().executescript(script)
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def fetchmany(self, size: int | None = None) -> Any:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def fetchall(self) -> Any:
+        try:
+            return super().fetchall()
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+
+class _CipherConnection(cipher.Connection):  # type: ignore[misc]
+    """A SQLCipher connection whose cursors and errors look like sqlite3's."""
+
+    def cursor(self, factory: Any = _CipherCursor) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> Any:
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+    def executescript(self, script: str) -> Any:
+        return self.cursor().executescript(script)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        except cipher.Error as exc:
+            raise _translated(exc) from None
+
+    def backup(self, target: Any, **kwargs: Any) -> None:
+        try:
+            super().backup(target, **kwargs)
+        except cipher.Error as exc:
+            raise _translated(exc) from None

@@ -192,9 +192,33 @@ def m001_inspection_file(db: Database) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
+@migrations()
+def m002_history_chain(db: Database) -> None:
+    """History rows carry a hash chaining each to the one before (see db/history_chain.py).
+
+    Rows written before this migration are hashed here, the one time the append-only trigger
+    is lifted; from now on a row without its hash is refused, so every writer chains.
+    """
+    from db.history_chain import rehash_all
+
+    db.execute("ALTER TABLE answer_history ADD COLUMN hash TEXT")
+    db.execute("DROP TRIGGER answer_history_no_update")
+    rehash_all(db.conn)
+    db.execute(
+        "CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history "
+        "BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER answer_history_needs_hash BEFORE INSERT ON answer_history "
+        "WHEN NEW.hash IS NULL "
+        "BEGIN SELECT RAISE(ABORT, 'answer_history rows are appended by db.history_chain'); END"
+    )
+    db.execute("PRAGMA user_version = 2")
+
+
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 1
-KNOWN_MIGRATIONS = ("m001_inspection_file",)
+SCHEMA_VERSION = 2
+KNOWN_MIGRATIONS = ("m001_inspection_file", "m002_history_chain")
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from db import history_chain
 from db.cases import case_from_row, case_row, validation_sentence
 from db.checks import check_file
 from db.connection import connect
@@ -71,11 +72,13 @@ class InspectionStore:
         bank: Bank,
         readonly: bool,
         clock: Clock | None,
+        encrypted: bool = False,
     ) -> None:
         self._conn = conn
         self.path = path
         self.bank = bank
         self.readonly = readonly
+        self.encrypted = encrypted
         self._clock = clock or _utc_now
         self.inspection = self._load_inspection()
 
@@ -93,8 +96,12 @@ class InspectionStore:
         fieldwork_end: date | str | None = None,
         clock: Clock | None = None,
         inspection_id: str | None = None,
+        passphrase: str | None = None,
     ) -> InspectionStore:
-        """Make a new inspection file (mode 0600) under `bank`; an existing path is refused."""
+        """Make a new inspection file (mode 0600) under `bank`; an existing path is refused.
+
+        With a passphrase the file is encrypted (SQLCipher) from its first byte.
+        """
         path = Path(path)
         area = area.strip()
         if not area:
@@ -103,7 +110,7 @@ class InspectionStore:
         start, end = _iso_date(fieldwork_start), _iso_date(fieldwork_end)
         if start and end and end < start:
             raise StoreError(f"fieldwork ends ({end}) before it starts ({start}); check the dates")
-        conn = connect(path, create=True)
+        conn = connect(path, create=True, passphrase=passphrase)
         try:
             migrate(conn)
             now = (clock or _utc_now)().isoformat(timespec="milliseconds")
@@ -134,15 +141,25 @@ class InspectionStore:
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             raise
-        return cls(conn, path, bank=bank, readonly=False, clock=clock)
+        return cls(
+            conn, path, bank=bank, readonly=False, clock=clock, encrypted=passphrase is not None
+        )
 
     @classmethod
     def open(
-        cls, path: str | Path, *, readonly: bool = False, clock: Clock | None = None
+        cls,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        clock: Clock | None = None,
+        passphrase: str | None = None,
     ) -> InspectionStore:
-        """Open an inspection after read-only checks; an older schema is then migrated."""
+        """Open an inspection after read-only checks; an older schema is then migrated.
+
+        `passphrase` opens an encrypted file; a plain file ignores it.
+        """
         path = Path(path)
-        facts = check_file(path)
+        facts = check_file(path, passphrase)
         try:
             bank = validate_bank(json.loads(facts.bank_json), path.name)
         except (BankError, ValueError):
@@ -155,13 +172,17 @@ class InspectionStore:
                 f"{path} uses an older schema; open it once without read-only to upgrade it"
             )
         try:
-            conn = connect(path, readonly=readonly)
+            conn = connect(
+                path, readonly=readonly, passphrase=passphrase if facts.encrypted else None
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"{path} cannot be opened (SQLite says: {exc})") from None
         try:
             if not readonly and facts.schema_version < SCHEMA_VERSION:
                 migrate(conn)
-            return cls(conn, path, bank=bank, readonly=readonly, clock=clock)
+            return cls(
+                conn, path, bank=bank, readonly=readonly, clock=clock, encrypted=facts.encrypted
+            )
         except sqlite3.Error as exc:
             conn.close()
             raise StoreError(f"{path} cannot be opened (SQLite says: {exc})") from None
@@ -335,16 +356,14 @@ class InspectionStore:
                     for qid in flipped
                 ],
             )
-            conn.execute(
-                "INSERT INTO answer_history (case_ref, event, old_value, new_value, inspector, at) "
-                "VALUES (?, 'case', ?, ?, ?, ?)",
-                (
-                    case_ref,
-                    json.dumps({k: old_row[k] for k in changed}, sort_keys=True),
-                    json.dumps(changed, sort_keys=True),
-                    who,
-                    now,
-                ),
+            history_chain.append(
+                conn,
+                case_ref=case_ref,
+                event="case",
+                old_value=json.dumps({k: old_row[k] for k in changed}, sort_keys=True),
+                new_value=json.dumps(changed, sort_keys=True),
+                inspector=who,
+                at=now,
             )
             answered = {
                 qid
@@ -480,22 +499,19 @@ class InspectionStore:
                     now,
                 ),
             )
-            conn.execute(
-                "INSERT INTO answer_history (case_ref, question_id, role, event, old_value, "
-                "new_value, old_note, new_note, inspector, at, reason) "
-                "VALUES (?, ?, ?, 'answer', ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_ref,
-                    question_id,
-                    role,
-                    old_value,
-                    value,
-                    old_note,
-                    new_note,
-                    inspector,
-                    now,
-                    reason,
-                ),
+            history_chain.append(
+                conn,
+                case_ref=case_ref,
+                question_id=question_id,
+                role=role,
+                event="answer",
+                old_value=old_value,
+                new_value=value,
+                old_note=old_note,
+                new_note=new_note,
+                inspector=inspector,
+                at=now,
+                reason=reason,
             )
             if status == "not_started" and role == "primary":
                 self._set_status(case_ref, status, "in_progress", inspector, now, None)
@@ -550,22 +566,19 @@ class InspectionStore:
                 "WHERE case_ref = ? AND question_id = ? AND role = ?",
                 (new_note, inspector, now, case_ref, question_id, current.role),
             )
-            conn.execute(
-                "INSERT INTO answer_history (case_ref, question_id, role, event, old_value, "
-                "new_value, old_note, new_note, inspector, at, reason) "
-                "VALUES (?, ?, ?, 'note', ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_ref,
-                    question_id,
-                    current.role,
-                    current.value,
-                    current.value,
-                    current.note,
-                    new_note,
-                    inspector,
-                    now,
-                    reason,
-                ),
+            history_chain.append(
+                conn,
+                case_ref=case_ref,
+                question_id=question_id,
+                role=current.role,
+                event="note",
+                old_value=current.value,
+                new_value=current.value,
+                old_note=current.note,
+                new_note=new_note,
+                inspector=inspector,
+                at=now,
+                reason=reason,
             )
         return Answer(
             case_ref,
@@ -605,11 +618,17 @@ class InspectionStore:
                 "DELETE FROM answers WHERE case_ref = ? AND question_id = ? AND role = ?",
                 (case_ref, question_id, role),
             )
-            conn.execute(
-                "INSERT INTO answer_history (case_ref, question_id, role, event, old_value, "
-                "new_value, old_note, new_note, inspector, at, reason) "
-                "VALUES (?, ?, ?, 'clear', ?, NULL, ?, NULL, ?, ?, ?)",
-                (case_ref, question_id, role, current.value, current.note, inspector, now, reason),
+            history_chain.append(
+                conn,
+                case_ref=case_ref,
+                question_id=question_id,
+                role=role,
+                event="clear",
+                old_value=current.value,
+                old_note=current.note,
+                inspector=inspector,
+                at=now,
+                reason=reason,
             )
             if status == "complete" and role == "primary":
                 self._set_status(case_ref, status, "in_progress", inspector, now, None)
@@ -757,22 +776,19 @@ class InspectionStore:
                         now,
                     ),
                 )
-                conn.execute(
-                    "INSERT INTO answer_history (case_ref, question_id, role, event, old_value, "
-                    "new_value, old_note, new_note, inspector, at, reason) "
-                    "VALUES (?, ?, ?, 'answer', ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        case_ref,
-                        qid,
-                        role,
-                        old.value if old else None,
-                        value,
-                        old.note if old else None,
-                        note,
-                        inspector,
-                        now,
-                        reason,
-                    ),
+                history_chain.append(
+                    conn,
+                    case_ref=case_ref,
+                    question_id=qid,
+                    role=role,
+                    event="answer",
+                    old_value=old.value if old else None,
+                    new_value=value,
+                    old_note=old.note if old else None,
+                    new_note=note,
+                    inspector=inspector,
+                    at=now,
+                    reason=reason,
                 )
                 if status[case_ref] == "not_started" and role == "primary":
                     self._set_status(case_ref, "not_started", "in_progress", inspector, now, None)
@@ -865,10 +881,15 @@ class InspectionStore:
             "UPDATE case_status SET status = ?, changed_at = ?, changed_by = ? WHERE case_ref = ?",
             (new, now, inspector, case_ref),
         )
-        self._conn.execute(
-            "INSERT INTO answer_history (case_ref, event, old_value, new_value, inspector, at, "
-            "reason) VALUES (?, 'status', ?, ?, ?, ?, ?)",
-            (case_ref, old, new, inspector, now, reason),
+        history_chain.append(
+            self._conn,
+            case_ref=case_ref,
+            event="status",
+            old_value=old,
+            new_value=new,
+            inspector=inspector,
+            at=now,
+            reason=reason,
         )
 
     # -- UI state ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from db.errors import StoreError
+from db.schema import SCHEMA_VERSION
 from db.store import InspectionStore
 
 PAGE = 4096
@@ -94,7 +95,10 @@ BAD_FILES = {
     "truncated": (make_truncated, "is truncated"),
     "corrupt": (make_corrupt, "is damaged (SQLite says: database disk image is malformed)"),
     "foreign": (make_foreign, "is an SQLite database but not an inspection file"),
-    "newer": (make_newer, "was written by a newer audit-tui (schema 7; this one reads up to 1)"),
+    "newer": (
+        make_newer,
+        f"was written by a newer audit-tui (schema 7; this one reads up to {SCHEMA_VERSION})",
+    ),
     "bank_mismatch": (make_bank_mismatch, "does not match its recorded hash"),
 }
 

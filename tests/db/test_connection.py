@@ -35,8 +35,8 @@ def test_create_refuses_an_existing_file_and_unknown_options(tmp_path):
     with pytest.raises(StoreError, match="already exists"):
         connect(path, create=True)
     assert path.read_bytes() == b"keep me"
-    with pytest.raises(StoreError, match="cannot open files with passphrase"):
-        connect(path, passphrase="secret")
+    with pytest.raises(StoreError, match="cannot open files with key_file"):
+        connect(path, key_file="secret")
     with pytest.raises(StoreError, match="there is no inspection file"):
         connect(tmp_path / "missing.inspection")
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from db.errors import IncompleteCase, StoreError
-from db.schema import APPLICATION_ID, SCHEMA_VERSION
+from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION
 from db.store import InspectionStore
 
 
@@ -21,7 +21,7 @@ def test_created_file_is_private_wal_and_versioned(store, store_path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         names = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
-        assert names == {"m001_inspection_file"}
+        assert names == set(KNOWN_MIGRATIONS)
     finally:
         conn.close()
 

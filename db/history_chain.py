@@ -1,0 +1,215 @@
+"""The tamper-evident answer history: each row's hash chains it to the row before.
+
+A row's hash is sha256 over the previous row's hash and the row's own fields (not its id, so a
+row slipped in by renumbering the rest is still told from an edit), computed in Python in the
+transaction that appends the row. The first row chains to a value derived from the inspection
+id, so rows cannot be moved between files unnoticed. Anyone who edits a row, deletes one or
+slips one in without recomputing every later hash breaks the chain; `verify_history` names the
+first row that does not fit, and checks that every stored answer is what its history says.
+Someone who knows this scheme and rewrites the whole chain is not caught by the file alone:
+the head printed by `audit-tui verify` can be written down elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# The fields a hash covers, in order (after the row id).
+CHAINED_FIELDS = (
+    "case_ref",
+    "question_id",
+    "role",
+    "event",
+    "old_value",
+    "new_value",
+    "old_note",
+    "new_note",
+    "inspector",
+    "at",
+    "reason",
+)
+_HEX = frozenset("0123456789abcdef")
+
+
+def genesis(inspection_id: str) -> str:
+    """What the first history row of an inspection chains to."""
+    return hashlib.sha256(f"audit-tui answer_history {inspection_id}".encode()).hexdigest()
+
+
+def row_hash(previous: str, fields: Sequence[Any]) -> str:
+    """sha256 over the previous hash and the row's canonical form (its CHAINED_FIELDS)."""
+    canonical = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
+
+
+def _inspection_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT id FROM inspection").fetchone()
+    return str(row[0]) if row else ""
+
+
+def append(
+    conn: sqlite3.Connection,
+    *,
+    case_ref: str,
+    event: str,
+    inspector: str,
+    at: str,
+    question_id: str | None = None,
+    role: str | None = None,
+    old_value: str | None = None,
+    new_value: str | None = None,
+    old_note: str | None = None,
+    new_note: str | None = None,
+    reason: str | None = None,
+) -> int:
+    """Append one history row with its hash; call inside the write transaction. Returns its id."""
+    last = conn.execute("SELECT id, hash FROM answer_history ORDER BY id DESC LIMIT 1").fetchone()
+    if last is None:
+        row_id, previous = 1, genesis(_inspection_id(conn))
+    else:
+        row_id, previous = int(last[0]) + 1, str(last[1] or "")
+    fields = (
+        case_ref,
+        question_id,
+        role,
+        event,
+        old_value,
+        new_value,
+        old_note,
+        new_note,
+        inspector,
+        at,
+        reason,
+    )
+    conn.execute(
+        f"INSERT INTO answer_history (id, {', '.join(CHAINED_FIELDS)}, hash) "
+        f"VALUES (?, {', '.join('?' for _ in CHAINED_FIELDS)}, ?)",
+        (row_id, *fields, row_hash(previous, fields)),
+    )
+    return row_id
+
+
+def rehash_all(conn: sqlite3.Connection) -> int:
+    """Give every existing row its hash, in id order (the migration that adds the chain).
+
+    The caller lifts the append-only trigger around this; it is the only rewrite ever made.
+    """
+    previous = genesis(_inspection_id(conn))
+    rows = conn.execute(
+        f"SELECT id, {', '.join(CHAINED_FIELDS)} FROM answer_history ORDER BY id"
+    ).fetchall()
+    for row in rows:
+        previous = row_hash(previous, row[1:])
+        conn.execute("UPDATE answer_history SET hash = ? WHERE id = ?", (previous, row[0]))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What walking the chain found: how many rows, the head, and the first problem."""
+
+    rows: int
+    head: str | None
+    problem: str | None = None
+    row_id: int | None = None
+    kind: str | None = None  # edited, deleted, inserted or answers
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    fields: tuple[Any, ...]
+    hash: str | None
+
+    @property
+    def where(self) -> str:
+        """The row as a sentence can name it: id, case, question and time (never values)."""
+        case_ref, question_id, at = self.fields[0], self.fields[1], self.fields[9]
+        question = f" {question_id}" if question_id else ""
+        return f"history row {self.id} (case {case_ref}{question}, {at})"
+
+
+def verify_history(conn: sqlite3.Connection) -> VerifyResult:
+    """Walk the chain; name the first row that does not fit, then check answers against it."""
+    rows = [
+        _Row(r[0], tuple(r[1:-1]), r[-1])
+        for r in conn.execute(
+            f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
+        )
+    ]
+    previous, previous_id = genesis(_inspection_id(conn)), 0
+    for index, row in enumerate(rows):
+        if row.hash is not None and row_hash(previous, row.fields) == row.hash:
+            previous, previous_id = row.hash, row.id
+            continue
+        after = rows[index + 1] if index + 1 < len(rows) else None
+        problem = _diagnose(row, after, previous, previous_id)
+        return VerifyResult(len(rows), None, problem[1], row.id, problem[0])
+    head = previous if rows else None
+    mismatch = _answers_mismatch(conn, rows)
+    if mismatch is not None:
+        return VerifyResult(len(rows), head, mismatch, None, "answers")
+    return VerifyResult(len(rows), head)
+
+
+def _diagnose(row: _Row, after: _Row | None, previous: str, previous_id: int) -> tuple[str, str]:
+    """Why a row does not fit: the kind of tampering and the sentence naming the row."""
+    if row.id > previous_id + 1:
+        missing = (
+            f"row {previous_id + 1}"
+            if row.id == previous_id + 2
+            else f"rows {previous_id + 1} to {row.id - 1}"
+        )
+        return "deleted", (
+            f"the history was cut: {missing} before {row.where} was deleted outside audit-tui"
+        )
+    if row.hash is None or len(row.hash) != 64 or not set(row.hash) <= _HEX:
+        return "inserted", (f"{row.where} carries no valid hash: it was inserted outside audit-tui")
+    if after is not None and row_hash(row.hash, after.fields) == after.hash:
+        return "edited", f"{row.where} was edited after it was written"
+    if after is not None and row_hash(previous, after.fields) == after.hash:
+        return "inserted", f"{row.where} was inserted outside audit-tui"
+    if after is None:
+        return "edited", (
+            f"{row.where}, the last, does not fit the chain: it was edited or inserted "
+            "outside audit-tui"
+        )
+    return "edited", (
+        f"{row.where} does not fit the chain: rows were edited, inserted or renumbered "
+        "outside audit-tui from here on"
+    )
+
+
+def _answers_mismatch(conn: sqlite3.Connection, rows: list[_Row]) -> str | None:
+    """The first stored answer that is not what its history says (changed outside audit-tui)."""
+    told: dict[tuple[str, str, str], tuple[Any, Any] | None] = {}
+    for row in rows:
+        case_ref, question_id, role, event = row.fields[:4]
+        if event in ("answer", "note"):
+            told[(case_ref, question_id, role)] = (row.fields[5], row.fields[7])
+        elif event == "clear":
+            told[(case_ref, question_id, role)] = None
+    stored = {
+        (c, q, r): (v, n)
+        for c, q, r, v, n in conn.execute(
+            "SELECT case_ref, question_id, role, value, note FROM answers "
+            "ORDER BY case_ref, question_id, role"
+        )
+    }
+    for key in sorted(set(told) | set(stored)):
+        if told.get(key) != stored.get(key):
+            case_ref, question_id, role = key
+            return (
+                f"the {role} answer to {question_id} of case {case_ref} is not what its history "
+                "records: it was changed outside audit-tui"
+            )
+    return None
