@@ -86,6 +86,27 @@ def open_keyed(file: Path, passphrase: str, *, readonly: bool = False) -> sqlite
     """
     if not passphrase or "\x00" in passphrase:
         raise StoreError("a passphrase cannot be empty or contain a NUL character")
+    conn = open_cipher(file, readonly=readonly)
+    try:
+        conn.execute(f"PRAGMA key = {quote_literal(passphrase)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise WrongPassphrase(
+            f"the passphrase is wrong for {file}; check it and try again (nothing was changed)"
+        ) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_cipher(file: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection through SQLCipher with no key yet: a plain file reads as plain SQLite.
+
+    Moving a file between plain and encrypted (`sqlcipher_export`, the backup API) needs both
+    sides on SQLCipher connections.
+    """
     if readonly:
         uri = f"file:{quote(str(file.resolve()))}?mode=ro"
         conn = cipher.connect(uri, uri=True, isolation_level=None, factory=_CipherConnection)
@@ -94,13 +115,6 @@ def open_keyed(file: Path, passphrase: str, *, readonly: bool = False) -> sqlite
     try:
         # SQLCipher logs a failed page check to stderr; a wrong passphrase is one sentence.
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = {quote_literal(passphrase)}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
-        conn.close()
-        raise WrongPassphrase(
-            f"the passphrase is wrong for {file}; check it and try again (nothing was changed)"
-        ) from None
     except BaseException:
         conn.close()
         raise
