@@ -216,9 +216,55 @@ def m002_history_chain(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+SCHEMA_V3_COLLATION = """
+-- Every version of an answer that collation found in conflict (two files holding different
+-- answers to the same case, question and role) or that moderation replaced: none is lost.
+-- A key with an unsettled version is an unresolved conflict; moderation settles them all.
+CREATE TABLE answer_versions (
+    case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+    question_id TEXT NOT NULL REFERENCES questions(question_id),
+    role TEXT NOT NULL CHECK (role IN ('primary', 'second_read')),
+    value TEXT NOT NULL,
+    note TEXT,
+    inspector TEXT NOT NULL,
+    bank_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
+);
+CREATE INDEX answer_versions_key ON answer_versions(case_ref, question_id, role);
+
+-- The lead's ruling on a conflict or a second-read disagreement: the answer before it (the
+-- first read, for agreement figures), the answer chosen or entered, and why.
+CREATE TABLE moderations (
+    case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+    question_id TEXT NOT NULL REFERENCES questions(question_id),
+    role TEXT NOT NULL CHECK (role IN ('primary', 'second_read')),
+    kind TEXT NOT NULL CHECK (kind IN ('conflict', 'second_read')),
+    before_value TEXT,
+    before_note TEXT,
+    value TEXT NOT NULL,
+    note TEXT,
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    moderator TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_ref, question_id, role)
+) WITHOUT ROWID;
+"""
+
+
+@migrations()
+def m003_collation(db: Database) -> None:
+    """Conflicting answer versions kept side by side, and the lead's moderations (collation)."""
+    # Statement by statement: executescript would commit the migration's transaction early.
+    for statement in SCHEMA_V3_COLLATION.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+
+
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 2
-KNOWN_MIGRATIONS = ("m001_inspection_file", "m002_history_chain")
+SCHEMA_VERSION = 3
+KNOWN_MIGRATIONS = ("m001_inspection_file", "m002_history_chain", "m003_collation")
 
 
 def migrate(conn: sqlite3.Connection) -> None:
