@@ -31,5 +31,13 @@ def config_dir() -> Path:
     return path
 
 
+def backups_dir() -> Path:
+    """Where the rotating backups of inspection files are kept (owner-only)."""
+    path = data_dir() / "backups"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
 def demo_path() -> Path:
     return data_dir() / "demo-inspection.sqlite"
