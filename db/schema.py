@@ -219,7 +219,7 @@ def m002_history_chain(db: Database) -> None:
 SCHEMA_V3_COLLATION = """
 -- Every version of an answer that collation found in conflict (two files holding different
 -- answers to the same case, question and role) or that moderation replaced: none is lost.
--- A key with an unsettled version is an unresolved conflict; moderation settles them all.
+-- A key with an unsettled version is an unresolved conflict, until moderation settles it.
 CREATE TABLE answer_versions (
     case_ref TEXT NOT NULL REFERENCES cases(case_ref),
     question_id TEXT NOT NULL REFERENCES questions(question_id),
