@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 LIGHT, DARK = "textual-light", "textual-dark"
 
 
-def _open_inspection(path: Path) -> InspectionStore:
-    from db.store import InspectionStore
+def _open_inspection(path: Path, passphrase: str | None = None) -> InspectionStore:
+    from audit_tui.backups import open_store
 
-    return InspectionStore.open(path)
+    return open_store(path, passphrase=passphrase)
 
 
 class AuditApp(App[str | None]):
@@ -49,9 +49,14 @@ class AuditApp(App[str | None]):
         remember: bool = True,
         open_store: Callable[[Path], InspectionStore] = _open_inspection,
         exit_on_open_failure: bool = True,
+        passphrase: str | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        # Passphrases of encrypted files, by path: given on the command line or asked for.
+        self._passphrases: dict[Path, str] = {}
+        if db_path is not None and passphrase:
+            self._passphrases[db_path] = passphrase
         self.requested_inspector = inspector.upper() if inspector else None
         self.remember = remember
         self._open_store = open_store
@@ -72,11 +77,25 @@ class AuditApp(App[str | None]):
             self.open_file(self.db_path)
 
     def open_file(self, path: Path) -> None:
-        """Start a writer thread on the file; FileOpened or FileFailed comes back."""
+        """Start a writer thread on the file; FileOpened or FileFailed comes back.
+
+        An encrypted file first asks for its passphrase, checked before the file is opened.
+        """
+        from db.connection import is_encrypted
+
+        passphrase = self._passphrases.get(path)
+        if passphrase is None and is_encrypted(path):
+            from audit_tui.screens.passphrase import PassphraseScreen
+
+            self.push_screen(PassphraseScreen(path), partial(self._passphrase_given, path))
+            return
         if self.writer is not None:
             self.writer.stop()
         self.db_path = path
-        self.writer = StoreWriter(partial(self._open_store, path))
+        opener = partial(self._open_store, path)
+        if passphrase is not None:
+            opener = partial(self._open_store, path, passphrase=passphrase)
+        self.writer = StoreWriter(opener)
         self.writer.start()
         self.writer.submit(
             partial(store_calls.open_file, path=str(path), inspector=self.requested_inspector),
@@ -105,6 +124,13 @@ class AuditApp(App[str | None]):
         self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
         if resume is not None and resume.interview:
             self.post_message(OpenCase(resume.case_ref, resume.question_id))
+
+    def _passphrase_given(self, path: Path, passphrase: str | None) -> None:
+        if passphrase is None:
+            self.post_message(FileFailed(f"{path} is encrypted and no passphrase was given"))
+            return
+        self._passphrases[path] = passphrase
+        self.open_file(path)
 
     def on_file_failed(self, message: FileFailed) -> None:
         if self.exit_on_open_failure and self.opened is None and len(self.screen_stack) <= 1:
@@ -175,11 +201,16 @@ def make_app(
     inspector: str | None = None,
     theme: str | None = None,
     remember: bool = True,
+    passphrase: str | None = None,
 ) -> AuditApp:
-    """Build the app for a file (or the start screen when db_path is None)."""
+    """Build the app for a file (or the start screen when db_path is None).
+
+    `passphrase` opens an encrypted db_path without asking; otherwise the app asks for it.
+    """
     return AuditApp(
         Path(db_path) if db_path is not None else None,
         inspector=inspector,
         theme=theme,
         remember=remember,
+        passphrase=passphrase,
     )

@@ -662,6 +662,10 @@ class InspectionStore:
         ).fetchall()
         return [Answer(*row) for row in rows]
 
+    def verify_history(self) -> history_chain.VerifyResult:
+        """Walk the history's hash chain and check the answers against it (db.history_chain)."""
+        return history_chain.verify_history(self._conn)
+
     def history(self, case_ref: str | None = None) -> list[HistoryRow]:
         """The append-only record of changes, oldest first."""
         where, params = ("WHERE case_ref = ?", (case_ref,)) if case_ref is not None else ("", ())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from audit_tui.cli import answers, bank, cases, inspection, scores, tui
+from audit_tui.cli import answers, bank, cases, inspection, protection, scores, tui
 from audit_tui.cli.errors import AuditGroup
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.add_typer(cases.app, name="cases")
 app.add_typer(answers.app, name="answers")
 app.command("scores")(scores.scores)
 tui.register(app)
+protection.register(app)
 
 
 @app.callback()

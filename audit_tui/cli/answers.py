@@ -13,6 +13,7 @@ import typer
 
 from audit_tui.cli.cases import report_rows
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from db.csv_import import ANSWER_COLUMNS, read_answer_rows
 from db.errors import InvalidRows
 
@@ -25,10 +26,12 @@ FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection fi
 def import_answers(
     file: FileArg,
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="Answers as CSV.")],
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Record the answers of a CSV file, all of them or none; each change goes in the history."""
+    passphrase = for_file(file, passphrase_file)
     rows = read_answer_rows(csv_path)
-    with opened(file, readonly=False) as store:
+    with opened(file, readonly=False, passphrase=passphrase) as store:
         try:
             counts = store.import_answers(rows, csv_path.name)
         except InvalidRows as exc:
@@ -48,9 +51,10 @@ def export_answers(
     no_notes: Annotated[
         bool, typer.Option("--no-notes", help="Leave out the free-text notes.")
     ] = False,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print every answer as CSV (the columns `answers import` reads) or JSON."""
-    with opened(file) as store:
+    with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         answers = store.answers()
     if as_json:
         rows = [asdict(a) | ({"note": None} if no_notes else {}) for a in answers]

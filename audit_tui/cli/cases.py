@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from db.csv_import import read_cases
 from db.errors import InvalidRows
 from db.records import CaseProgress
@@ -31,16 +32,18 @@ def report_rows(exc: InvalidRows) -> None:
 def import_cases(
     file: FileArg,
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="The case sample as CSV.")],
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Add the cases of a CSV file to the inspection, all of them or none."""
-    with opened(file) as store:
+    passphrase = for_file(file, passphrase_file)
+    with opened(file, passphrase=passphrase) as store:
         taken = {case.case_ref for case in store.cases()}
     try:
         records = read_cases(csv_path, taken)
     except InvalidRows as exc:
         report_rows(exc)
         raise
-    with opened(file, readonly=False) as store:
+    with opened(file, readonly=False, passphrase=passphrase) as store:
         store.add_cases(records)
     typer.echo(f"imported {len(records)} cases into {file}", err=True)
 
@@ -59,9 +62,11 @@ def case_dict(case: CaseRecord, progress: CaseProgress | None) -> dict[str, Any]
 
 
 @app.command("list")
-def list_cases(file: FileArg, as_json: JsonOpt = False) -> None:
+def list_cases(
+    file: FileArg, as_json: JsonOpt = False, passphrase_file: PassphraseFileOption = None
+) -> None:
     """List the cases with their inspector, disposal, risk and progress."""
-    with opened(file) as store:
+    with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         progress = store.case_progress()
         cases = store.cases()
     if as_json:
@@ -116,9 +121,10 @@ def show_case(
     file: FileArg,
     case_ref: Annotated[str, typer.Argument(metavar="CASE_REF", help="The case, e.g. C017.")],
     as_json: JsonOpt = False,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Show a case's fields and, for every question, whether it applies, the answer and note."""
-    with opened(file, notice=True) as store:
+    with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         case = store.case(case_ref)
         progress = store.case_progress(case_ref)[case_ref]
         questions = question_rows(store, case_ref)

@@ -10,15 +10,30 @@ from typing import Annotated
 
 import typer
 
+from audit_tui import backups
+from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.bank import resolve_bank
 from audit_tui.cli.errors import UserError
 from db.store import InspectionStore
 
 
+def warn(sentence: str) -> None:
+    typer.echo(f"warning: {sentence}", err=True)
+
+
 @contextmanager
-def opened(path: Path, *, readonly: bool = True, notice: bool = False) -> Iterator[InspectionStore]:
-    """Open an inspection file for a command, saying on stderr when its bank has moved on."""
-    with InspectionStore.open(path, readonly=readonly) as store:
+def opened(
+    path: Path,
+    *,
+    readonly: bool = True,
+    notice: bool = False,
+    passphrase: str | None = None,
+) -> Iterator[InspectionStore]:
+    """Open an inspection file for a command, saying on stderr when its bank has moved on.
+
+    Opened for writing, the file gets its rotating backup first (see audit_tui/backups.py).
+    """
+    with backups.open_store(path, readonly=readonly, passphrase=passphrase, warn=warn) as store:
         if notice and store.bank_notice:
             typer.echo(f"note: {store.bank_notice}", err=True)
         yield store
@@ -53,16 +68,30 @@ def new(
         str | None,
         typer.Option("--fieldwork", help="First day of fieldwork, or FIRST..LAST (YYYY-MM-DD)."),
     ] = None,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt the file with a passphrase (SQLCipher).")
+    ] = False,
+    passphrase_file: passphrases.PassphraseFileOption = None,
 ) -> None:
     """Create a new inspection file that carries its question bank."""
     chosen = resolve_bank(bank)
     start, end = parse_fieldwork(fieldwork)
+    if file.exists():
+        raise UserError(f"{file} already exists; choose a new file name")
+    passphrase = passphrases.for_new(passphrase_file, file) if encrypt else None
     store = InspectionStore.create(
-        file, area=area, bank=chosen, lead=lead, fieldwork_start=start, fieldwork_end=end
+        file,
+        area=area,
+        bank=chosen,
+        lead=lead,
+        fieldwork_start=start,
+        fieldwork_end=end,
+        passphrase=passphrase,
     )
     store.close()
     typer.echo(
-        f"created {file}: {area.strip()}, bank {chosen.id} v{chosen.version} "
+        f"created {file}{' (encrypted)' if encrypt else ''}: {area.strip()}, "
+        f"bank {chosen.id} v{chosen.version} "
         f"({len(chosen.questions)} questions); add the sample with `audit-tui cases import`",
         err=True,
     )

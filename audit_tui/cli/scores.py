@@ -10,6 +10,7 @@ import typer
 
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from db import figures
 from db.records import CountFilter
 from question_bank.case import SUBGROUP_FIELDS
@@ -44,13 +45,14 @@ def scores(
     inspector: Annotated[
         str | None, typer.Option("--inspector", help="Only cases assigned to these initials.")
     ] = None,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
     if by is not None and by not in SUBGROUP_FIELDS:
         raise UserError(
             f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"
         )
-    with opened(file, notice=True) as store:
+    with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         chosen = CountFilter(inspector=inspector.strip().upper() if inspector else None)
         if inspector and store.case_count(chosen) == 0:
             known = ", ".join(store.inspectors()) or "none yet"

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from audit_tui.cli.errors import UserError
+from audit_tui.cli.passphrase import PassphraseFileOption, given
 
 InspectorOption = Annotated[
     str | None,
@@ -19,13 +20,21 @@ InspectorOption = Annotated[
 ]
 
 
-def run_app(path: Path | None, inspector: str | None = None) -> None:
-    """Run the interface; a file that cannot be opened ends with its one sentence, exit 1."""
+def run_app(path: Path | None, inspector: str | None = None, passphrase: str | None = None) -> None:
+    """Run the interface; a file that cannot be opened ends with its one sentence, exit 1.
+
+    An encrypted file's passphrase, when not given, is asked for by the interface.
+    """
     from audit_tui import settings
     from audit_tui.app import make_app
 
     theme = settings.load().get("theme")
-    app = make_app(path, inspector=inspector, theme=theme if isinstance(theme, str) else None)
+    app = make_app(
+        path,
+        inspector=inspector,
+        theme=theme if isinstance(theme, str) else None,
+        passphrase=passphrase,
+    )
     app.run()
     if app.return_code:
         raise UserError(app.return_value or "the inspection file could not be opened")
@@ -34,11 +43,12 @@ def run_app(path: Path | None, inspector: str | None = None) -> None:
 def open_command(
     file: Annotated[Path, typer.Argument(help="The inspection file (.sqlite) to open.")],
     inspector: InspectorOption = None,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Open an inspection file in the interface: the case list, then the interview."""
     if not file.is_file():
         raise UserError(f"there is no inspection file at {file}; check the path")
-    run_app(file, inspector)
+    run_app(file, inspector, given(passphrase_file))
 
 
 def demo_command(
@@ -68,7 +78,7 @@ def open_last() -> None:
     """Plain `audit-tui`: the last file used, or the start screen."""
     from audit_tui import settings
 
-    run_app(settings.last_file())
+    run_app(settings.last_file(), passphrase=given(None))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,52 @@
+"""Opening an inspection file for the interface, with a rotating backup when it is for writing.
+
+The CLI and the TUI both open files here, so both leave the same backups in the user data
+folder (`locations.backups_dir()`): at most one every ten minutes, the last ten kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from db.backup import take_backup
+from db.errors import StoreError
+from db.store import InspectionStore
+
+
+def open_store(
+    path: Path,
+    *,
+    readonly: bool = False,
+    passphrase: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> InspectionStore:
+    """Open the store; when it is for writing, take the rotating backup (a failure only warns)."""
+    store = InspectionStore.open(path, readonly=readonly, passphrase=passphrase)
+    if not readonly:
+        backup_now(store, passphrase, warn=warn)
+    return store
+
+
+def backup_now(
+    store: InspectionStore,
+    passphrase: str | None,
+    *,
+    warn: Callable[[str], None] | None = None,
+    force: bool = False,
+) -> Path | None:
+    """Take the rotating backup of an open store's file unless one is recent (or `force`)."""
+    from audit_tui.locations import backups_dir
+
+    try:
+        return take_backup(
+            store.path,
+            backups_dir(),
+            passphrase=passphrase if store.encrypted else None,
+            force=force,
+        )
+    except (StoreError, OSError) as exc:
+        if warn is not None:
+            reason = exc if isinstance(exc, StoreError) else exc.strerror
+            warn(f"no backup of {store.path} was taken ({reason})")
+        return None

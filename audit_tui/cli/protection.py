@@ -1,0 +1,166 @@
+"""`audit-tui encrypt`, `decrypt`, `verify` and `backups`: protecting an inspection file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit_tui.cli.errors import UserError
+from audit_tui.cli.inspection import opened
+from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, given
+from audit_tui.cli.passphrase import ask as ask_passphrase
+from db import backup, crypto
+from db.connection import is_encrypted
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _existing(file: Path) -> None:
+    if not file.is_file():
+        raise UserError(f"there is no inspection file at {file}; check the path")
+
+
+def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
+    """Encrypt an inspection file with a passphrase, through a checked copy."""
+    from audit_tui.locations import backups_dir
+
+    _existing(file)
+    if is_encrypted(file):
+        raise UserError(f"{file} is already encrypted (or not an SQLite file); nothing was done")
+    passphrase = for_new(passphrase_file, file)
+    done = crypto.encrypt_file(file, passphrase)
+    removed = backup.remove_plain_backups(file, backups_dir())
+    backup.take_backup(file, backups_dir(), passphrase=passphrase, force=True)
+    typer.echo(
+        f"encrypted {file}: {done.tables} tables, {done.rows} rows and {done.history_rows} "
+        "history rows checked against the original",
+        err=True,
+    )
+    if removed:
+        typer.echo(
+            f"removed {removed} unencrypted backup{'s' if removed != 1 else ''} of {file}; "
+            "copies you made elsewhere are not encrypted",
+            err=True,
+        )
+
+
+def decrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
+    """Remove the encryption of an inspection file, through a checked copy."""
+    _existing(file)
+    if not is_encrypted(file):
+        raise UserError(f"{file} is not encrypted; nothing was done")
+    passphrase = for_file(file, passphrase_file)
+    assert passphrase is not None
+    done = crypto.decrypt_file(file, passphrase)
+    typer.echo(
+        f"decrypted {file}: {done.tables} tables, {done.rows} rows and {done.history_rows} "
+        "history rows checked against the original; the file is no longer protected by a "
+        "passphrase",
+        err=True,
+    )
+
+
+def verify(
+    file: FileArg, as_json: JsonOpt = False, passphrase_file: PassphraseFileOption = None
+) -> None:
+    """Walk the answer history's hash chain; name the first row that does not fit."""
+    with opened(file, passphrase=for_file(file, passphrase_file)) as store:
+        result = store.verify_history()
+    if as_json:
+        shown = {
+            "file": str(file),
+            "ok": result.ok,
+            "rows": result.rows,
+            "head": result.head,
+            "problem": result.problem,
+            "row": result.row_id,
+            "kind": result.kind,
+        }
+        typer.echo(json.dumps(shown, indent=2))
+    elif result.ok:
+        typer.echo(f"ok: {file}: {result.rows} history rows, chain intact; head {result.head}")
+    if not result.ok:
+        typer.echo(f"error: {file}: {result.problem}", err=True)
+        raise typer.Exit(1)
+
+
+def backups(
+    file: FileArg,
+    restore: Annotated[
+        int | None,
+        typer.Option("--restore", metavar="N", help="Put backup N back (1 is the newest)."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Restore without asking to confirm.")] = False,
+    as_json: JsonOpt = False,
+    passphrase_file: PassphraseFileOption = None,
+) -> None:
+    """List the automatic backups of an inspection file, or restore one."""
+    from audit_tui.locations import backups_dir
+
+    root = backups_dir()
+    found = backup.list_backups(file, root)
+    if restore is None:
+        _list(file, found, as_json)
+        return
+    chosen = next((b for b in found if b.number == restore), None)
+    if chosen is None:
+        raise UserError(
+            f"there is no backup {restore} of {file}; `audit-tui backups {file}` lists them"
+        )
+    passphrase = given(passphrase_file)
+    if passphrase is None and (chosen.encrypted or is_encrypted(file)):
+        passphrase = ask_passphrase(f"Passphrase for {file.name}", file, confirm=False)
+    if not yes and not typer.confirm(
+        f"Replace {file} with backup {restore} taken {_when(chosen)}? "
+        "(the file now there is backed up first)",
+        err=True,
+    ):
+        raise UserError(f"nothing was restored; {file} is as it was")
+    done = backup.restore_backup(file, root, restore, passphrase=passphrase)
+    typer.echo(f"restored backup {restore} (taken {_when(chosen)}) to {file}", err=True)
+    if done.kept is not None:
+        typer.echo(f"the file it replaced is kept as {done.kept}", err=True)
+
+
+def _when(found: backup.Backup) -> str:
+    return found.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _list(file: Path, found: list[backup.Backup], as_json: bool) -> None:
+    if as_json:
+        shown = [
+            {
+                "number": b.number,
+                "taken_at": b.taken_at.isoformat(),
+                "path": str(b.path),
+                "bytes": b.size,
+                "encrypted": b.encrypted,
+                "inspection": b.inspection,
+            }
+            for b in found
+        ]
+        typer.echo(json.dumps(shown, indent=2))
+        return
+    if not found:
+        typer.echo(
+            f"no backups of {file} yet; one is taken when it is opened for writing", err=True
+        )
+        return
+    typer.echo(f"{'N':>3}  {'taken':<19}  {'size':>9}  {'encrypted':<9}  inspection")
+    for b in found:
+        typer.echo(
+            f"{b.number:>3}  {_when(b):<19}  {b.size:>9}  {'yes' if b.encrypted else 'no':<9}  "
+            f"{b.inspection}"
+        )
+    typer.echo(f"restore one with `audit-tui backups {file} --restore N`", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("encrypt")(encrypt)
+    app.command("decrypt")(decrypt)
+    app.command("verify")(verify)
+    app.command("backups")(backups)
