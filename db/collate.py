@@ -1,0 +1,447 @@
+"""Collation: inspector files of one inspection merged into one inspection file.
+
+`collate(inputs, out)` checks every input (db.inputs: read-only private copies, exact schema,
+integrity, inspection id, bank hash, history chain, manifest), refuses the first bad one with
+one sentence naming it, and otherwise writes the merge (db.merge) to a new file beside OUT that
+replaces OUT only once it is complete. An existing OUT must be an inspection file of the same
+inspection: it is merged in as one more input, so collating again with more files adds to it.
+Inputs are never written; on a refusal OUT is neither created nor changed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from db import merge
+from db.cases import case_row
+from db.connection import connect
+from db.errors import StoreError
+from db.inputs import CheckedInput, check_input
+from db.merge import SourceCounts
+from db.store import InspectionStore
+from question_bank.case import CaseRecord
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """What one input brought to the collated file."""
+
+    path: str
+    existing_output: bool
+    counts: SourceCounts
+
+    def sentence(self) -> str:
+        c = self.counts
+        label = f"{self.path} (the existing output)" if self.existing_output else self.path
+        conflicts = f", {c.answers_conflicting} in conflict" if c.answers_conflicting else ""
+        superseded = (
+            f", {c.answers_superseded} changed since in another file"
+            if c.answers_superseded
+            else ""
+        )
+        return (
+            f"{label}: cases {c.cases_new} new, {c.cases_known} already there; answers "
+            f"{c.answers_taken} taken, {c.answers_known} already there{conflicts}{superseded}; "
+            f"history {c.history_taken} taken, {c.history_known} already there"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "existing_output": self.existing_output} | vars(self.counts)
+
+
+@dataclass(frozen=True)
+class CollationSummary:
+    """Where the collated file went, what it holds and what each input brought."""
+
+    out: Path
+    inputs: list[InputSummary]
+    cases: int
+    answers: int
+    second_reads: int
+    history: int
+    conflicts: int
+    conflict_keys: list[tuple[str, str, str]]
+
+    def lines(self) -> list[str]:
+        head = (
+            f"collated {len(self.inputs)} file{'s' if len(self.inputs) != 1 else ''} into "
+            f"{self.out}: {self.cases} cases, {self.answers} answers "
+            f"({self.second_reads} second reads), {self.history} history rows"
+        )
+        if self.conflicts:
+            head += (
+                f"; {self.conflicts} UNRESOLVED CONFLICT{'S' if self.conflicts != 1 else ''} "
+                "(both answers kept): moderate them with `audit-tui moderate`"
+            )
+        return [head, *(f"  {i.sentence()}" for i in self.inputs)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "cases": self.cases,
+            "answers": self.answers,
+            "second_reads": self.second_reads,
+            "history": self.history,
+            "conflicts": self.conflicts,
+            "conflict_keys": [list(k) for k in self.conflict_keys],
+            "inputs": [i.as_dict() for i in self.inputs],
+        }
+
+
+@contextmanager
+def workspace(beside: Path) -> Iterator[Path]:
+    """A private folder beside the output for input copies and the file being built."""
+    folder = beside.parent
+    if not folder.is_dir():
+        raise StoreError(f"the folder {folder} does not exist; create it first")
+    work = Path(tempfile.mkdtemp(prefix=".audit-tui-", dir=folder))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def collate(inputs: Sequence[Path | str], out: Path | str) -> CollationSummary:
+    """Merge inspector files of one inspection into OUT (merged into, when it exists).
+
+    Collation stamps nothing of its own: the result depends on the inputs only.
+    """
+    out = Path(out)
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise StoreError("give at least one inspection file to collate")
+    for path in paths:
+        if out.exists() and path.exists() and os.path.samefile(path, out):
+            raise StoreError(
+                f"{out} is both an input and the output; inputs are never written, "
+                "so choose a new output file"
+            )
+    with workspace(out) as work:
+        checked: list[CheckedInput] = []
+        existing = out.exists()
+        if existing:
+            checked.append(check_input(out, work, 0))
+        for index, path in enumerate(paths, start=1):
+            checked.append(check_input(path, work, index))
+        same_inspection(checked)
+        target = work / "collated.sqlite"
+        report = build(checked, target)
+        finish(target, out)
+    summaries = [
+        InputSummary(str(c.path), existing and i == 0, report.counts[i])
+        for i, c in enumerate(checked)
+    ]
+    return CollationSummary(
+        out=out,
+        inputs=summaries,
+        cases=report.cases,
+        answers=report.answers,
+        second_reads=report.second_reads,
+        history=report.history,
+        conflicts=report.conflicts,
+        conflict_keys=report.conflict_keys,
+    )
+
+
+def same_inspection(checked: Sequence[CheckedInput]) -> None:
+    """Refuse files of two inspections, or of one inspection answered under two banks."""
+    first = checked[0]
+    for other in checked[1:]:
+        if other.inspection.id != first.inspection.id:
+            raise StoreError(
+                f"{other.path} is another inspection ({other.inspection.area}, "
+                f"{other.inspection.id[:8]}) than {first.path} ({first.inspection.area}, "
+                f"{first.inspection.id[:8]}); collate the files of one inspection only"
+            )
+        if other.bank.content_hash != first.bank.content_hash:
+            raise StoreError(
+                f"{other.path} was answered under bank {other.bank.id} v{other.bank.version} "
+                f"({other.bank.content_hash[:12]}) and {first.path} under {first.bank.id} "
+                f"v{first.bank.version} ({first.bank.content_hash[:12]}); files answered under "
+                "different banks are never merged"
+            )
+
+
+def finish(target: Path, out: Path) -> None:
+    """Make the built file self-contained (no -wal), flush it, and move it onto OUT."""
+    conn = connect(target)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+    for suffix in ("-wal", "-shm"):
+        # A stale log beside the old OUT would be replayed into the new file.
+        out.with_name(out.name + suffix).unlink(missing_ok=True)
+    os.replace(target, out)
+    try:
+        folder = os.open(out.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def build(
+    checked: Sequence[CheckedInput],
+    target: Path,
+    *,
+    keep: Callable[[CaseRecord], bool] | None = None,
+    keep_state: Callable[[str], bool] | None = None,
+) -> merge.BuildReport:
+    """Write the merge of checked inputs (all of one inspection and bank) to a new file.
+
+    `keep` chooses the cases (split keeps one inspector's); `keep_state` the UI state keys.
+    """
+    bank = checked[0].bank
+    sources = merge.read_sources(checked, bank)
+    try:
+        return _write(sources, target, keep, keep_state)
+    finally:
+        for source in sources:
+            source.conn.close()
+
+
+def _write(
+    sources: Sequence[merge._Source],
+    target: Path,
+    keep: Callable[[CaseRecord], bool] | None,
+    keep_state: Callable[[str], bool] | None,
+) -> merge.BuildReport:
+    checked = [s.checked for s in sources]
+    bank = checked[0].bank
+    inspection = merge.pick([tuple(vars(c.inspection).values()) for c in checked])
+    report = merge.BuildReport(counts=[SourceCounts() for _ in sources])
+    # Every case, the inputs holding it, and whether it needs the general merge.
+    holders: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        for ref, (record, _, _) in source.cases.items():
+            if keep is None or keep(record):
+                holders.setdefault(ref, []).append(index)
+    general = {
+        ref
+        for ref, held in holders.items()
+        if len(held) > 1
+        or any(sources[i].checked.schema_version < 2 for i in held)
+        or any(ref in sources[i].versions for i in held)
+    }
+    for held in holders.values():
+        report.counts[held[0]].cases_new += 1
+        for i in held[1:]:
+            report.counts[i].cases_known += 1
+
+    store = InspectionStore.create(
+        target,
+        area=inspection[1],
+        bank=bank,
+        lead=inspection[5],
+        inspection_id=inspection[0],
+    )
+    store.close()
+    conn = merge.open_target(target)
+    try:
+        conn.execute("BEGIN")
+        conn.execute(
+            "UPDATE inspection SET area = ?, lead = ?, fieldwork_start = ?, fieldwork_end = ?, "
+            "created_at = ?",
+            (inspection[1], inspection[5], inspection[6], inspection[7], inspection[8]),
+        )
+        conn.execute("UPDATE bank SET stored_at = ?", (min(c.bank_stored_at for c in checked),))
+        records = _write_cases(conn, sources, holders, inspection, keep_state)
+        merge.applicability_rows(conn, bank, records)
+        _write_rows(conn, sources, holders, general, inspection[0], report)
+        conn.execute("COMMIT")
+    except sqlite3.IntegrityError as exc:
+        raise StoreError(
+            f"the inputs hold rows the inspection schema refuses (SQLite says: {exc}); "
+            "nothing was collated"
+        ) from None
+    finally:
+        conn.close()
+    report.cases = len(holders)
+    return report
+
+
+def _write_cases(
+    conn: sqlite3.Connection,
+    sources: Sequence[merge._Source],
+    holders: dict[str, list[int]],
+    inspection: tuple[Any, ...],
+    keep_state: Callable[[str], bool] | None,
+) -> list[CaseRecord]:
+    """Inspectors, cases, statuses, UI state and moderations: unions with a deterministic pick."""
+    chosen: list[tuple[CaseRecord, int, str]] = []
+    statuses: list[tuple[Any, ...]] = []
+    for ref in sorted(holders):
+        held = [sources[i] for i in holders[ref]]
+        variants = [
+            (s.case_edits.get(ref, ""), merge.order_key(case_row(s.cases[ref][0]).values()))
+            for s in held
+        ]
+        best = held[max(range(len(held)), key=lambda k: variants[k])]
+        record = best.cases[ref][0]
+        position = min(s.cases[ref][1] for s in held)
+        added_at = min(s.cases[ref][2] for s in held)
+        chosen.append((record, position, added_at))
+        rows = [s.statuses[ref] for s in held if ref in s.statuses]
+        if rows:
+            status = max(
+                rows, key=lambda r: (r[1], merge.STATUS_RANK[r[0]], merge.order_key(r[2:]))
+            )
+        else:
+            status = ("not_started", added_at, None)
+        statuses.append((ref, *status))
+    used = {record.inspector for record, _, _ in chosen}
+    for source in sources:
+        for ref in holders:
+            used |= source.answer_inspectors.get(ref, set())
+    if inspection[5]:
+        used.add(inspection[5])
+    inspectors: dict[str, list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for initials, is_lead, added_at in source.inspectors:
+            if initials in used:
+                inspectors.setdefault(initials, []).append((is_lead, added_at))
+    missing = used - set(inspectors)
+    for initials in missing:
+        inspectors[initials] = [(int(initials == inspection[5]), inspection[8])]
+    conn.execute("DELETE FROM inspectors")
+    conn.executemany(
+        "INSERT INTO inspectors (initials, is_lead, added_at) VALUES (?, ?, ?)",
+        [
+            (initials, max(r[0] for r in rows), min(r[1] for r in rows))
+            for initials, rows in sorted(inspectors.items())
+        ],
+    )
+    if chosen:
+        names = list(merge.case_values(*chosen[0]))
+        conn.executemany(
+            f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [tuple(merge.case_values(*c).values()) for c in chosen],
+        )
+    conn.executemany(
+        "INSERT INTO case_status (case_ref, status, changed_at, changed_by) VALUES (?, ?, ?, ?)",
+        statuses,
+    )
+    states: dict[str, list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for key, value, updated_at in source.ui_state:
+            if keep_state is None or keep_state(key):
+                states.setdefault(key, []).append((updated_at, value))
+    conn.executemany(
+        "INSERT INTO ui_state (key, value, updated_at) VALUES (?, ?, ?)",
+        [(key, *merge.pick(rows)[::-1]) for key, rows in sorted(states.items())],
+    )
+    moderations: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for ref, rows in source.moderations.items():
+            if ref in holders:
+                for row in rows:
+                    moderations.setdefault(row[:3], []).append(row)
+    conn.executemany(
+        f"INSERT INTO moderations ({', '.join(merge.MODERATION_FIELDS)}) "
+        f"VALUES ({', '.join('?' for _ in merge.MODERATION_FIELDS)})",
+        [merge.pick(rows) for _, rows in sorted(moderations.items())],
+    )
+    return [record for record, _, _ in chosen]
+
+
+def _write_rows(
+    conn: sqlite3.Connection,
+    sources: Sequence[merge._Source],
+    holders: dict[str, list[int]],
+    general: set[str],
+    inspection_id: str,
+    report: merge.BuildReport,
+) -> None:
+    """History, answers and conflict versions, case by case in case_ref order."""
+    history = merge.HistoryWriter(conn, inspection_id)
+    answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
+    versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
+    streams = [merge._case_stream(i, s.conn) for i, s in enumerate(sources)]
+    merged = heapq_merge(streams)
+    counts = report.counts
+    for ref, parts in merged:
+        if ref not in holders:
+            continue
+        if ref not in general:
+            _, case_history, case_answers = parts[0]
+            history.extend(case_history)
+            answers.extend(case_answers)
+            counts[parts[0][0]].history_taken += len(case_history)
+            counts[parts[0][0]].answers_taken += len(case_answers)
+            continue
+        stored = [row for i in holders[ref] for row in sources[i].versions.get(ref, [])]
+        result = merge.merge_case(ref, parts, stored, counts)
+        merge.count_history(parts, counts)
+        history.extend(result.history)
+        answers.extend(result.answers)
+        versions.extend(result.versions)
+        for row in result.versions:
+            if not row[8]:
+                report.conflict_keys.append((row[0], row[1], row[2]))
+    history.flush()
+    answers.flush()
+    versions.flush()
+    report.conflict_keys = sorted(set(report.conflict_keys))
+    report.conflicts = len(report.conflict_keys)
+    report.history = history.next_id - 1
+    report.answers, report.second_reads = conn.execute(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE role = 'second_read') FROM answers"
+    ).fetchone()
+
+
+def heapq_merge(
+    streams: Sequence[Iterator[tuple[str, int, list[merge.Row], list[merge.Row]]]],
+) -> Iterator[tuple[str, list[tuple[int, list[merge.Row], list[merge.Row]]]]]:
+    """All inputs' case streams merged by case_ref: (case_ref, [(input, history, answers)])."""
+    import heapq
+    import itertools
+
+    combined = heapq.merge(*streams, key=lambda item: item[0])
+    for ref, group in itertools.groupby(combined, key=lambda item: item[0]):
+        yield ref, [(source, rows_h, rows_a) for _, source, rows_h, rows_a in group]
+
+
+def content_of(path: Path | str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of an inspection file, table by table in a fixed order (for comparing files).
+
+    `_sqlite_migrations` is left out: sqlite-utils stamps it with the time a file was made.
+    """
+    conn = connect(Path(path), readonly=True)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != '_sqlite_migrations' ORDER BY name"
+            )
+        ]
+        content = {}
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            order = ", ".join(f"{c} IS NULL, {c}" for c in columns)
+            content[table] = conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
+            ).fetchall()
+        return content
+    finally:
+        conn.close()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,168 @@
+"""Handing out and handing in: one file per inspector (split), and a clean copy with a manifest.
+
+`split` gives each inspector a file of their own cases only: the inspection, the bank, and those
+cases with their answers, history and status, written afresh (never a copy with rows deleted,
+whose free pages could still hold another child's data). `export` writes a self-contained copy
+(`VACUUM INTO`: compact, no free pages, rollback journal so no -wal beside it) and a manifest
+beside it, `OUT.manifest.json`, that collation checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from db.checks import check_file
+from db.collate import build, finish, workspace
+from db.connection import connect
+from db.errors import StoreError
+from db.history_chain import verify_history
+from db.inputs import check_input, manifest_path, sha256_of
+
+Clock = Callable[[], datetime]
+MANIFEST_FORMAT = "audit-tui-export/1"
+
+
+@dataclass(frozen=True)
+class SplitFile:
+    """One inspector's file: where it went and what it holds."""
+
+    inspector: str
+    path: Path
+    cases: int
+    answers: int
+    history: int
+
+
+def split(path: Path | str, out_dir: Path | str, *, stem: str | None = None) -> list[SplitFile]:
+    """Write `<stem>-<INITIALS>.sqlite` per inspector into `out_dir`; refuse existing files."""
+    path, out_dir = Path(path), Path(out_dir)
+    if not out_dir.is_dir():
+        raise StoreError(f"the folder {out_dir} does not exist; create it first")
+    stem = stem or path.stem
+    with workspace(out_dir / "split") as work:
+        source = check_input(path, work, 0)
+        conn = source.connect()
+        try:
+            inspectors = [
+                initials
+                for (initials,) in conn.execute(
+                    "SELECT DISTINCT inspector FROM cases ORDER BY inspector"
+                )
+            ]
+        finally:
+            conn.close()
+        if not inspectors:
+            raise StoreError(f"{path} has no cases yet, so there is nothing to hand out")
+        targets = {initials: out_dir / f"{stem}-{initials}.sqlite" for initials in inspectors}
+        taken = [str(t) for t in targets.values() if t.exists()]
+        if taken:
+            raise StoreError(
+                f"{taken[0]} already exists; split into an empty folder (nothing was written)"
+            )
+        written: list[SplitFile] = []
+        try:
+            for initials, target in targets.items():
+                built = work / f"split-{initials}.sqlite"
+                report = build(
+                    [source],
+                    built,
+                    keep=lambda record, who=initials: record.inspector == who,
+                    keep_state=lambda _key: False,
+                )
+                finish(built, target)
+                written.append(
+                    SplitFile(initials, target, report.cases, report.answers, report.history)
+                )
+        except BaseException:
+            for done in written:
+                done.path.unlink(missing_ok=True)
+            raise
+    return written
+
+
+def export(path: Path | str, out: Path | str, *, clock: Clock | None = None) -> dict[str, Any]:
+    """Write a clean, self-contained copy of an inspection file and its manifest; return it."""
+    path, out = Path(path), Path(out)
+    if out.exists() or manifest_path(out).exists():
+        raise StoreError(f"{out} already exists; choose a new file name for the export")
+    if out.resolve() == path.resolve():
+        raise StoreError("the export needs a file name of its own; choose another -o")
+    check_file(path)
+    with workspace(out) as work:
+        copy = work / "export.sqlite"
+        source = connect(path, readonly=True)
+        try:
+            source.execute("VACUUM INTO ?", (str(copy),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path} could not be exported (SQLite says: {exc})") from None
+        finally:
+            source.close()
+        os.chmod(copy, 0o600)
+        conn = connect(copy)  # switches to WAL; back to a rollback journal for travel
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        check_file(copy)
+        manifest = describe(copy, clock=clock)
+        manifest["file"] = out.name
+        with open(copy, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(copy, out)
+        _write_json(manifest_path(out), manifest, work)
+    return manifest
+
+
+def describe(path: Path, *, clock: Clock | None = None) -> dict[str, Any]:
+    """The manifest of a file: what collation checks it against, and the counts behind it."""
+    conn = connect(path, readonly=True)
+    try:
+        inspection = conn.execute(
+            "SELECT id, area, bank_id, bank_version, bank_hash, lead FROM inspection"
+        ).fetchone()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        head = verify_history(conn).head if version >= 2 else None
+        roles = dict(conn.execute("SELECT role, COUNT(*) FROM answers GROUP BY role").fetchall())
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "inspection_id": inspection[0],
+            "area": inspection[1],
+            "lead": inspection[5],
+            "inspectors": [
+                i for (i,) in conn.execute("SELECT DISTINCT inspector FROM cases ORDER BY 1")
+            ],
+            "bank": {"id": inspection[2], "version": inspection[3], "hash": inspection[4]},
+            "schema_version": version,
+            "cases": conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0],
+            "answers": sum(roles.values()),
+            "answers_by_role": {
+                "primary": roles.get("primary", 0),
+                "second_read": roles.get("second_read", 0),
+            },
+            "history_rows": conn.execute("SELECT COUNT(*) FROM answer_history").fetchone()[0],
+            "history_head": head,
+        }
+    finally:
+        conn.close()
+    manifest["bytes"] = path.stat().st_size
+    manifest["sha256"] = sha256_of(path)
+    manifest["exported_at"] = (clock or (lambda: datetime.now(UTC)))().isoformat(timespec="seconds")
+    return manifest
+
+
+def _write_json(target: Path, data: dict[str, Any], work: Path) -> None:
+    staged = work / target.name
+    fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staged, target)

@@ -1,0 +1,284 @@
+"""Checking an inspection file that came from another laptop, before collation reads a row of it.
+
+An input is never opened where it lies: its bytes (and a non-empty `-wal` beside it) are copied
+into a private work folder and only the copy is opened, so nothing SQLite does can touch the
+original, and the SHA-256 compared with a manifest is of the very bytes that are read. The copy
+passes, in order: the header, the schema (exactly the tables, indexes, views and triggers this
+program makes, so no trigger or view of theirs ever runs and every later read is a plain SELECT
+of named columns), the file checks every open runs (`db.checks.check_file`: integrity, the
+application id, the schema version, the bank against its hash), the bank's canonical form, the
+tamper-evident history (`db.history_chain.verify_history`) and, when `FILE.manifest.json` lies
+beside the input, the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from db.checks import check_file
+from db.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
+from db.errors import StoreError
+from db.history_chain import verify_history
+from db.records import Inspection
+from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from question_bank.loader import BankError, validate_bank
+from question_bank.model import Bank
+
+MANIFEST_SUFFIX = ".manifest.json"
+# Tables SQLite or sqlite-utils may add on their own; their contents are never read.
+_TOLERATED = re.compile(r"^(sqlite_stat\d|sqlite_sequence)$")
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+@dataclass(frozen=True)
+class CheckedInput:
+    """An input that passed every check: where it came from, its private copy and its facts."""
+
+    path: Path
+    copy: Path
+    sha256: str
+    schema_version: int
+    inspection: Inspection
+    bank: Bank
+    bank_stored_at: str
+    manifest: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def connect(self) -> sqlite3.Connection:
+        """A read-only connection to the private copy (never to the original)."""
+        conn = connect(self.copy, readonly=True)
+        conn.execute("PRAGMA cache_size = -1024")  # many inputs may be open at once
+        return conn
+
+
+def manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + MANIFEST_SUFFIX)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_input(path: Path, workdir: Path, index: int) -> CheckedInput:
+    """Copy an input into `workdir` and refuse it, naming it, unless every check passes."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"there is no inspection file at {path}; check the path")
+    if not path.is_file():
+        raise StoreError(f"{path} is a folder, not an inspection file; give the file's path")
+    if is_encrypted(path):
+        raise StoreError(
+            f"{path} is encrypted (or not an SQLite file); decrypt it with `audit-tui decrypt` "
+            "before collating it"
+        )
+    copy = workdir / f"input-{index:04d}.sqlite"
+    digest = _copy_private(path, copy)
+    try:
+        return _check_copy(path, copy, digest)
+    except StoreError as exc:
+        # check_file names the file it read: the copy. The user knows the original.
+        raise StoreError(str(exc).replace(str(copy), str(path))) from None
+
+
+def _copy_private(path: Path, copy: Path) -> str:
+    """Copy the bytes of an input (and of a non-empty -wal) to an owner-only file; its SHA-256."""
+    digest = hashlib.sha256()
+    fd = os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with open(path, "rb") as source, os.fdopen(fd, "wb") as target:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            target.write(block)
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        os.chmod(copy.with_name(copy.name + "-wal"), 0o600)
+    return digest.hexdigest()
+
+
+def _check_copy(path: Path, copy: Path, digest: str) -> CheckedInput:
+    size = copy.stat().st_size
+    if size == 0 or not read_header(copy).startswith(SQLITE_MAGIC):
+        check_file(copy)  # refuses with its sentence: empty, not SQLite
+    try:
+        conn = connect(copy, readonly=True)
+    except sqlite3.Error:
+        check_file(copy)
+        raise _damaged(path) from None
+    try:
+        try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            found = _schema_of(conn)
+        except sqlite3.Error:
+            check_file(copy)  # truncated or damaged: its sentence says which
+            raise _damaged(path) from None
+        if application_id != APPLICATION_ID or version > SCHEMA_VERSION or version < 1:
+            check_file(copy)  # not an inspection, or newer than this program
+            raise _damaged(path)
+        _refuse_foreign_schema(path, found, version)
+        check_file(copy)
+        if version >= 2:
+            result = verify_history(conn)
+            if not result.ok:
+                raise StoreError(
+                    f"{path} fails the history check ({result.problem}), so it was not collated; "
+                    "ask for the inspector's own copy of the file"
+                )
+        inspection, bank, stored_at = _read_facts(path, conn)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"{path} cannot be read (SQLite says: {exc}); ask for a fresh copy of it"
+        ) from None
+    finally:
+        conn.close()
+    manifest = _check_manifest(path, digest, inspection, bank)
+    return CheckedInput(path, copy, digest, version, inspection, bank, stored_at, manifest)
+
+
+def _damaged(path: Path) -> StoreError:
+    return StoreError(f"{path} is damaged; ask for the inspector's own copy of the file")
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+
+def _normal(sql: str | None) -> str | None:
+    return None if sql is None else " ".join(sql.split())
+
+
+def _schema_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
+    """name -> (type, table, SQL) of every entry of sqlite_master."""
+    return {
+        name: (kind, table, _normal(sql))
+        for kind, name, table, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        )
+    }
+
+
+@cache
+def expected_schema(version: int) -> dict[str, tuple[str, str, str | None]]:
+    """What sqlite_master holds in a file of a schema version, built by our own migrations."""
+    db = Database(memory=True, execute_plugins=False)
+    if version < SCHEMA_VERSION:
+        migrations.apply(db, stop_before=KNOWN_MIGRATIONS[version])
+    else:
+        migrations.apply(db)
+    schema = _schema_of(db.conn)
+    db.conn.close()
+    return schema
+
+
+def _refuse_foreign_schema(
+    path: Path, found: dict[str, tuple[str, str, str | None]], version: int
+) -> None:
+    """Refuse a file whose tables, indexes, views or triggers are not exactly ours."""
+    expected = expected_schema(version)
+    extra, changed = [], []
+    for name, (kind, table, sql) in sorted(found.items()):
+        if _TOLERATED.match(name):
+            continue
+        wanted = expected.get(name)
+        if wanted is None:
+            extra.append(f"{kind} {name}")
+        elif table == _MIGRATIONS_TABLE or name == _MIGRATIONS_TABLE:
+            # sqlite-utils makes this table; its exact SQL may vary between its versions.
+            if wanted[:2] != (kind, table):
+                changed.append(f"{kind} {name}")
+        elif wanted != (kind, table, sql):
+            changed.append(f"{kind} {name}")
+    missing = sorted(set(expected) - set(found))
+    if extra or changed:
+        what = ", ".join(extra + changed)
+        raise StoreError(
+            f"{path} carries schema objects audit-tui does not make ({what}), so it was not "
+            "collated and nothing of it ran; ask for the inspector's own copy of the file"
+        )
+    if missing:
+        raise StoreError(
+            f"{path} lacks part of the inspection schema ({', '.join(missing)}), so it was not "
+            "collated; ask for the inspector's own copy of the file"
+        )
+
+
+# -- the inspection and its bank ----------------------------------------------------------------
+
+
+def _read_facts(path: Path, conn: sqlite3.Connection) -> tuple[Inspection, Bank, str]:
+    row = conn.execute(
+        "SELECT id, area, bank_id, bank_version, bank_hash, lead, fieldwork_start, "
+        "fieldwork_end, created_at FROM inspection"
+    ).fetchone()
+    inspection = Inspection(*row)
+    stored = conn.execute(
+        "SELECT canonical_json, stored_at FROM bank WHERE content_hash = ?",
+        (inspection.bank_hash,),
+    ).fetchone()
+    canonical, stored_at = stored
+    try:
+        bank = validate_bank(json.loads(canonical), path.name)
+    except (BankError, ValueError):
+        bank = None
+    if bank is None or bank.canonical_json() != canonical:
+        raise StoreError(
+            f"the question bank stored in {path} is not in canonical form, so its hash proves "
+            "nothing; it was not collated"
+        )
+    if (bank.id, bank.version) != (inspection.bank_id, inspection.bank_version):
+        raise StoreError(
+            f"{path} names bank {inspection.bank_id} v{inspection.bank_version} but carries "
+            f"{bank.id} v{bank.version}; it was not collated"
+        )
+    return inspection, bank, stored_at
+
+
+# -- the manifest -------------------------------------------------------------------------------
+
+
+def _check_manifest(
+    path: Path, digest: str, inspection: Inspection, bank: Bank
+) -> dict[str, Any] | None:
+    """Refuse an input whose manifest (written by `audit-tui export`) does not describe it."""
+    where = manifest_path(path)
+    if not where.exists():
+        return None
+    try:
+        manifest = json.loads(where.read_text(encoding="utf-8"))
+        wanted = (
+            manifest["sha256"],
+            manifest["inspection_id"],
+            manifest["bank"]["hash"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        raise StoreError(
+            f"the manifest beside {path} ({where.name}) cannot be read; export the file again"
+        ) from None
+    if wanted[0] != digest:
+        raise StoreError(
+            f"{path} is not the file its manifest describes (its SHA-256 differs), so it was "
+            "changed or cut short after export; ask for the exported copy again"
+        )
+    if wanted[1] != inspection.id or wanted[2] != bank.content_hash:
+        raise StoreError(
+            f"the manifest beside {path} belongs to another inspection or bank; "
+            "keep each file with its own manifest"
+        )
+    return dict(manifest)

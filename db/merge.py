@@ -1,0 +1,581 @@
+"""The merge engine under collation and split: checked inputs in, one new inspection file out.
+
+The result is a function of the SET of inputs, never of their order, and merging a result with
+any of its inputs gives it back (see docs/store-api.md, "Collation"):
+
+- Cases, statuses, inspectors, UI state and moderations: a union, and where two inputs hold
+  different rows for one key, a deterministic choice (the latest, ties broken by the values).
+- History, case by case in case_ref order: the rows of every input holding the case, identical
+  rows once (as often as the input holding most of them has them), in an order that keeps each
+  input's own order and otherwise sorts by (at, question, role, event, values, inspector). The
+  chain of row hashes (db.history_chain) is written afresh over that order.
+- Answers: the state the merged history replays to (so `audit-tui verify` agrees), and every
+  other answer an input holds that no input's history shows being changed is kept beside it in
+  `answer_versions` as a conflict, never overwritten. Second reads are answers of their role.
+- Applicability is never copied: it is recomputed from each case and the bank.
+
+A case held by one input only, with no conflict recorded, is copied as it is (the common case);
+everything else goes through the general merge. Both give the same result for the same rows.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from db import history_chain
+from db.cases import ROW_FIELDS, case_from_row, case_row, validation_sentence
+from db.connection import connect
+from db.errors import StoreError
+from db.inputs import CheckedInput
+from db.records import ROLES
+from question_bank.case import CaseRecord
+from question_bank.model import Bank
+
+HISTORY_FIELDS = history_chain.CHAINED_FIELDS
+ANSWER_FIELDS = (
+    "case_ref",
+    "question_id",
+    "role",
+    "value",
+    "note",
+    "inspector",
+    "bank_version",
+    "answered_at",
+)
+VERSION_FIELDS = (*ANSWER_FIELDS, "settled")
+MODERATION_FIELDS = (
+    "case_ref",
+    "question_id",
+    "role",
+    "kind",
+    "before_value",
+    "before_note",
+    "value",
+    "note",
+    "reason",
+    "moderator",
+    "at",
+)
+EVENTS = frozenset({"answer", "note", "clear", "status", "case"})
+STATUS_RANK = {"not_started": 0, "in_progress": 1, "complete": 2, "locked": 3}
+BATCH = 20_000
+
+Row = tuple[Any, ...]
+Key = tuple[str, str]  # (question_id, role) inside one case
+State = tuple[str, str | None] | None  # (value, note), or None for unanswered
+
+
+def order_key(values: Sequence[Any]) -> tuple[tuple[int, Any], ...]:
+    """A total order on rows holding None (None first, as SQLite sorts it)."""
+    return tuple((0, "") if v is None else (1, v) for v in values)
+
+
+def _history_key(node: tuple[Row, int]) -> tuple[Any, ...]:
+    row, occurrence = node
+    # at first, then every other field: the canonical order of rows no input orders.
+    return (*order_key((row[9], *row[1:9], row[10])), occurrence)
+
+
+@dataclass
+class SourceCounts:
+    """What one input brought: new against already there, per kind of row."""
+
+    cases_new: int = 0
+    cases_known: int = 0
+    answers_taken: int = 0
+    answers_known: int = 0
+    answers_conflicting: int = 0
+    answers_superseded: int = 0
+    history_taken: int = 0
+    history_known: int = 0
+
+
+@dataclass
+class BuildReport:
+    """What the merged file holds, and what each input brought to it."""
+
+    counts: list[SourceCounts]
+    cases: int = 0
+    answers: int = 0
+    second_reads: int = 0
+    history: int = 0
+    conflicts: int = 0  # keys with an unsettled version
+    conflict_keys: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    """What the merge reads of one input before streaming its answers and history."""
+
+    checked: CheckedInput
+    conn: sqlite3.Connection
+    cases: dict[str, tuple[CaseRecord, int, str]]  # ref -> (record, position, added_at)
+    case_edits: dict[str, str]
+    statuses: dict[str, Row]
+    inspectors: list[Row]
+    ui_state: list[Row]
+    versions: dict[str, list[Row]]
+    moderations: dict[str, list[Row]]
+    answer_inspectors: dict[str, set[str]]  # case_ref -> initials that answered it
+
+
+# -- reading and validating an input ------------------------------------------------------------
+
+
+def _refuse(source: CheckedInput, what: str) -> StoreError:
+    return StoreError(f"{source.path} holds {what}, so it was not collated; ask for a fresh copy")
+
+
+def _read_source(checked: CheckedInput, bank: Bank) -> _Source:
+    conn = checked.connect()
+    try:
+        return _read(checked, conn, bank)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Source:
+    cases: dict[str, tuple[CaseRecord, int, str]] = {}
+    columns = (*ROW_FIELDS, "position", "added_at")
+    for values in conn.execute(f"SELECT {', '.join(columns)} FROM cases"):
+        row = dict(zip(columns, values, strict=True))
+        try:
+            record = case_from_row(row)
+        except (ValidationError, TypeError, ValueError) as exc:
+            detail = validation_sentence(exc) if isinstance(exc, ValidationError) else str(exc)
+            raise _refuse(
+                checked, f"case {row['case_ref']} with a field not allowed ({detail})"
+            ) from None
+        if not isinstance(row["position"], int) or not isinstance(row["added_at"], str):
+            raise _refuse(checked, f"case {row['case_ref']} without its place in the sample")
+        cases[record.case_ref] = (record, row["position"], row["added_at"])
+    refs = set(cases)
+    _validate_answers(checked, conn, bank, "answers", refs)
+    statuses: dict[str, Row] = {}
+    for ref, status, changed_at, changed_by in conn.execute(
+        "SELECT case_ref, status, changed_at, changed_by FROM case_status"
+    ):
+        if ref not in refs or status not in STATUS_RANK:
+            raise _refuse(checked, f"a case status that does not fit ({ref}: {status})")
+        statuses[ref] = (status, changed_at, changed_by)
+    for ref, qid, role, event in conn.execute(
+        "SELECT DISTINCT case_ref, question_id, role, event FROM answer_history"
+    ):
+        if ref not in refs:
+            raise _refuse(checked, f"history of case {ref}, which it does not have")
+        if event not in EVENTS or (qid is not None and qid not in bank.question_by_id):
+            raise _refuse(checked, f"a history row that does not fit its bank ({event} {qid})")
+        if event in ("answer", "note", "clear") and role not in ROLES:
+            raise _refuse(checked, f"a history row with an unknown role ({role})")
+    case_edits = dict(
+        conn.execute(
+            "SELECT case_ref, MAX(at) FROM answer_history WHERE event = 'case' GROUP BY case_ref"
+        ).fetchall()
+    )
+    versions: dict[str, list[Row]] = defaultdict(list)
+    moderations: dict[str, list[Row]] = defaultdict(list)
+    if checked.schema_version >= 3:
+        _validate_answers(checked, conn, bank, "answer_versions", refs)
+        for row in conn.execute(f"SELECT {', '.join(VERSION_FIELDS)} FROM answer_versions"):
+            versions[row[0]].append(tuple(row))
+        for row in conn.execute(f"SELECT {', '.join(MODERATION_FIELDS)} FROM moderations"):
+            if row[0] not in refs:
+                raise _refuse(checked, f"a moderation of case {row[0]}, which it does not have")
+            moderations[row[0]].append(tuple(row))
+    return _Source(
+        checked=checked,
+        conn=conn,
+        cases=cases,
+        case_edits=case_edits,
+        statuses=statuses,
+        inspectors=conn.execute("SELECT initials, is_lead, added_at FROM inspectors").fetchall(),
+        ui_state=conn.execute("SELECT key, value, updated_at FROM ui_state").fetchall(),
+        versions=dict(versions),
+        moderations=dict(moderations),
+        answer_inspectors=_answer_inspectors(conn),
+    )
+
+
+def _answer_inspectors(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for ref, inspector in conn.execute("SELECT DISTINCT case_ref, inspector FROM answers"):
+        found[ref].add(inspector)
+    return dict(found)
+
+
+def _validate_answers(
+    checked: CheckedInput, conn: sqlite3.Connection, bank: Bank, table: str, refs: set[str]
+) -> None:
+    """Every answer names a case of the file, a question of the bank and a value on its scale."""
+    for qid, role, value, version in conn.execute(
+        f"SELECT DISTINCT question_id, role, value, bank_version FROM {table}"
+    ):
+        question = bank.question_by_id.get(qid)
+        if question is None or role not in ROLES:
+            raise _refuse(checked, f"an answer to {qid} ({role}) its bank does not have")
+        if bank.scale_of(question).option(value) is None:
+            raise _refuse(checked, f"the answer {value!r} to {qid}, which is not on its scale")
+        if version != bank.version:
+            raise _refuse(checked, f"answers given under bank version {version}")
+    for (ref,) in conn.execute(f"SELECT DISTINCT case_ref FROM {table}"):
+        if ref not in refs:
+            raise _refuse(checked, f"answers to case {ref}, which it does not have")
+
+
+# -- streaming answers and history case by case -------------------------------------------------
+
+
+def _case_stream(
+    source: int, conn: sqlite3.Connection
+) -> Iterator[tuple[str, int, list[Row], list[Row]]]:
+    """(case_ref, source, history rows in the input's order, answer rows), in case_ref order."""
+    history = conn.execute(
+        f"SELECT {', '.join(HISTORY_FIELDS)} FROM answer_history ORDER BY case_ref, id"
+    )
+    answers = conn.execute(
+        f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers ORDER BY case_ref, question_id, role"
+    )
+    by_case_h = itertools.groupby(history, key=lambda r: r[0])
+    by_case_a = itertools.groupby(answers, key=lambda r: r[0])
+    next_h = next(by_case_h, None)
+    next_a = next(by_case_a, None)
+    while next_h is not None or next_a is not None:
+        ref_h = next_h[0] if next_h is not None else None
+        ref_a = next_a[0] if next_a is not None else None
+        ref = min(r for r in (ref_h, ref_a) if r is not None)
+        rows_h: list[Row] = []
+        rows_a: list[Row] = []
+        if next_h is not None and ref_h == ref:
+            rows_h = list(next_h[1])
+            next_h = next(by_case_h, None)
+        if next_a is not None and ref_a == ref:
+            rows_a = list(next_a[1])
+            next_a = next(by_case_a, None)
+        yield ref, source, rows_h, rows_a
+
+
+def merge_sequences(sequences: Sequence[Sequence[Row]]) -> list[Row]:
+    """One history out of several: each input's order kept, ties by the canonical order.
+
+    Rows are nodes (a row and which occurrence of it in its input); each input's consecutive
+    rows are edges; the result is the topological order taking the least available row first.
+    Should two inputs order the same rows oppositely, the least row breaks the cycle.
+    """
+    keys: dict[tuple[Row, int], tuple[Any, ...]] = {}
+    successors: dict[tuple[Row, int], set[tuple[Row, int]]] = defaultdict(set)
+    indegree: Counter[tuple[Row, int]] = Counter()
+    for sequence in sequences:
+        seen: Counter[Row] = Counter()
+        previous = None
+        for row in sequence:
+            node = (row, seen[row])
+            seen[row] += 1
+            if node not in keys:
+                keys[node] = _history_key(node)
+            if previous is not None and node not in successors[previous]:
+                successors[previous].add(node)
+                indegree[node] += 1
+            previous = node
+    ready = [(key, node) for node, key in keys.items() if indegree[node] == 0]
+    heapq.heapify(ready)
+    done: set[tuple[Row, int]] = set()
+    merged: list[Row] = []
+    while len(done) < len(keys):
+        if not ready:
+            node = min((n for n in keys if n not in done), key=keys.__getitem__)
+            ready = [(keys[node], node)]
+        _, node = heapq.heappop(ready)
+        if node in done:
+            continue
+        done.add(node)
+        merged.append(node[0])
+        for after in successors.get(node, ()):
+            indegree[after] -= 1
+            if indegree[after] == 0:
+                heapq.heappush(ready, (keys[after], after))
+    return merged
+
+
+def replay(history: Sequence[Row]) -> dict[Key, State]:
+    """The answer state each (question, role) of a case ends in, as db.history_chain reads it."""
+    state: dict[Key, State] = {}
+    for row in history:
+        event = row[3]
+        if event in ("answer", "note"):
+            state[(row[1], row[2])] = (row[5], row[7])
+        elif event == "clear":
+            state[(row[1], row[2])] = None
+    return state
+
+
+def _state(answer: Row) -> tuple[str, str | None]:
+    return (answer[3], answer[4])
+
+
+def _latest(rows: Sequence[Row]) -> Row:
+    """Of answer rows with the same value and note, the latest (ties by inspector, version)."""
+    return max(rows, key=lambda r: order_key((r[7], r[5], r[6])))
+
+
+@dataclass
+class _CaseResult:
+    history: list[Row]
+    answers: list[Row]
+    versions: list[Row]
+
+
+def merge_case(
+    ref: str,
+    parts: Sequence[tuple[int, list[Row], list[Row]]],
+    stored: Sequence[Row],
+    counts: Sequence[SourceCounts],
+) -> _CaseResult:
+    """The general merge of one case held by several inputs (or with conflicts recorded)."""
+    order = sorted(parts, key=lambda p: p[0])
+    history = merge_sequences([p[1] for p in order])
+    final = replay(history)
+    # What each input's history shows being answered, and what each input holds now.
+    written = [
+        {(r[1], r[2], r[5], r[7], r[8], r[9]) for r in p[1] if r[3] in ("answer", "note")}
+        for p in order
+    ]
+    holds: list[dict[Key, Row]] = [{(a[1], a[2]): a for a in p[2]} for p in order]
+    stored_by_key: dict[Key, list[Row]] = defaultdict(list)
+    for row in stored:
+        stored_by_key[(row[1], row[2])].append(row)
+    keys = set(final) | set(stored_by_key) | {k for h in holds for k in h}
+    answers: list[Row] = []
+    versions: list[Row] = []
+    for key in sorted(keys, key=order_key):
+        held = [(i, h[key]) for i, h in enumerate(holds) if key in h]
+        current = final.get(key)
+
+        def superseded(i: int, answer: Row, key: Key = key) -> bool:
+            made = (key[0], key[1], answer[3], answer[4], answer[5], answer[7])
+            return any(
+                made in written[j]
+                and (_state(holds[j][key]) if key in holds[j] else None) != _state(answer)
+                for j in range(len(order))
+                if j != i
+            )
+
+        live = [(i, a) for i, a in held if not superseded(i, a)]
+        candidates: dict[tuple[str, str | None], list[Row]] = defaultdict(list)
+        for row in stored_by_key.get(key, []):
+            candidates[(row[3], row[4])].append(row)
+        for _, answer in live:
+            candidates[_state(answer)].append((*answer, 0))
+        if current is not None:
+            matching = [a for _, a in held if _state(a) == current]
+            candidates[current].extend((*a, 0) for a in matching)
+            answers.append(_latest(matching) if matching else _from_history(history, key))
+            if not matching:
+                candidates[current].append((*answers[-1], 0))
+        states = set(candidates) | ({None} if current is None and candidates else set())
+        if len(states) > 1:
+            for rows in candidates.values():
+                versions.append((*_latest(rows)[:8], max(r[8] for r in rows)))
+        _count(order, held, live, key, states, versions, counts)
+    return _CaseResult(history, answers, versions)
+
+
+def _from_history(history: Sequence[Row], key: Key) -> Row:
+    """An answer row rebuilt from the last history row that set it (a broken-order fallback)."""
+    row = next(r for r in reversed(history) if (r[1], r[2]) == key and r[3] != "clear")
+    return (row[0], row[1], row[2], row[5], row[7], row[8], "", row[9])
+
+
+def _count(
+    order: Sequence[tuple[int, list[Row], list[Row]]],
+    held: Sequence[tuple[int, Row]],
+    live: Sequence[tuple[int, Row]],
+    key: Key,
+    states: set[Any],
+    versions: Sequence[Row],
+    counts: Sequence[SourceCounts],
+) -> None:
+    live_ids = {i for i, _ in live}
+    in_conflict = len(states) > 1 and any(
+        (v[1], v[2]) == key and not v[8] for v in versions if v[1:3] == key
+    )
+    seen: set[tuple[str, str | None]] = set()
+    for i, answer in held:
+        tally = counts[order[i][0]]
+        state = _state(answer)
+        if state in seen:
+            tally.answers_known += 1
+        elif i not in live_ids:
+            tally.answers_superseded += 1
+        elif in_conflict:
+            tally.answers_conflicting += 1
+        else:
+            tally.answers_taken += 1
+        seen.add(state)
+
+
+def count_history(
+    parts: Sequence[tuple[int, list[Row], list[Row]]], counts: Sequence[SourceCounts]
+) -> None:
+    """History rows an input brought that an earlier input (in the order given) did not."""
+    before: Counter[Row] = Counter()
+    for source, rows, _ in sorted(parts, key=lambda p: p[0]):
+        mine = Counter(rows)
+        for row, n in mine.items():
+            new = max(0, n - before[row])
+            counts[source].history_taken += new
+            counts[source].history_known += n - new
+        before |= mine
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+class HistoryWriter:
+    """Appends history rows with consecutive ids and the hash chain, in batches."""
+
+    def __init__(self, conn: sqlite3.Connection, inspection_id: str) -> None:
+        self.conn = conn
+        self.previous = history_chain.genesis(inspection_id)
+        self.next_id = 1
+        self.batch: list[Row] = []
+        self.sql = (
+            f"INSERT INTO answer_history (id, {', '.join(HISTORY_FIELDS)}, hash) "
+            f"VALUES ({', '.join('?' for _ in range(len(HISTORY_FIELDS) + 2))})"
+        )
+
+    def extend(self, rows: Sequence[Row]) -> None:
+        row_hash = history_chain.row_hash
+        previous, next_id, batch = self.previous, self.next_id, self.batch
+        for row in rows:
+            previous = row_hash(previous, row)
+            batch.append((next_id, *row, previous))
+            next_id += 1
+        self.previous, self.next_id = previous, next_id
+        if len(batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.conn.executemany(self.sql, self.batch)
+            self.batch = []
+
+
+class RowWriter:
+    """Batched INSERTs of one table's rows."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, fields: Sequence[str]) -> None:
+        self.conn = conn
+        self.sql = (
+            f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})"
+        )
+        self.batch: list[Row] = []
+        self.rows = 0
+
+    def extend(self, rows: Sequence[Row]) -> None:
+        self.batch.extend(rows)
+        self.rows += len(rows)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.conn.executemany(self.sql, self.batch)
+            self.batch = []
+
+
+def pick(rows: Sequence[Row]) -> Row:
+    """The greatest of several rows for one key: the deterministic choice of a union."""
+    return max(rows, key=order_key)
+
+
+def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[CaseRecord]) -> None:
+    """Write `applicability` from the bank's conditions, one evaluation per distinct condition.
+
+    Cases that answer every distinct condition alike share a signature; the rows come from one
+    join of cases to signatures, so a large inspection costs a few thousand condition tests.
+    """
+    conditions: dict[str, int] = {}
+    question_condition: list[tuple[str, int | None]] = []
+    for question in bank.questions:
+        if question.applies_if is None:
+            question_condition.append((question.id, None))
+            continue
+        text = question.applies_if.model_dump_json(by_alias=True, exclude_none=True)
+        index = conditions.setdefault(text, len(conditions))
+        question_condition.append((question.id, index))
+    tests: list[Callable[[dict[str, Any]], bool]] = [lambda _: True] * len(conditions)
+    for question in bank.questions:
+        if question.applies_if is not None:
+            text = question.applies_if.model_dump_json(by_alias=True, exclude_none=True)
+            tests[conditions[text]] = question.applies_if.holds
+    signatures: dict[tuple[bool, ...], int] = {}
+    case_signature = []
+    for record in records:
+        values = record.condition_values()
+        signature = tuple(test(values) for test in tests)
+        case_signature.append((record.case_ref, signatures.setdefault(signature, len(signatures))))
+    conn.execute(
+        "CREATE TEMP TABLE case_signature (case_ref TEXT PRIMARY KEY, signature INTEGER) "
+        "WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE signature_applies (signature INTEGER, question_id TEXT, "
+        "applies INTEGER, PRIMARY KEY (signature, question_id)) WITHOUT ROWID"
+    )
+    conn.executemany("INSERT INTO temp.case_signature VALUES (?, ?)", case_signature)
+    conn.executemany(
+        "INSERT INTO temp.signature_applies VALUES (?, ?, ?)",
+        [
+            (number, qid, 1 if index is None else int(signature[index]))
+            for signature, number in signatures.items()
+            for qid, index in question_condition
+        ],
+    )
+    conn.execute(
+        "INSERT INTO applicability (case_ref, question_id, applies) "
+        "SELECT cs.case_ref, sa.question_id, sa.applies FROM temp.case_signature cs "
+        "JOIN temp.signature_applies sa ON sa.signature = cs.signature "
+        "ORDER BY cs.case_ref, sa.question_id"
+    )
+    conn.execute("DROP TABLE temp.case_signature")
+    conn.execute("DROP TABLE temp.signature_applies")
+
+
+def case_values(record: CaseRecord, position: int, added_at: str) -> dict[str, Any]:
+    return case_row(record) | {"position": position, "added_at": added_at}
+
+
+def open_target(path: Path) -> sqlite3.Connection:
+    """The new file, opened for a bulk load: no fsync per commit (it is fsynced at the end)."""
+    conn = connect(path)
+    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -65536")
+    return conn
+
+
+def read_sources(checked: Sequence[CheckedInput], bank: Bank) -> list[_Source]:
+    sources: list[_Source] = []
+    try:
+        for one in checked:
+            sources.append(_read_source(one, bank))
+    except BaseException:
+        for source in sources:
+            source.conn.close()
+        raise
+    return sources
+
+
+def json_dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
