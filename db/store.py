@@ -978,6 +978,18 @@ class InspectionStore:
             )
         }
 
+    # -- for other db modules (moderation) ----------------------------------------------------
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query, for db modules that read tables the store has no call for."""
+        return self._conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction for a db module writing several tables at once (moderation)."""
+        with self._write() as conn:
+            yield conn
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
