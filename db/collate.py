@@ -43,7 +43,12 @@ class InputSummary:
 
     def sentence(self) -> str:
         c = self.counts
-        label = f"{self.path} (the existing output)" if self.existing_output else self.path
+        if self.existing_output:
+            return (
+                f"{self.path} (the existing output): {c.cases_new} cases, "
+                f"{c.answers_taken + c.answers_conflicting} answers, {c.history_taken} history rows"
+            )
+        label = self.path
         conflicts = f", {c.answers_conflicting} in conflict" if c.answers_conflicting else ""
         superseded = (
             f", {c.answers_superseded} changed since in another file"
@@ -74,8 +79,10 @@ class CollationSummary:
     conflict_keys: list[tuple[str, str, str]]
 
     def lines(self) -> list[str]:
+        given = [i for i in self.inputs if not i.existing_output]
+        into = "the existing " if len(given) < len(self.inputs) else ""
         head = (
-            f"collated {len(self.inputs)} file{'s' if len(self.inputs) != 1 else ''} into "
+            f"collated {len(given)} file{'s' if len(given) != 1 else ''} into {into}"
             f"{self.out}: {self.cases} cases, {self.answers} answers "
             f"({self.second_reads} second reads), {self.history} history rows"
         )
