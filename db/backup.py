@@ -19,10 +19,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from db.checks import check_file
-from db.connection import connect, create_private, is_encrypted, open_keyed
+from db.connection import connect, create_private, file_salt, is_encrypted, open_keyed
 from db.errors import StoreError
 
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's locks there are not POSIX ones
+    fcntl = None  # type: ignore[assignment]
+
 KEEP = 10
+_DMS_BYTE = 128  # WALINDEX_LOCK_OFFSET (120) + SQLITE_SHM_NLOCK (8): see SQLite's os_unix.c
 MIN_INTERVAL = timedelta(minutes=10)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<inspection>[0-9a-z]+)\.sqlite$")
@@ -104,7 +110,9 @@ def take_backup(
         raise StoreError(f"{file} is encrypted; its passphrase is needed to back it up")
     key = passphrase if encrypted else None
     folder = _private_folder(folder_for(file, root))
-    source = _open(file, key, readonly=True)
+    source = (
+        open_keyed(file, key, readonly=True) if key is not None else connect(file, readonly=True)
+    )
     try:
         row = source.execute("SELECT id FROM inspection").fetchone()
         inspection = str(row[0])[:8] if row else "unknown"
@@ -113,9 +121,15 @@ def take_backup(
         partial.unlink(missing_ok=True)
         create_private(partial)
         try:
-            copy = _open(partial, key, readonly=False)
+            copy = (
+                open_keyed(partial, key, salt=file_salt(file))
+                if key is not None
+                else sqlite3.connect(str(partial), isolation_level=None)
+            )
             try:
                 source.backup(copy)
+                # A backup is read, not written: without WAL, opening one leaves nothing beside it.
+                copy.execute("PRAGMA journal_mode = DELETE")
             finally:
                 copy.close()
             os.replace(partial, target)
@@ -130,14 +144,6 @@ def take_backup(
     if prune:
         prune_backups(file, root, keep)
     return target
-
-
-def _open(file: Path, key: str | None, *, readonly: bool) -> sqlite3.Connection:
-    if key is not None:
-        return open_keyed(file, key, readonly=readonly)
-    if readonly:
-        return connect(file, readonly=True)
-    return sqlite3.connect(str(file), isolation_level=None)
 
 
 def prune_backups(file: Path, root: Path, keep: int = KEEP) -> list[Path]:
@@ -183,6 +189,7 @@ def restore_backup(
             "(--passphrase-file or AUDIT_TUI_PASSPHRASE)"
         )
     check_file(chosen.path, passphrase if chosen.encrypted else None)
+    refuse_if_open_elsewhere(file)
     now = now or datetime.now(UTC)
     kept = _keep_current(file, root, chosen, passphrase, now) if file.exists() else None
     work = file.with_name(f".{file.name}.{os.getpid()}.restoring")
@@ -191,6 +198,7 @@ def restore_backup(
     try:
         shutil.copyfile(chosen.path, work)
         _fsync(work)
+        refuse_if_open_elsewhere(file)
         settle(file)
         os.replace(work, file)
     except BaseException:
@@ -205,32 +213,63 @@ def restore_backup(
 def _keep_current(
     file: Path, root: Path, chosen: Backup, passphrase: str | None, now: datetime
 ) -> Path:
-    """Back up the file about to be replaced; a damaged one is copied byte for byte."""
+    """Back up the file about to be replaced; one that fails its checks is copied byte for byte.
+
+    A file that cannot be checked (damaged, or encrypted and no passphrase given) is kept as
+    `<stem>-<time>-unchecked.sqlite`, so restoring never loses what was there.
+    """
     encrypted = is_encrypted(file)
+    key = passphrase if encrypted else None
     try:
-        check_file(file, passphrase if encrypted else None)
+        check_file(file, key)
     except StoreError:
-        if encrypted and passphrase is None:
-            raise
         folder = _private_folder(folder_for(file, root))
-        damaged = folder / f"{file.stem}-{now.strftime(_STAMP)}-damaged.sqlite"
-        create_private(damaged)
-        shutil.copyfile(file, damaged)
-        return damaged
-    conn = connect(file, readonly=True, passphrase=passphrase if encrypted else None)
+        unchecked = folder / f"{file.stem}-{now.strftime(_STAMP)}-unchecked.sqlite"
+        create_private(unchecked)
+        shutil.copyfile(file, unchecked)
+        return unchecked
+    conn = connect(file, readonly=True, passphrase=key)
     try:
         row = conn.execute("SELECT id FROM inspection").fetchone()
     finally:
         conn.close()
     current = str(row[0])[:8] if row else "unknown"
-    if chosen.inspection not in (current, "unknown", "damaged"):
+    if chosen.inspection not in (current, "unknown", "unchecked"):
         raise StoreError(
             f"backup {chosen.number} is of another inspection than {file} "
             f"({chosen.inspection}, not {current}); nothing was restored"
         )
-    taken = take_backup(file, root, passphrase=passphrase, now=now, force=True, prune=False)
+    taken = take_backup(file, root, passphrase=key, now=now, force=True, prune=False)
     assert taken is not None
     return taken
+
+
+def refuse_if_open_elsewhere(path: Path) -> None:
+    """Refuse to replace a file another program has open (SQLite's own lock says so).
+
+    Every connection to a WAL file holds a shared lock on one byte of its `-shm` index (the
+    "DMS" byte, offset 128) for as long as it is open; SQLite takes it exclusively only when no
+    one else has the file open, and so does this. Call it with no connection of this process
+    open on the file: POSIX locks are per process, and closing the index drops them all.
+    """
+    shm = path.with_name(path.name + "-shm")
+    if fcntl is None or not shm.exists():
+        return
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _DMS_BYTE)
+    except OSError:
+        raise StoreError(
+            f"{path} is open in another program (audit-tui?); close it there and try again "
+            "(nothing was changed)"
+        ) from None
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _DMS_BYTE)
+    finally:
+        os.close(fd)
 
 
 def settle(path: Path) -> None:

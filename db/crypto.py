@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.backup import remove_with_side_files, settle, sync_folder
+from db.backup import refuse_if_open_elsewhere, remove_with_side_files, settle, sync_folder
 from db.checks import check_file
 from db.connection import (
     connect,
     create_private,
+    file_salt,
     is_encrypted,
     open_cipher,
     open_keyed,
@@ -97,9 +98,9 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     work = path.with_name(f".{path.name}.{os.getpid()}.{stamp}.new")
     keep = path.with_name(f"{path.name}.bak-{stamp}")
+    refuse_if_open_elsewhere(path)
     source = _open_source(path, source_key)
     try:
-        _refuse_if_open_elsewhere(path, source)
         original = content_digest(source)
         history = verify_history(source)
         create_private(work)
@@ -107,7 +108,7 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
             export_to(source, work, target_key)
             _check_copy(work, target_key, original, history.head, path)
             create_private(keep)
-            _backup(source, keep, source_key)
+            _backup(source, path, keep, source_key)
             _check_copy(keep, source_key, original, history.head, path)
         except BaseException:
             remove_with_side_files(work)
@@ -116,6 +117,7 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
     finally:
         source.close()
     try:
+        refuse_if_open_elsewhere(path)
         settle(path)
         os.replace(work, path)
         sync_folder(path.parent)
@@ -141,21 +143,9 @@ def _open_source(path: Path, key: str | None) -> sqlite3.Connection:
     return open_keyed(path, key) if key is not None else open_cipher(path)
 
 
-def _refuse_if_open_elsewhere(path: Path, source: sqlite3.Connection) -> None:
-    """A file open for writing in another audit-tui cannot be swapped under it."""
-    try:
-        source.execute("BEGIN IMMEDIATE")
-        source.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        raise StoreError(
-            f"{path} is busy in another audit-tui; close it there and try again "
-            "(nothing was changed)"
-        ) from None
-
-
-def _backup(source: sqlite3.Connection, target: Path, key: str | None) -> None:
-    """Copy `source` to `target` with SQLite's backup API, under the same key."""
-    copy = _open_source(target, key) if key is not None else open_cipher(target)
+def _backup(source: sqlite3.Connection, path: Path, target: Path, key: str | None) -> None:
+    """Copy `source` (the file at `path`) to `target` with the backup API, under the same key."""
+    copy = open_keyed(target, key, salt=file_salt(path)) if key is not None else open_cipher(target)
     try:
         source.backup(copy)
     finally:
