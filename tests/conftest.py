@@ -1,0 +1,14 @@
+"""Every test keeps audit-tui's user folders (settings, automatic backups) in its own tmp_path."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch):
+    """AUDIT_TUI_HOME for the test: files opened for writing leave their backups there."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AUDIT_TUI_HOME", str(home))
+    monkeypatch.delenv("AUDIT_TUI_PASSPHRASE", raising=False)
+    return home
