@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from audit_tui.cli import answers, bank, cases, inspection, protection, scores, tui
+from audit_tui.cli import answers, bank, cases, collation, inspection, protection, scores, tui
 from audit_tui.cli.errors import AuditGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(answers.app, name="answers")
 app.command("scores")(scores.scores)
 tui.register(app)
 protection.register(app)
+collation.register(app)
 
 
 @app.callback()

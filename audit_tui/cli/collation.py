@@ -1,0 +1,160 @@
+"""Collation week on the command line: split, export, collate, report and moderate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit_tui.cli.errors import UserError
+from audit_tui.cli.inspection import opened
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def split_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The lead's inspection file.")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="The folder for the inspectors' files.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Write one file per inspector holding only the cases assigned to them."""
+    from db.export import split
+
+    written = split(file, out)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {"inspector": w.inspector, "path": str(w.path), "cases": w.cases,
+                     "answers": w.answers, "history": w.history}
+                    for w in written
+                ],
+                indent=2,
+            )
+        )  # fmt: skip
+        return
+    for w in written:
+        typer.echo(f"{w.inspector}\t{w.path}\t{w.cases} cases\t{w.answers} answers")
+    typer.echo(f"split {file} into {len(written)} inspector files in {out}", err=True)
+
+
+def export_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file to export.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="OUT", help="The export file to write.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Write a clean self-contained copy of FILE and OUT.manifest.json beside it."""
+    from db.export import export
+    from db.inputs import manifest_path
+
+    manifest = export(file, out)
+    if as_json:
+        typer.echo(json.dumps(manifest, indent=2, sort_keys=True))
+        return
+    typer.echo(
+        f"exported {file} to {out}: {manifest['cases']} cases, {manifest['answers']} answers, "
+        f"sha256 {manifest['sha256']}; manifest {manifest_path(out)}"
+    )
+
+
+def collate_command(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="IN...", help="The inspectors' files to merge.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="OUT",
+            help="The collated file; an existing one (same inspection) is merged into.",
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Merge inspector files of one inspection into OUT, keeping every conflict."""
+    from db.collate import collate
+
+    summary = collate(files, out)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+    else:
+        typer.echo("\n".join(summary.lines()))
+    if summary.conflicts:
+        typer.echo(
+            f"warning: {summary.conflicts} unresolved conflict"
+            f"{'s' if summary.conflicts != 1 else ''} in {out}; run `audit-tui moderate {out}`",
+            err=True,
+        )
+
+
+def report_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The collated inspection file.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="md, csv, xlsx or json.")
+    ] = "md",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="OUT", help="Where to write it (default: stdout)."),
+    ] = None,
+) -> None:
+    """Write the report's figures: scores, Data Summary, subgroups, agreement, conflicts."""
+    from db import report
+
+    if fmt not in report.FORMATS:
+        raise UserError(f"--format {fmt!r} is not a report format; use md, csv, xlsx or json")
+    if fmt == "xlsx" and out is None:
+        raise UserError("an xlsx report needs a file: add -o REPORT.xlsx")
+    with opened(file, notice=True) as store:
+        figures = report.gather(store)
+    unsettled = len(figures.conflicts) + len(figures.disagreements)
+    if out is None:
+        text = {"md": report.to_markdown, "csv": report.to_csv, "json": report.to_json}[fmt]
+        sys.stdout.write(text(figures))
+    else:
+        report.write(figures, fmt, out)
+        typer.echo(f"wrote the {fmt} report of {file} to {out}", err=True)
+    if unsettled:
+        typer.echo(
+            f"warning: {len(figures.conflicts)} unresolved conflicts and "
+            f"{len(figures.disagreements)} unmoderated second-read disagreements are listed at "
+            "the top of the report",
+            err=True,
+        )
+
+
+def moderate_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The collated inspection file.")],
+    inspector: Annotated[
+        str | None,
+        typer.Option("--inspector", help="Your initials (defaults to the file's lead)."),
+    ] = None,
+) -> None:
+    """Open the moderation screen: conflicts, second-read disagreements and agreement."""
+    from audit_tui import settings
+    from audit_tui.screens.moderation import make_moderation_app
+
+    if not file.is_file():
+        raise UserError(f"there is no inspection file at {file}; check the path")
+    theme = settings.load().get("theme")
+    app = make_moderation_app(
+        file, inspector=inspector, theme=theme if isinstance(theme, str) else None
+    )
+    app.run()
+    if app.return_code:
+        raise UserError(app.return_value or "the inspection file could not be opened")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("split")(split_command)
+    app.command("export")(export_command)
+    app.command("collate")(collate_command)
+    app.command("report")(report_command)
+    app.command("moderate")(moderate_command)

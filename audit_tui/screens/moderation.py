@@ -1,0 +1,411 @@
+"""Moderation: the conflicts and second-read disagreements of a collated file, and the ruling.
+
+Every store call goes to the app's writer thread (audit_tui/writer.py) and comes back as a
+message, so the screen never waits on the file. `audit-tui moderate FILE` opens the real app
+(`ModerationApp`, the AuditApp with this screen pushed over the case list once the file is open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from audit_tui.app import AuditApp
+from audit_tui.messages import FileOpened
+from audit_tui.store_calls import OpenedFile
+
+STYLES = Path(__file__).resolve().parents[1]
+
+if TYPE_CHECKING:
+    from db.agreement import AgreementReport
+    from db.moderation import Item, Resolution
+    from db.store import InspectionStore
+
+
+# -- store calls (run on the writer thread) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the screen shows: the items to moderate and the agreement figures."""
+
+    items: list[Item]
+    agreement: AgreementReport
+    include_resolved: bool
+
+
+def load_review(store: InspectionStore, include_resolved: bool) -> Review:
+    from db import moderation
+    from db.agreement import agreement
+
+    return Review(
+        moderation.review(store, include_resolved=include_resolved),
+        agreement(store),
+        include_resolved,
+    )
+
+
+def rule(
+    store: InspectionStore,
+    item: Item,
+    value: str,
+    note: str | None,
+    reason: str,
+    moderator: str,
+    include_resolved: bool,
+) -> tuple[Resolution, Review]:
+    from db import moderation
+
+    done = moderation.resolve(
+        store,
+        item.case_ref,
+        item.question_id,
+        value,
+        note=note,
+        reason=reason,
+        moderator=moderator,
+        role=item.role,
+    )
+    return done, load_review(store, include_resolved)
+
+
+class ReviewLoaded(Message):
+    def __init__(self, review: Review) -> None:
+        super().__init__()
+        self.review = review
+
+
+class Moderated(Message):
+    def __init__(self, outcome: tuple[Resolution, Review]) -> None:
+        super().__init__()
+        self.resolution, self.review = outcome
+
+
+class ModerationRefused(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+# -- the ruling dialog --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ruling:
+    value: str
+    note: str | None
+    reason: str
+
+
+class RulingDialog(ModalScreen[Ruling | None]):
+    """The moderated answer: a value, its note and the reason; Enter or Ctrl+S records it."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "save", "Record ruling"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self, item: Item, options: list[tuple[str, str]], value: str | None, note: str | None
+    ) -> None:
+        super().__init__()
+        self.item = item
+        self.options = options
+        self.value = value
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        with Vertical(id="ruling-dialog", classes="dialog"):
+            yield Label(
+                f"Moderate {item.question_id} of case {item.case_ref}", classes="dialog-title"
+            )
+            yield Static(escape(item.question_text), classes="dialog-question")
+            yield Select(
+                self.options,
+                value=self.value if self.value is not None else Select.NULL,
+                prompt="Answer",
+                id="ruling-value",
+                compact=True,
+            )
+            yield Input(self.note or "", placeholder="Note (the evidence)", id="ruling-note")
+            yield Input(placeholder="Reason for the ruling (required)", id="ruling-reason")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Record (enter)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        target = "#ruling-reason" if self.value is not None else "#ruling-value"
+        self.query_one(target).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        value = self.query_one("#ruling-value", Select).value
+        reason = self.query_one("#ruling-reason", Input).value.strip()
+        if not isinstance(value, str):
+            self.notify("Choose the moderated answer first.", severity="warning")
+            return
+        if not reason:
+            self.notify("Give a reason; it is kept in the answer's history.", severity="warning")
+            self.query_one("#ruling-reason", Input).focus()
+            return
+        note = self.query_one("#ruling-note", Input).value.strip() or None
+        self.dismiss(Ruling(value, note, reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- the screen ---------------------------------------------------------------------------------
+
+
+def _kind_label(item: Item) -> str:
+    return "conflict" if item.kind == "conflict" else "2nd read"
+
+
+def _percent(value: int | None) -> str:
+    return "–" if value is None else f"{value}%"
+
+
+def _kappa(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+class ModerationScreen(Screen[None]):
+    """Conflicts and second-read disagreements to rule on, and first/second read agreement."""
+
+    CSS_PATH = STYLES / "moderation.tcss"
+    BINDINGS: list[BindingType] = [
+        Binding("1", "choose(0)", "Take answer 1"),
+        Binding("2", "choose(1)", "Take answer 2"),
+        Binding("3", "choose(2)", "Take answer 3", show=False),
+        Binding("4", "choose(3)", "Take answer 4", show=False),
+        Binding("e", "enter_answer", "Other answer"),
+        Binding("a", "toggle_resolved", "Show resolved"),
+        Binding("g", "toggle_agreement", "Agreement"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, opened: OpenedFile) -> None:
+        super().__init__()
+        self.opened = opened
+        self.review: Review | None = None
+        self.include_resolved = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="moderation-summary")
+        with Horizontal(id="moderation-body"):
+            yield DataTable(id="moderation-items", cursor_type="row", zebra_stripes=True)
+            yield Static(id="moderation-detail")
+        yield DataTable(id="moderation-agreement", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Moderation"
+        items = self.query_one("#moderation-items", DataTable)
+        for label, key, width in (
+            ("Kind", "kind", 8),
+            ("Case", "case", 6),
+            ("Question", "question", 13),
+            ("Answers", "answers", 11),
+            ("State", "state", 9),
+        ):
+            items.add_column(label, key=key, width=width)
+        agreement = self.query_one("#moderation-agreement", DataTable)
+        for label, width in (("Scope", 14), ("Label", 30), ("Pairs", 5), ("Agree", 6),
+                             ("Kappa", 6)):  # fmt: skip
+            agreement.add_column(label, width=width)
+        agreement.display = False
+        items.focus()
+        self.load()
+
+    def load(self) -> None:
+        self.app.submit(  # type: ignore[attr-defined]
+            partial(load_review, include_resolved=self.include_resolved),
+            reply_to=self,
+            done=ReviewLoaded,
+            failed=ModerationRefused,
+        )
+
+    # -- replies from the writer ------------------------------------------------------------
+
+    def on_review_loaded(self, message: ReviewLoaded) -> None:
+        self.show(message.review)
+
+    def on_moderated(self, message: Moderated) -> None:
+        self.notify(message.resolution.sentence, title="Ruling recorded")
+        self.show(message.review)
+
+    def on_moderation_refused(self, message: ModerationRefused) -> None:
+        self.notify(message.error, title="Not recorded", severity="error", timeout=10)
+
+    def show(self, review: Review) -> None:
+        self.review = review
+        table = self.query_one("#moderation-items", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for index, item in enumerate(review.items):
+            answers = " / ".join(s.value for s in item.sides)
+            state = Text("resolved", style="green") if item.resolved else Text("open", "bold red")
+            table.add_row(
+                _kind_label(item), item.case_ref, item.question_id, answers, state, key=str(index)
+            )
+        if review.items:
+            table.move_cursor(row=min(keep, len(review.items) - 1), animate=False)
+        open_conflicts = sum(1 for i in review.items if i.kind == "conflict" and not i.resolved)
+        open_reads = sum(1 for i in review.items if i.kind == "second_read" and not i.resolved)
+        a = review.agreement.overall
+        self.query_one("#moderation-summary", Static).update(
+            f"{open_conflicts} unresolved conflicts · {open_reads} second-read disagreements · "
+            f"agreement {_percent(a.percent)} over {a.pairs} pairs, kappa {_kappa(a.kappa)} · "
+            f"{'all items' if review.include_resolved else 'unresolved only'} · "
+            f"ruling as {self.opened.inspector}"
+        )
+        self._show_agreement(review.agreement)
+        self._show_detail()
+
+    def _show_agreement(self, report: AgreementReport) -> None:
+        table = self.query_one("#moderation-agreement", DataTable)
+        table.clear()
+        for a in [report.overall, *report.themes, *report.questions]:
+            scope = "all" if a.scope == "all" else f"{a.scope} {a.id}"
+            table.add_row(scope, a.label, a.pairs, _percent(a.percent), _kappa(a.kappa))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "moderation-items":
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#moderation-detail", Static)
+        item = self.current_item()
+        if item is None:
+            detail.update("Nothing to moderate." if self.review else "")
+            return
+        lines = [
+            f"[b]{escape(item.question_id)}[/b] {escape(item.chart_label)} · case "
+            f"{escape(item.case_ref)} ({escape(item.case_inspector)}, {item.case_status})",
+            escape(item.question_text),
+            "",
+        ]
+        for number, side in enumerate(item.sides, start=1):
+            who = f"{side.inspector}, {side.role.replace('_', ' ')}, {side.answered_at[:16]}"
+            lines.append(f"[b]{number}[/b] [b]{escape(side.value)}[/b] ({escape(who)})")
+            lines.append(f"   {escape(side.note or 'no note')}")
+        if item.current is not None:
+            lines += ["", f"now recorded: [b]{escape(item.current.value)}[/b]"]
+        if item.ruling is not None:
+            lines.append(
+                f"ruled {escape(item.ruling.value)} by {escape(item.ruling.moderator)}: "
+                f"{escape(item.ruling.reason)}"
+            )
+        detail.update("\n".join(lines))
+
+    def current_item(self) -> Item | None:
+        if self.review is None or not self.review.items:
+            return None
+        row = self.query_one("#moderation-items", DataTable).cursor_row
+        return self.review.items[row] if 0 <= row < len(self.review.items) else None
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _options(self, item: Item) -> list[tuple[str, str]]:
+        bank = self.opened.bank
+        scale = bank.scale_of(bank.question(item.question_id))
+        return [(f"{o.label} ({o.value})", o.value) for o in scale.options]
+
+    def action_choose(self, index: int) -> None:
+        item = self.current_item()
+        if item is None or index >= len(item.sides):
+            self.notify("There is no such answer to take.", severity="warning")
+            return
+        side = item.sides[index]
+        self._ask(item, side.value, side.note)
+
+    def action_enter_answer(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self._ask(item, None, item.current.note if item.current else None)
+
+    def _ask(self, item: Item, value: str | None, note: str | None) -> None:
+        def recorded(ruling: Ruling | None) -> None:
+            if ruling is None:
+                return
+            self.app.submit(  # type: ignore[attr-defined]
+                partial(
+                    rule,
+                    item=item,
+                    value=ruling.value,
+                    note=ruling.note,
+                    reason=ruling.reason,
+                    moderator=self.opened.inspector,
+                    include_resolved=self.include_resolved,
+                ),
+                reply_to=self,
+                done=Moderated,
+                failed=ModerationRefused,
+            )
+
+        self.app.push_screen(RulingDialog(item, self._options(item), value, note), recorded)
+
+    def action_toggle_resolved(self) -> None:
+        self.include_resolved = not self.include_resolved
+        self.load()
+
+    def action_toggle_agreement(self) -> None:
+        table = self.query_one("#moderation-agreement", DataTable)
+        table.display = not table.display
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+
+class ModerationApp(AuditApp):
+    """The real app, opening on the moderation screen (over the case list) once the file is open."""
+
+    # The app's style sheets, found beside audit_tui/app.py rather than beside this module.
+    CSS_PATH = [STYLES / name for name in AuditApp.CSS_PATH]  # type: ignore[union-attr]
+
+    def on_file_opened(self, message: FileOpened) -> None:
+        # Textual would run AuditApp's handler after this one; run it here, first, instead.
+        message.prevent_default()
+        opened = replace(message.opened, resume=None)  # no jump into an interview
+        super().on_file_opened(FileOpened(opened))
+        self.push_screen(ModerationScreen(opened))
+
+
+def make_moderation_app(
+    db_path: Path | str,
+    *,
+    inspector: str | None = None,
+    theme: str | None = None,
+    remember: bool = True,
+    **options: Any,
+) -> ModerationApp:
+    """The app factory for `audit-tui moderate`: make_app's arguments, moderation first."""
+    return ModerationApp(
+        Path(db_path), inspector=inspector, theme=theme, remember=remember, **options
+    )
