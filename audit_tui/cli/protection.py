@@ -13,6 +13,7 @@ from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, given
 from audit_tui.cli.passphrase import ask as ask_passphrase
 from db import backup, crypto
+from db.checks import check_file
 from db.connection import is_encrypted
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
@@ -114,6 +115,7 @@ def backups(
     passphrase = given(passphrase_file)
     if passphrase is None and (chosen.encrypted or is_encrypted(file)):
         passphrase = ask_passphrase(f"Passphrase for {file.name}", file, confirm=False)
+    check_file(chosen.path, passphrase if chosen.encrypted else None)  # before asking to confirm
     if not yes and not typer.confirm(
         f"Replace {file} with backup {restore} taken {_when(chosen)}? "
         "(the file now there is backed up first)",
