@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from audit_tui import settings, store_calls
-from audit_tui.messages import FileFailed, FileOpened, OpenCase
+from audit_tui.messages import BankNotice, FileFailed, FileOpened, OpenCase
 from audit_tui.writer import StoreWriter
 
 if TYPE_CHECKING:
@@ -122,8 +122,16 @@ class AuditApp(App[str | None]):
             self.pop_screen()
         resume = opened.resume
         self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
+        self.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
         if resume is not None and resume.interview:
             self.post_message(OpenCase(resume.case_ref, resume.question_id))
+
+    def on_bank_notice(self, message: BankNotice) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseListScreen):
+                screen.bank_notice = message.text
 
     def _passphrase_given(self, path: Path, passphrase: str | None) -> None:
         if passphrase is None:

@@ -31,6 +31,14 @@ class FileFailed(Message):
         self.error = error
 
 
+class BankNotice(Message):
+    """A sentence about the file's question bank (e.g. the shipped bank has changed since)."""
+
+    def __init__(self, text: str | None) -> None:
+        super().__init__()
+        self.text = text
+
+
 class StoreRefused(Message):
     """A store call was refused; `error` is the store's sentence."""
 

@@ -51,7 +51,6 @@ class OpenedFile:
     area: str
     lead: str | None
     bank: Bank
-    bank_notice: str | None
     inspector: str
     cases: list[CaseRecord]
     progress: dict[str, Progress]
@@ -133,12 +132,17 @@ def open_file(store: InspectionStore, path: str, inspector: str | None) -> Opene
         area=inspection.area,
         lead=inspection.lead,
         bank=store.bank,
-        bank_notice=store.bank_notice,
         inspector=chosen,
         cases=cases,
         progress=_progress(store),
         resume=read_resume(store, chosen, {c.case_ref for c in cases}),
     )
+
+
+def bank_notice(store: InspectionStore) -> str | None:
+    """Whether the shipped bank of the file's id has changed; read after the list is shown,
+    since it loads the shipped bank file."""
+    return store.bank_notice
 
 
 def _busiest_inspector(cases: list[CaseRecord]) -> str | None:

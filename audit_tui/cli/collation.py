@@ -9,10 +9,27 @@ from typing import Annotated
 
 import typer
 
+from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.passphrase import PassphraseFileOption, for_file
+from db.connection import is_encrypted
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+EncryptOption = Annotated[
+    bool,
+    typer.Option(
+        "--encrypt",
+        help="Encrypt the output with a passphrase (an encrypted FILE's outputs always are).",
+    ),
+]
+
+
+def output_passphrase(encrypt: bool, passphrase_file: Path | None, source: Path) -> str | None:
+    """With --encrypt: the passphrase to encrypt outputs with (FILE's own, when it has one)."""
+    if not encrypt:
+        return None
+    return passphrases.for_new(passphrase_file, source)
 
 
 def split_command(
@@ -21,11 +38,19 @@ def split_command(
         Path, typer.Option("--out", metavar="DIR", help="The folder for the inspectors' files.")
     ],
     as_json: JsonOption = False,
+    encrypt: EncryptOption = False,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write one file per inspector holding only the cases assigned to them."""
     from db.export import split
 
-    written = split(file, out)
+    passphrase = for_file(file, passphrase_file)
+    written = split(
+        file,
+        out,
+        passphrase=passphrase,
+        encrypt=passphrase or output_passphrase(encrypt, passphrase_file, file),
+    )
     if as_json:
         typer.echo(
             json.dumps(
@@ -49,12 +74,30 @@ def export_command(
         Path, typer.Option("--out", "-o", metavar="OUT", help="The export file to write.")
     ],
     as_json: JsonOption = False,
+    deidentify: Annotated[
+        bool,
+        typer.Option(
+            "--deidentify",
+            help="Write a de-identified copy for analysts instead: no notes, coded case refs.",
+        ),
+    ] = False,
+    encrypt: EncryptOption = False,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write a clean self-contained copy of FILE and OUT.manifest.json beside it."""
     from db.export import export
     from db.inputs import manifest_path
 
-    manifest = export(file, out)
+    passphrase = for_file(file, passphrase_file)
+    if deidentify:
+        _export_deidentified(file, out, passphrase, encrypt, passphrase_file, as_json)
+        return
+    manifest = export(
+        file,
+        out,
+        passphrase=passphrase,
+        encrypt=passphrase or output_passphrase(encrypt, passphrase_file, file),
+    )
     if as_json:
         typer.echo(json.dumps(manifest, indent=2, sort_keys=True))
         return
@@ -78,11 +121,14 @@ def collate_command(
         ),
     ],
     as_json: JsonOption = False,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Merge inspector files of one inspection into OUT, keeping every conflict."""
     from db.collate import collate
 
-    summary = collate(files, out)
+    encrypted = [f for f in [*files, out] if f.is_file() and is_encrypted(f)]
+    passphrase = for_file(encrypted[0], passphrase_file) if encrypted else None
+    summary = collate(files, out, passphrase=passphrase)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
     else:
@@ -104,6 +150,7 @@ def report_command(
         Path | None,
         typer.Option("--out", "-o", metavar="OUT", help="Where to write it (default: stdout)."),
     ] = None,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write the report's figures: scores, Data Summary, subgroups, agreement, conflicts."""
     from db import report
@@ -112,7 +159,7 @@ def report_command(
         raise UserError(f"--format {fmt!r} is not a report format; use md, csv, xlsx or json")
     if fmt == "xlsx" and out is None:
         raise UserError("an xlsx report needs a file: add -o REPORT.xlsx")
-    with opened(file, notice=True) as store:
+    with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         figures = report.gather(store)
     unsettled = len(figures.conflicts) + len(figures.disagreements)
     if out is None:
@@ -136,6 +183,7 @@ def moderate_command(
         str | None,
         typer.Option("--inspector", help="Your initials (defaults to the file's lead)."),
     ] = None,
+    passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Open the moderation screen: conflicts, second-read disagreements and agreement."""
     from audit_tui import settings
@@ -145,11 +193,47 @@ def moderate_command(
         raise UserError(f"there is no inspection file at {file}; check the path")
     theme = settings.load().get("theme")
     app = make_moderation_app(
-        file, inspector=inspector, theme=theme if isinstance(theme, str) else None
+        file,
+        inspector=inspector,
+        theme=theme if isinstance(theme, str) else None,
+        passphrase=passphrases.given(passphrase_file),  # else the interface asks for it
     )
     app.run()
     if app.return_code:
         raise UserError(app.return_value or "the inspection file could not be opened")
+
+
+def _export_deidentified(
+    file: Path,
+    out: Path,
+    passphrase: str | None,
+    encrypt: bool,
+    passphrase_file: Path | None,
+    as_json: bool,
+) -> None:
+    """`export --deidentify`: the copy analysts may take outside the secure setting."""
+    from db.deidentify import deidentified_copy
+
+    if out.exists():
+        raise UserError(f"{out} already exists; choose a new file name for the export")
+    sealed = output_passphrase(encrypt, passphrase_file, out)
+    with opened(file, passphrase=passphrase) as store:
+        done = deidentified_copy(store, out, passphrase=sealed)
+    if as_json:
+        shown = {
+            "file": str(out),
+            "deidentified": True,
+            "encrypted": sealed is not None,
+            "cases": done.cases,
+            "answers": done.answers,
+            "history_rows": done.history_rows,
+        }
+        typer.echo(json.dumps(shown, indent=2))
+        return
+    typer.echo(
+        f"exported a de-identified copy of {file} to {out}: {done.cases} cases (coded), "
+        f"{done.answers} answers, {done.history_rows} history rows; no notes"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -57,6 +58,8 @@ class CaseTable(DataTable[Any]):
 class CaseListScreen(Screen[None]):
     """Cases of the inspection; Enter starts (or resumes) the interview of the highlighted one."""
 
+    bank_notice: reactive[str | None] = reactive(None)
+
     BINDINGS: list[BindingType] = [
         Binding("d", "details", "Details"),
         Binding("i", "cycle_inspector", "Inspector filter"),
@@ -81,8 +84,7 @@ class CaseListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="case-filters")
-        if self.opened.bank_notice:
-            yield Static(self.opened.bank_notice, id="bank-notice")
+        yield Static(id="bank-notice")
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="case-summary")
         yield Footer()
@@ -98,6 +100,11 @@ class CaseListScreen(Screen[None]):
         self.title = "Cases"
         self.rebuild()
         table.focus()
+
+    def watch_bank_notice(self, text: str | None) -> None:
+        notice = self.query_one("#bank-notice", Static)
+        notice.update(text or "")
+        notice.display = bool(text)
 
     def on_screen_resume(self) -> None:
         self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded,

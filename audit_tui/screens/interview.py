@@ -31,6 +31,7 @@ from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
+SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
 
 
 def _after_load(method: Callable[..., None]) -> Callable[..., None]:
@@ -89,6 +90,7 @@ class InterviewScreen(Screen[None]):
         self.saved_count = 0
         self._position_timer: Timer | None = None
         self._early: list[Callable[[], None]] = []
+        self._saving_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -210,10 +212,20 @@ class InterviewScreen(Screen[None]):
             ScoreScope("Inspection", tuple(inspection_scores)),
         )
 
+    def _show_saving(self) -> None:
+        self._saving_timer = None
+        if self.state is not None and self.state.pending:
+            waiting = ", ".join(self.state.pending)
+            self.query_one("#save-status", Static).update(f"[$warning]… saving[/] {waiting}")
+        self.refresh_view()
+
     def refresh_view(self) -> None:
         state = self.state
         if state is None:
             return
+        if self._saving_timer is not None and not state.pending:
+            self._saving_timer.stop()
+            self._saving_timer = None
         panel = self.query_one(ThemeProgressPanel)
         panel.themes = tuple(state.progress())
         panel.current = f"{state.current.theme}:{state.current.section}"
@@ -224,9 +236,10 @@ class InterviewScreen(Screen[None]):
         self.query_one(QuestionView).revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
 
-    def moved(self) -> None:
+    def moved(self, refresh: bool = True) -> None:
         """The current question changed: redraw and, after a rest, remember it for resume."""
-        self.refresh_view()
+        if refresh:
+            self.refresh_view()
         if self._position_timer is not None:
             self._position_timer.stop()
         self._position_timer = self.set_timer(POSITION_DELAY, self.remember_position)
@@ -305,10 +318,13 @@ class InterviewScreen(Screen[None]):
             done=AnswerSaved,
             failed=partial(StoreRefused, action="answer", question_id=qid),
         )
-        self.query_one("#save-status", Static).update(f"[$warning]… saving[/] {qid} {value}")
         if advance and state.current.id == qid and not state.step(1):
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
-        self.moved()
+        # The commit normally comes back within a frame: draw once, with the saved mark and
+        # the new scores, and show "saving" only if the reply is slow.
+        self.moved(refresh=False)
+        if self._saving_timer is None:
+            self._saving_timer = self.set_timer(SAVING_DELAY, self._show_saving)
 
     def on_key(self, event: Key) -> None:
         """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a)."""

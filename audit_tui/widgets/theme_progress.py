@@ -29,8 +29,25 @@ class ThemeProgressPanel(Widget):
     }
     """
 
-    themes: reactive[tuple[ThemeProgress, ...]] = reactive((), always_update=True, layout=True)
+    themes: reactive[tuple[ThemeProgress, ...]] = reactive((), always_update=True)
     current: reactive[str] = reactive("")
+
+    def _lines(self) -> int:
+        open_theme = self.current.partition(":")[0]
+        return sum(
+            1 + (len(t.sections) if str(t.theme.number) == open_theme else 0) for t in self.themes
+        )
+
+    def watch_themes(self) -> None:
+        self._relayout_if_taller_or_shorter()
+
+    def watch_current(self) -> None:
+        self._relayout_if_taller_or_shorter()
+
+    def _relayout_if_taller_or_shorter(self) -> None:
+        lines = self._lines()
+        self.refresh(layout=lines != getattr(self, "_shown_lines", None))
+        self._shown_lines = lines
 
     def render(self) -> Content:
         width = max(self.content_region.width or self.size.width, 12)

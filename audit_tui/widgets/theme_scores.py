@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich import box
-from rich.table import Table
-from rich.text import Text
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -52,7 +50,7 @@ class ThemeScores(Widget):
     }
     """
 
-    scopes: reactive[tuple[ScoreScope, ...]] = reactive((), layout=True)
+    scopes: reactive[tuple[ScoreScope, ...]] = reactive(())
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -68,6 +66,13 @@ class ThemeScores(Widget):
             scope if isinstance(scope, ScoreScope) else ScoreScope(scope[0], tuple(scope[1]))
             for scope in scopes
         )
+
+    def watch_scopes(
+        self, old: tuple[ScoreScope, ...], new: tuple[ScoreScope, ...]
+    ) -> None:
+        # New figures redraw in place; only a different number of rows changes the layout.
+        rows = [len(scope.scores) for scope in old[:1]], [len(scope.scores) for scope in new[:1]]
+        self.refresh(layout=rows[0] != rows[1])
 
     def columns_for(self, width: int) -> list[tuple[str, ...]]:
         """Which columns each scope gets at this width: percent always, then what fits."""
@@ -88,63 +93,77 @@ class ThemeScores(Widget):
                     break
         return [tuple(c for c in COLUMN_ORDER if c in cols) for cols in chosen]
 
-    def render(self) -> Table | Text:
+    def render(self) -> Content:
         if not self.scopes or not self.scopes[0].scores:
-            return Text("No case-scored themes yet.", style="dim")
-        per_scope = self.columns_for(self.content_region.width or self.size.width)
-        table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), pad_edge=False,
-                      show_edge=False)
-        table.add_column("theme", ratio=1, no_wrap=True, overflow="ellipsis",
-                         min_width=THEME_MIN - 2)
+            return Content.styled("No case-scored themes yet.", "dim")
+        width = self.content_region.width or self.size.width
+        per_scope = self.columns_for(width)
+        cells: list[tuple[str, int, str]] = []  # (column kind, width, heading) after the theme
         for scope, columns in zip(self.scopes, per_scope, strict=True):
             for column in columns:
                 heading = scope.label if column == "percent" else HEADINGS[column]
-                table.add_column(
-                    heading,
-                    justify="right" if column in ("percent", "counts", "cases") else "left",
-                    no_wrap=True,
-                    overflow="ellipsis",
-                    style="bold" if column == "percent" else "",
-                    max_width=None if column == "phrase" else max(WIDTHS[column], len(heading)),
-                )
-        numbers = [s.number for s in self.scopes[0].scores]
+                cells.append((column, max(WIDTHS[column], len(heading)), heading))
+        fixed = sum(w + 1 for _, w, _ in cells)
+        theme_width = max(width - fixed, 8)
+        if any(c == "phrase" for c, _, _ in cells):
+            # The phrase is last and takes what the theme column does not need.
+            longest = max(len(f"{s.number} {s.title}") for s in self.scopes[0].scores)
+            spare = max(theme_width - max(longest, THEME_MIN), 0)
+            theme_width -= spare
+            cells[-1] = (cells[-1][0], cells[-1][1] + spare, cells[-1][2])
+        header = [Content.styled(_fit("theme", theme_width).ljust(theme_width), "bold")]
+        for column, w, heading in cells:
+            header.append(Content(" "))
+            header.append(Content.styled(_align(column, heading, w), "bold"))
+        lines = [Content.assemble(*header), Content.styled("─" * width, "dim")]
         by_scope = [{s.number: s for s in scope.scores} for scope in self.scopes]
-        for number in numbers:
-            first = by_scope[0][number]
-            cells: list[Text | str] = [Text(f"{number} {first.title}")]
+        for number in (s.number for s in self.scopes[0].scores):
+            title = f"{number} {by_scope[0][number].title}"
+            parts = [Content(_fit(title, theme_width).ljust(theme_width))]
+            i = 0
             for scores, columns in zip(by_scope, per_scope, strict=True):
-                cells.extend(_cells(scores.get(number), columns))
-            table.add_row(*cells)
-        return table
+                for column in columns:
+                    _, w, _ = cells[i]
+                    i += 1
+                    text, style = _cell(scores.get(number), column)
+                    parts.append(Content(" "))
+                    parts.append(Content.styled(_align(column, text, w), style))
+            lines.append(Content.assemble(*parts))
+        return Content("\n").join(lines)
 
 
-def _cells(score: ThemeScore | None, columns: tuple[str, ...]) -> list[Text | str]:
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _align(column: str, text: str, width: int) -> str:
+    text = _fit(text, width)
+    return text.rjust(width) if column in ("percent", "counts", "cases") else text.ljust(width)
+
+
+def _cell(score: ThemeScore | None, column: str) -> tuple[str, str]:
+    """The text and style of one cell."""
     if score is None:
-        return ["" for _ in columns]
-    out: list[Text | str] = []
-    for column in columns:
-        if column == "percent":
-            out.append(Text("–", style="dim") if score.percent is None
-                       else Text(f"{score.percent}%"))
-        elif column == "counts":
-            out.append(f"{score.yes}·{score.no}·{score.na}")
-        elif column == "cases":
-            out.append("" if score.cases is None else str(score.cases))
-        elif column == "judgement":
-            out.append(Text(score.judgement or "–", style=_judgement_style(score.judgement)))
-        elif column == "phrase":
-            out.append(Text(score.phrase or "", style="italic"))
-    return out
+        return "", ""
+    if column == "percent":
+        return ("–", "dim") if score.percent is None else (f"{score.percent}%", "bold")
+    if column == "counts":
+        return f"{score.yes}·{score.no}·{score.na}", ""
+    if column == "cases":
+        return ("" if score.cases is None else str(score.cases)), ""
+    if column == "judgement":
+        return score.judgement or "–", _judgement_style(score.judgement)
+    return score.phrase or "", "italic"
 
 
 def _judgement_style(judgement: str | None) -> str:
     styles = {
-        "good": "green",
-        "outstanding": "green",
-        "satisfactory": "yellow",
-        "requires improvement": "yellow",
-        "unsatisfactory": "dark_orange",
-        "poor": "red",
-        "inadequate": "red",
+        "good": "$success",
+        "outstanding": "$success",
+        "satisfactory": "$warning",
+        "requires improvement": "$warning",
+        "unsatisfactory": "$error",
+        "poor": "$error",
+        "inadequate": "$error",
     }
     return styles.get((judgement or "").lower(), "dim")
