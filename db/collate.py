@@ -119,10 +119,13 @@ def workspace(beside: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def collate(inputs: Sequence[Path | str], out: Path | str) -> CollationSummary:
+def collate(
+    inputs: Sequence[Path | str], out: Path | str, *, passphrase: str | None = None
+) -> CollationSummary:
     """Merge inspector files of one inspection into OUT (merged into, when it exists).
 
-    Collation stamps nothing of its own: the result depends on the inputs only.
+    Collation stamps nothing of its own: the result depends on the inputs only. Encrypted
+    inputs are read with `passphrase`; when any input (or OUT) is encrypted, so is OUT.
     """
     out = Path(out)
     paths = [Path(p) for p in inputs]
@@ -138,13 +141,14 @@ def collate(inputs: Sequence[Path | str], out: Path | str) -> CollationSummary:
         checked: list[CheckedInput] = []
         existing = out.exists()
         if existing:
-            checked.append(check_input(out, work, 0))
+            checked.append(check_input(out, work, 0, passphrase))
         for index, path in enumerate(paths, start=1):
-            checked.append(check_input(path, work, index))
+            checked.append(check_input(path, work, index, passphrase))
         same_inspection(checked)
         target = work / "collated.sqlite"
-        report = build(checked, target)
-        finish(target, out)
+        key = passphrase if any(c.passphrase for c in checked) else None
+        report = build(checked, target, passphrase=key)
+        finish(target, out, passphrase=key)
     summaries = [
         InputSummary(str(c.path), existing and i == 0, report.counts[i])
         for i, c in enumerate(checked)
@@ -180,9 +184,9 @@ def same_inspection(checked: Sequence[CheckedInput]) -> None:
             )
 
 
-def finish(target: Path, out: Path) -> None:
+def finish(target: Path, out: Path, *, passphrase: str | None = None) -> None:
     """Make the built file self-contained (no -wal), flush it, and move it onto OUT."""
-    conn = connect(target)
+    conn = connect(target, passphrase=passphrase)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
     finally:
@@ -209,15 +213,17 @@ def build(
     *,
     keep: Callable[[CaseRecord], bool] | None = None,
     keep_state: Callable[[str], bool] | None = None,
+    passphrase: str | None = None,
 ) -> merge.BuildReport:
     """Write the merge of checked inputs (all of one inspection and bank) to a new file.
 
-    `keep` chooses the cases (split keeps one inspector's); `keep_state` the UI state keys.
+    `keep` chooses the cases (split keeps one inspector's); `keep_state` the UI state keys;
+    `passphrase` encrypts the new file from its first byte.
     """
     bank = checked[0].bank
     sources = merge.read_sources(checked, bank)
     try:
-        return _write(sources, target, keep, keep_state)
+        return _write(sources, target, keep, keep_state, passphrase)
     finally:
         for source in sources:
             source.conn.close()
@@ -228,6 +234,7 @@ def _write(
     target: Path,
     keep: Callable[[CaseRecord], bool] | None,
     keep_state: Callable[[str], bool] | None,
+    passphrase: str | None = None,
 ) -> merge.BuildReport:
     checked = [s.checked for s in sources]
     bank = checked[0].bank
@@ -257,9 +264,10 @@ def _write(
         bank=bank,
         lead=inspection[5],
         inspection_id=inspection[0],
+        passphrase=passphrase,
     )
     store.close()
-    conn = merge.open_target(target)
+    conn = merge.open_target(target, passphrase)
     try:
         conn.execute("BEGIN")
         conn.execute(

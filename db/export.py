@@ -20,7 +20,8 @@ from typing import Any
 
 from db.checks import check_file
 from db.collate import build, finish, workspace
-from db.connection import connect
+from db.connection import connect, create_private, is_encrypted, open_cipher, open_keyed
+from db.crypto import export_to
 from db.errors import StoreError
 from db.history_chain import verify_history
 from db.inputs import check_input, manifest_path, sha256_of
@@ -40,14 +41,26 @@ class SplitFile:
     history: int
 
 
-def split(path: Path | str, out_dir: Path | str, *, stem: str | None = None) -> list[SplitFile]:
-    """Write `<stem>-<INITIALS>.sqlite` per inspector into `out_dir`; refuse existing files."""
+def split(
+    path: Path | str,
+    out_dir: Path | str,
+    *,
+    stem: str | None = None,
+    passphrase: str | None = None,
+    encrypt: str | None = None,
+) -> list[SplitFile]:
+    """Write `<stem>-<INITIALS>.sqlite` per inspector into `out_dir`; refuse existing files.
+
+    An encrypted FILE is read with `passphrase` and its split files are encrypted with it;
+    `encrypt` encrypts them with that passphrase instead (also for a plain FILE).
+    """
     path, out_dir = Path(path), Path(out_dir)
     if not out_dir.is_dir():
         raise StoreError(f"the folder {out_dir} does not exist; create it first")
     stem = stem or path.stem
     with workspace(out_dir / "split") as work:
-        source = check_input(path, work, 0)
+        source = check_input(path, work, 0, passphrase)
+        key = encrypt or source.passphrase
         conn = source.connect()
         try:
             inspectors = [
@@ -75,8 +88,9 @@ def split(path: Path | str, out_dir: Path | str, *, stem: str | None = None) -> 
                     built,
                     keep=lambda record, who=initials: record.inspector == who,
                     keep_state=lambda _key: False,
+                    passphrase=key,
                 )
-                finish(built, target)
+                finish(built, target, passphrase=key)
                 written.append(
                     SplitFile(initials, target, report.cases, report.answers, report.history)
                 )
@@ -87,31 +101,52 @@ def split(path: Path | str, out_dir: Path | str, *, stem: str | None = None) -> 
     return written
 
 
-def export(path: Path | str, out: Path | str, *, clock: Clock | None = None) -> dict[str, Any]:
-    """Write a clean, self-contained copy of an inspection file and its manifest; return it."""
+def export(
+    path: Path | str,
+    out: Path | str,
+    *,
+    clock: Clock | None = None,
+    passphrase: str | None = None,
+    encrypt: str | None = None,
+) -> dict[str, Any]:
+    """Write a clean, self-contained copy of an inspection file and its manifest; return it.
+
+    An encrypted FILE is read with `passphrase` and its copy is encrypted with it; `encrypt`
+    encrypts the copy with that passphrase instead (also for a plain FILE).
+    """
     path, out = Path(path), Path(out)
     if out.exists() or manifest_path(out).exists():
         raise StoreError(f"{out} already exists; choose a new file name for the export")
     if out.resolve() == path.resolve():
         raise StoreError("the export needs a file name of its own; choose another -o")
-    check_file(path)
+    key = passphrase if is_encrypted(path) else None
+    check_file(path, key)
+    out_key = encrypt or key
     with workspace(out) as work:
         copy = work / "export.sqlite"
-        source = connect(path, readonly=True)
+        if out_key is None:
+            source = connect(path, readonly=True)
+        else:
+            source = open_keyed(path, key, readonly=True) if key else open_cipher(path)
         try:
-            source.execute("VACUUM INTO ?", (str(copy),))
+            if out_key == key:
+                source.execute("VACUUM INTO ?", (str(copy),))  # SQLCipher keeps the key
+            else:
+                create_private(copy)
+                export_to(source, copy, out_key)
         except sqlite3.Error as exc:
             raise StoreError(f"{path} could not be exported (SQLite says: {exc})") from None
         finally:
             source.close()
         os.chmod(copy, 0o600)
-        conn = connect(copy)  # switches to WAL; back to a rollback journal for travel
+        # switches to WAL; back to a rollback journal for travel
+        conn = connect(copy, passphrase=out_key)
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
-        check_file(copy)
-        manifest = describe(copy, clock=clock)
+        check_file(copy, out_key)
+        manifest = describe(copy, clock=clock, passphrase=out_key)
         manifest["file"] = out.name
         with open(copy, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -120,9 +155,11 @@ def export(path: Path | str, out: Path | str, *, clock: Clock | None = None) -> 
     return manifest
 
 
-def describe(path: Path, *, clock: Clock | None = None) -> dict[str, Any]:
+def describe(
+    path: Path, *, clock: Clock | None = None, passphrase: str | None = None
+) -> dict[str, Any]:
     """The manifest of a file: what collation checks it against, and the counts behind it."""
-    conn = connect(path, readonly=True)
+    conn = connect(path, readonly=True, passphrase=passphrase)
     try:
         inspection = conn.execute(
             "SELECT id, area, bank_id, bank_version, bank_hash, lead FROM inspection"

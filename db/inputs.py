@@ -53,6 +53,7 @@ class CheckedInput:
     bank: Bank
     bank_stored_at: str
     manifest: dict[str, Any] | None
+    passphrase: str | None = None  # the copy stays encrypted when the input is
 
     @property
     def name(self) -> str:
@@ -60,7 +61,7 @@ class CheckedInput:
 
     def connect(self) -> sqlite3.Connection:
         """A read-only connection to the private copy (never to the original)."""
-        conn = connect(self.copy, readonly=True)
+        conn = connect(self.copy, readonly=True, passphrase=self.passphrase)
         conn.execute("PRAGMA cache_size = -1024")  # many inputs may be open at once
         return conn
 
@@ -77,22 +78,28 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_input(path: Path, workdir: Path, index: int) -> CheckedInput:
-    """Copy an input into `workdir` and refuse it, naming it, unless every check passes."""
+def check_input(
+    path: Path, workdir: Path, index: int, passphrase: str | None = None
+) -> CheckedInput:
+    """Copy an input into `workdir` and refuse it, naming it, unless every check passes.
+
+    An encrypted input is read with `passphrase`; its private copy stays encrypted.
+    """
     path = Path(path)
     if not path.exists():
         raise StoreError(f"there is no inspection file at {path}; check the path")
     if not path.is_file():
         raise StoreError(f"{path} is a folder, not an inspection file; give the file's path")
-    if is_encrypted(path):
+    key = passphrase if is_encrypted(path) else None
+    if is_encrypted(path) and key is None:
         raise StoreError(
-            f"{path} is encrypted (or not an SQLite file); decrypt it with `audit-tui decrypt` "
-            "before collating it"
+            f"{path} is encrypted or not an SQLite file: give its passphrase "
+            "(--passphrase-file or AUDIT_TUI_PASSPHRASE)"
         )
     copy = workdir / f"input-{index:04d}.sqlite"
     digest = _copy_private(path, copy)
     try:
-        return _check_copy(path, copy, digest)
+        return _check_copy(path, copy, digest, key)
     except StoreError as exc:
         # check_file names the file it read: the copy. The user knows the original.
         raise StoreError(str(exc).replace(str(copy), str(path))) from None
@@ -113,14 +120,14 @@ def _copy_private(path: Path, copy: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_copy(path: Path, copy: Path, digest: str) -> CheckedInput:
+def _check_copy(path: Path, copy: Path, digest: str, key: str | None = None) -> CheckedInput:
     size = copy.stat().st_size
-    if size == 0 or not read_header(copy).startswith(SQLITE_MAGIC):
+    if size == 0 or (key is None and not read_header(copy).startswith(SQLITE_MAGIC)):
         check_file(copy)  # refuses with its sentence: empty, not SQLite
     try:
-        conn = connect(copy, readonly=True)
+        conn = connect(copy, readonly=True, passphrase=key)
     except sqlite3.Error:
-        check_file(copy)
+        check_file(copy, key)
         raise _damaged(path) from None
     try:
         try:
@@ -128,13 +135,13 @@ def _check_copy(path: Path, copy: Path, digest: str) -> CheckedInput:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             found = _schema_of(conn)
         except sqlite3.Error:
-            check_file(copy)  # truncated or damaged: its sentence says which
+            check_file(copy, key)  # truncated or damaged: its sentence says which
             raise _damaged(path) from None
         if application_id != APPLICATION_ID or version > SCHEMA_VERSION or version < 1:
-            check_file(copy)  # not an inspection, or newer than this program
+            check_file(copy, key)  # not an inspection, or newer than this program
             raise _damaged(path)
         _refuse_foreign_schema(path, found, version)
-        check_file(copy)
+        check_file(copy, key)
         if version >= 2:
             result = verify_history(conn)
             if not result.ok:
@@ -150,7 +157,7 @@ def _check_copy(path: Path, copy: Path, digest: str) -> CheckedInput:
     finally:
         conn.close()
     manifest = _check_manifest(path, digest, inspection, bank)
-    return CheckedInput(path, copy, digest, version, inspection, bank, stored_at, manifest)
+    return CheckedInput(path, copy, digest, version, inspection, bank, stored_at, manifest, key)
 
 
 def _damaged(path: Path) -> StoreError:

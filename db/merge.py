@@ -556,9 +556,9 @@ def case_values(record: CaseRecord, position: int, added_at: str) -> dict[str, A
     return case_row(record) | {"position": position, "added_at": added_at}
 
 
-def open_target(path: Path) -> sqlite3.Connection:
+def open_target(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     """The new file, opened for a bulk load: no fsync per commit (it is fsynced at the end)."""
-    conn = connect(path)
+    conn = connect(path, passphrase=passphrase)
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -65536")
