@@ -1,16 +1,18 @@
 """Benchmark: saving one answer through InspectionStore against a raw sqlite3 INSERT + COMMIT,
 and scoring a fully answered 61-case inspection against a raw GROUP BY count.
 
-Run by hand: `python bench/answer_save.py [--answers N] [--dir PATH]`. Both sides of each
-comparison run in the same process, on the same disk, interleaved, with the same pragmas
+Run by hand: `python bench/answer_save.py [--answers N] [--dir PATH]`. Every side of each
+comparison runs in the same process, on the same disk, interleaved, with the same pragmas
 (WAL, synchronous=FULL, foreign_keys=ON); the figures are medians. Target: the save path within
-2x of the raw one.
+2x of the raw one. The store is measured twice: on a plain file and on an encrypted one
+(SQLCipher), so the cost of encryption is the ratio of the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -19,11 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db import figures
-from db.connection import connect
+from db.connection import connect, derived_key
+from db.crypto import encrypt_file
 from db.demo import build_demo, demo_cases
 from db.store import InspectionStore
 from question_bank.loader import load_shipped
 
+PASSPHRASE = "bench passphrase, not a secret"
 RAW_SCHEMA = """
 CREATE TABLE answers (
     case_ref TEXT NOT NULL, question_id TEXT NOT NULL, role TEXT NOT NULL, value TEXT NOT NULL,
@@ -43,12 +47,16 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.3f} ms"
 
 
-def bench_save(folder: Path, count: int) -> tuple[float, float]:
-    """Median seconds per saved answer: our store, then raw INSERT + COMMIT."""
+def bench_save(folder: Path, count: int) -> tuple[float, float, float]:
+    """Median seconds per saved answer: our store, our store encrypted, raw INSERT + COMMIT."""
     bank = load_shipped("fji-2014")
     store = InspectionStore.create(folder / "store.inspection", area="Bench", bank=bank)
+    sealed = InspectionStore.create(
+        folder / "encrypted.inspection", area="Bench", bank=bank, passphrase=PASSPHRASE
+    )
     cases = demo_cases(random.Random(1), 61)
     store.add_cases(cases)
+    sealed.add_cases(cases)
     keys = [
         (case.case_ref, q.id)
         for case in cases
@@ -69,7 +77,7 @@ def bench_save(folder: Path, count: int) -> tuple[float, float]:
         )
         raw.execute("COMMIT")
 
-    ours, theirs = [], []
+    ours, encrypted, theirs = [], [], []
     for case_ref, question_id in keys:
         ours.append(
             timed(
@@ -78,10 +86,37 @@ def bench_save(folder: Path, count: int) -> tuple[float, float]:
                 )
             )
         )
+        encrypted.append(
+            timed(
+                lambda c=case_ref, q=question_id: sealed.record_answer(
+                    c, q, "yes", inspector="JS", note="evidence"
+                )
+            )
+        )
         theirs.append(timed(lambda c=case_ref, q=question_id: raw_insert(c, q)))
     store.close()
+    sealed.close()
     raw.close()
-    return statistics.median(ours), statistics.median(theirs)
+    return statistics.median(ours), statistics.median(encrypted), statistics.median(theirs)
+
+
+def bench_open_encrypted(path: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds to open + score: the plain file, and the same file encrypted."""
+    sealed = path.with_name("full-encrypted.inspection")
+    shutil.copyfile(path, sealed)
+    encrypt_file(sealed, PASSPHRASE)
+    plain, encrypted = [], []
+    for _ in range(max(3, repeats // 10)):
+
+        def open_and_score(file: Path = path, passphrase: str | None = None) -> None:
+            with InspectionStore.open(file, readonly=True, passphrase=passphrase) as s:
+                figures.theme_scores(s)
+
+        plain.append(timed(open_and_score))
+        # A fresh process derives the key once per file: measure that, not the cache.
+        derived_key.cache_clear()
+        encrypted.append(timed(lambda: open_and_score(sealed, PASSPHRASE)))
+    return statistics.median(plain), statistics.median(encrypted)
 
 
 def bench_scores(folder: Path, repeats: int) -> tuple[float, float, float]:
@@ -120,17 +155,25 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
-        ours, raw = bench_save(folder, args.answers)
+        ours, sealed, raw = bench_save(folder, args.answers)
         print(f"save one answer ({args.answers} answers, median, same disk: {folder})")
         print(f"  InspectionStore.record_answer  {ms(ours)}")
+        print(f"  the same, encrypted file       {ms(sealed)}")
         print(f"  raw sqlite3 INSERT + COMMIT    {ms(raw)}")
         print(f"  ratio                          {ours / raw:8.2f}x  (target: within 2x)")
+        print(f"  ratio encrypted / raw          {sealed / raw:8.2f}x")
+        print(f"  ratio encrypted / plain store  {sealed / ours:8.2f}x")
         score, group_by, whole = bench_scores(folder, args.repeats)
         print(f"scores of a fully answered 61-case fji-2014 inspection ({args.repeats} runs)")
         print(f"  figures.theme_scores           {ms(score)}")
         print(f"  raw GROUP BY count             {ms(group_by)}")
         print(f"  ratio                          {score / group_by:8.2f}x")
         print(f"  open file (checks) + scores    {ms(whole)}")
+        plain_open, sealed_open = bench_open_encrypted(folder / "full.inspection", args.repeats)
+        print("open (checks) + scores, plain against encrypted (key derived each time)")
+        print(f"  plain file                     {ms(plain_open)}")
+        print(f"  encrypted file                 {ms(sealed_open)}")
+        print(f"  ratio                          {sealed_open / plain_open:8.2f}x")
 
 
 if __name__ == "__main__":
