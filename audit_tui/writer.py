@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -107,8 +108,13 @@ class StoreWriter:
         except StoreError as exc:
             self._reply(item, item.failed, str(exc))
         except Exception as exc:  # a bug must reach the screen, not kill the writer
-            log.exception("store call failed")
-            self._reply(item, item.failed, f"unexpected error: {exc.__class__.__name__}: {exc}")
+            # Where it failed, never what with: an exception's message may quote a note or a
+            # case field (pydantic's do), and neither may reach a log or the screen.
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("store call failed: %s\n%s", exc.__class__.__name__, where)
+            self._reply(
+                item, item.failed, f"unexpected error ({exc.__class__.__name__}); please report it"
+            )
         else:
             self._reply(item, item.done, result)
 
