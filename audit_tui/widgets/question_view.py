@@ -7,6 +7,8 @@ key.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
@@ -52,8 +54,12 @@ class QuestionView(Widget):
         )
         lines.append("")
         lines.append(f"[b]{escape(q.text)}[/b]")
+        width = max((self.content_region.width or self.size.width) - 4, 20)
         for prompt in q.guidance:
-            lines.append(f"[$text-muted]  • {escape(prompt)}[/]")
+            # A hanging indent, so a prompt that wraps still reads as one bullet.
+            wrapped = textwrap.wrap(prompt, width) or [""]
+            lines.append(f"[$text-muted]  • {escape(wrapped[0])}[/]")
+            lines.extend(f"[$text-muted]    {escape(more)}[/]" for more in wrapped[1:])
         lines.append("")
         if not applicable:
             lines.append(
