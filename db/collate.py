@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from db import merge
 from db.cases import case_row
 from db.connection import connect
 from db.errors import StoreError
+from db.history_merge import Containers, merge_histories
 from db.inputs import CheckedInput, check_input
 from db.merge import SourceCounts
 from db.store import InspectionStore
@@ -383,33 +385,66 @@ def _write_rows(
     inspection_id: str,
     report: merge.BuildReport,
 ) -> None:
-    """History, answers and conflict versions, case by case in case_ref order."""
-    history = merge.HistoryWriter(conn, inspection_id)
-    answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
-    versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
-    streams = [merge._case_stream(i, s.conn) for i, s in enumerate(sources)]
-    merged = heapq_merge(streams)
+    """History (merged, hash-chained), answers and conflict versions."""
     counts = report.counts
-    for ref, parts in merged:
-        if ref not in holders:
-            continue
-        if ref not in general:
-            _, case_history, case_answers = parts[0]
-            history.extend(case_history)
-            answers.extend(case_answers)
-            counts[parts[0][0]].history_taken += len(case_history)
-            counts[parts[0][0]].answers_taken += len(case_answers)
-            continue
+    # The rows of cases that need the general merge, per input (a small first pass).
+    shared_refs = sorted(general)
+    shared_history: dict[int, dict[str, list[merge.Row]]] = {}
+    shared_answers: dict[int, dict[str, list[merge.Row]]] = {}
+    for index, source in enumerate(sources):
+        held = [ref for ref in shared_refs if index in holders[ref]]
+        if held:
+            shared_history[index] = merge.case_rows(
+                source.conn, "answer_history", merge.HISTORY_FIELDS, held, "case_ref, id"
+            )
+            shared_answers[index] = merge.case_rows(
+                source.conn, "answers", merge.ANSWER_FIELDS, held, "case_ref, question_id, role"
+            )
+    containers = Containers(
+        {i: [r for rows in cases.values() for r in rows] for i, cases in shared_history.items()}
+    )
+
+    def on_row(row: merge.Row, source: int, holding: list[int] | None) -> None:
+        counts[source].history_taken += 1
+        for other in (holding or [])[1:]:
+            counts[other].history_known += 1
+
+    history = merge.HistoryWriter(conn, inspection_id)
+    merged_shared: dict[str, list[merge.Row]] = defaultdict(list)
+    streams = [
+        merge.history_stream(s.conn, lambda ref, i=i: i in holders.get(ref, ()))
+        for i, s in enumerate(sources)
+    ]
+    batch: list[merge.Row] = []
+    for row in merge_histories(streams, general.__contains__, containers, on_row):
+        batch.append(row)
+        if row[0] in general:
+            merged_shared[row[0]].append(row)
+        if len(batch) >= merge.BATCH:
+            history.extend(batch)
+            batch = []
+    history.extend(batch)
+    history.flush()
+    answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
+    for index, source in enumerate(sources):
+        for row in merge.answer_stream(
+            source.conn, lambda ref, i=index: ref not in general and i in holders.get(ref, ())
+        ):
+            answers.batch.append(row)
+            counts[index].answers_taken += 1
+            if len(answers.batch) >= merge.BATCH:
+                answers.flush()
+    versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
+    for ref in shared_refs:
+        parts = [
+            (i, shared_history.get(i, {}).get(ref, []), shared_answers.get(i, {}).get(ref, []))
+            for i in holders[ref]
+        ]
         stored = [row for i in holders[ref] for row in sources[i].versions.get(ref, [])]
-        result = merge.merge_case(ref, parts, stored, counts)
-        merge.count_history(parts, counts)
-        history.extend(result.history)
+        result = merge.merge_case(merged_shared.get(ref, []), parts, stored, counts)
         answers.extend(result.answers)
         versions.extend(result.versions)
-        for row in result.versions:
-            if not row[8]:
-                report.conflict_keys.append((row[0], row[1], row[2]))
-    history.flush()
+        report.conflict_keys.extend((v[0], v[1], v[2]) for v in result.versions if not v[8])
     answers.flush()
     versions.flush()
     report.conflict_keys = sorted(set(report.conflict_keys))
@@ -418,18 +453,6 @@ def _write_rows(
     report.answers, report.second_reads = conn.execute(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE role = 'second_read') FROM answers"
     ).fetchone()
-
-
-def heapq_merge(
-    streams: Sequence[Iterator[tuple[str, int, list[merge.Row], list[merge.Row]]]],
-) -> Iterator[tuple[str, list[tuple[int, list[merge.Row], list[merge.Row]]]]]:
-    """All inputs' case streams merged by case_ref: (case_ref, [(input, history, answers)])."""
-    import heapq
-    import itertools
-
-    combined = heapq.merge(*streams, key=lambda item: item[0])
-    for ref, group in itertools.groupby(combined, key=lambda item: item[0]):
-        yield ref, [(source, rows_h, rows_a) for _, source, rows_h, rows_a in group]
 
 
 def content_of(path: Path | str) -> dict[str, list[tuple[Any, ...]]]:

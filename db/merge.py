@@ -20,11 +20,9 @@ everything else goes through the general merge. Both give the same result for th
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,12 +76,6 @@ State = tuple[str, str | None] | None  # (value, note), or None for unanswered
 def order_key(values: Sequence[Any]) -> tuple[tuple[int, Any], ...]:
     """A total order on rows holding None (None first, as SQLite sorts it)."""
     return tuple((0, "") if v is None else (1, v) for v in values)
-
-
-def _history_key(node: tuple[Row, int]) -> tuple[Any, ...]:
-    row, occurrence = node
-    # at first, then every other field: the canonical order of rows no input orders.
-    return (*order_key((row[9], *row[1:9], row[10])), occurrence)
 
 
 @dataclass
@@ -233,78 +225,40 @@ def _validate_answers(
             raise _refuse(checked, f"answers to case {ref}, which it does not have")
 
 
-# -- streaming answers and history case by case -------------------------------------------------
+# -- reading the rows of shared cases ------------------------------------------------------------
 
 
-def _case_stream(
-    source: int, conn: sqlite3.Connection
-) -> Iterator[tuple[str, int, list[Row], list[Row]]]:
-    """(case_ref, source, history rows in the input's order, answer rows), in case_ref order."""
-    history = conn.execute(
-        f"SELECT {', '.join(HISTORY_FIELDS)} FROM answer_history ORDER BY case_ref, id"
-    )
-    answers = conn.execute(
-        f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers ORDER BY case_ref, question_id, role"
-    )
-    by_case_h = itertools.groupby(history, key=lambda r: r[0])
-    by_case_a = itertools.groupby(answers, key=lambda r: r[0])
-    next_h = next(by_case_h, None)
-    next_a = next(by_case_a, None)
-    while next_h is not None or next_a is not None:
-        ref_h = next_h[0] if next_h is not None else None
-        ref_a = next_a[0] if next_a is not None else None
-        ref = min(r for r in (ref_h, ref_a) if r is not None)
-        rows_h: list[Row] = []
-        rows_a: list[Row] = []
-        if next_h is not None and ref_h == ref:
-            rows_h = list(next_h[1])
-            next_h = next(by_case_h, None)
-        if next_a is not None and ref_a == ref:
-            rows_a = list(next_a[1])
-            next_a = next(by_case_a, None)
-        yield ref, source, rows_h, rows_a
+def _in_chunks(refs: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(refs), size):
+        yield refs[start : start + size]
 
 
-def merge_sequences(sequences: Sequence[Sequence[Row]]) -> list[Row]:
-    """One history out of several: each input's order kept, ties by the canonical order.
+def case_rows(
+    conn: sqlite3.Connection, table: str, fields: Sequence[str], refs: Sequence[str], order: str
+) -> dict[str, list[Row]]:
+    """The rows of some cases of one input, per case, in the given order."""
+    found: dict[str, list[Row]] = defaultdict(list)
+    for chunk in _in_chunks(sorted(refs)):
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(
+            f"SELECT {', '.join(fields)} FROM {table} WHERE case_ref IN ({marks}) ORDER BY {order}",
+            tuple(chunk),
+        ):
+            found[row[0]].append(tuple(row))
+    return dict(found)
 
-    Rows are nodes (a row and which occurrence of it in its input); each input's consecutive
-    rows are edges; the result is the topological order taking the least available row first.
-    Should two inputs order the same rows oppositely, the least row breaks the cycle.
-    """
-    keys: dict[tuple[Row, int], tuple[Any, ...]] = {}
-    successors: dict[tuple[Row, int], set[tuple[Row, int]]] = defaultdict(set)
-    indegree: Counter[tuple[Row, int]] = Counter()
-    for sequence in sequences:
-        seen: Counter[Row] = Counter()
-        previous = None
-        for row in sequence:
-            node = (row, seen[row])
-            seen[row] += 1
-            if node not in keys:
-                keys[node] = _history_key(node)
-            if previous is not None and node not in successors[previous]:
-                successors[previous].add(node)
-                indegree[node] += 1
-            previous = node
-    ready = [(key, node) for node, key in keys.items() if indegree[node] == 0]
-    heapq.heapify(ready)
-    done: set[tuple[Row, int]] = set()
-    merged: list[Row] = []
-    while len(done) < len(keys):
-        if not ready:
-            node = min((n for n in keys if n not in done), key=keys.__getitem__)
-            ready = [(keys[node], node)]
-        _, node = heapq.heappop(ready)
-        if node in done:
-            continue
-        done.add(node)
-        merged.append(node[0])
-        for after in successors.get(node, ()):
-            indegree[after] -= 1
-            if indegree[after] == 0:
-                heapq.heappush(ready, (keys[after], after))
-    return merged
+
+def history_stream(conn: sqlite3.Connection, keep: Callable[[str], bool]) -> Iterator[Row]:
+    """An input's whole history in its own order, without the cases left out (split)."""
+    for row in conn.execute(f"SELECT {', '.join(HISTORY_FIELDS)} FROM answer_history ORDER BY id"):
+        if keep(row[0]):
+            yield row
+
+
+def answer_stream(conn: sqlite3.Connection, keep: Callable[[str], bool]) -> Iterator[Row]:
+    for row in conn.execute(f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers"):
+        if keep(row[0]):
+            yield row
 
 
 def replay(history: Sequence[Row]) -> dict[Key, State]:
@@ -330,20 +284,22 @@ def _latest(rows: Sequence[Row]) -> Row:
 
 @dataclass
 class _CaseResult:
-    history: list[Row]
     answers: list[Row]
     versions: list[Row]
 
 
 def merge_case(
-    ref: str,
+    history: Sequence[Row],
     parts: Sequence[tuple[int, list[Row], list[Row]]],
     stored: Sequence[Row],
     counts: Sequence[SourceCounts],
 ) -> _CaseResult:
-    """The general merge of one case held by several inputs (or with conflicts recorded)."""
+    """Answers and conflict versions of a case held by several inputs (or with conflicts).
+
+    `history` is the case's merged history; `parts` holds, per input holding the case, its own
+    history rows and answer rows; `stored` the versions the inputs recorded before.
+    """
     order = sorted(parts, key=lambda p: p[0])
-    history = merge_sequences([p[1] for p in order])
     final = replay(history)
     # What each input's history shows being answered, and what each input holds now.
     written = [
@@ -383,11 +339,14 @@ def merge_case(
             if not matching:
                 candidates[current].append((*answers[-1], 0))
         states = set(candidates) | ({None} if current is None and candidates else set())
+        keyed: list[Row] = []
         if len(states) > 1:
             for rows in candidates.values():
-                versions.append((*_latest(rows)[:8], max(r[8] for r in rows)))
-        _count(order, held, live, key, states, versions, counts)
-    return _CaseResult(history, answers, versions)
+                keyed.append((*_latest(rows)[:8], max(r[8] for r in rows)))
+        versions.extend(keyed)
+        unsettled = any(not v[8] for v in keyed)
+        _count(order, held, live, unsettled, counts)
+    return _CaseResult(answers, versions)
 
 
 def _from_history(history: Sequence[Row], key: Key) -> Row:
@@ -400,15 +359,10 @@ def _count(
     order: Sequence[tuple[int, list[Row], list[Row]]],
     held: Sequence[tuple[int, Row]],
     live: Sequence[tuple[int, Row]],
-    key: Key,
-    states: set[Any],
-    versions: Sequence[Row],
+    in_conflict: bool,
     counts: Sequence[SourceCounts],
 ) -> None:
     live_ids = {i for i, _ in live}
-    in_conflict = len(states) > 1 and any(
-        (v[1], v[2]) == key and not v[8] for v in versions if v[1:3] == key
-    )
     seen: set[tuple[str, str | None]] = set()
     for i, answer in held:
         tally = counts[order[i][0]]
@@ -422,20 +376,6 @@ def _count(
         else:
             tally.answers_taken += 1
         seen.add(state)
-
-
-def count_history(
-    parts: Sequence[tuple[int, list[Row], list[Row]]], counts: Sequence[SourceCounts]
-) -> None:
-    """History rows an input brought that an earlier input (in the order given) did not."""
-    before: Counter[Row] = Counter()
-    for source, rows, _ in sorted(parts, key=lambda p: p[0]):
-        mine = Counter(rows)
-        for row, n in mine.items():
-            new = max(0, n - before[row])
-            counts[source].history_taken += new
-            counts[source].history_known += n - new
-        before |= mine
 
 
 # -- writing ------------------------------------------------------------------------------------

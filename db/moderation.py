@@ -19,6 +19,7 @@ from typing import Literal
 
 from db import history_chain
 from db.errors import StoreError
+from db.merge import order_key
 from db.records import ROLES
 from db.store import InspectionStore
 
@@ -337,20 +338,32 @@ def _settle(
     if kind == "second_read" and (old is None or old[:2] == new[:2]):
         return
     known = {
-        (v, n)
-        for v, n in conn.execute(
-            "SELECT value, note FROM answer_versions "
+        (v, n): (at, inspector, version)
+        for v, n, at, inspector, version in conn.execute(
+            "SELECT value, note, answered_at, inspector, bank_version FROM answer_versions "
             "WHERE case_ref = ? AND question_id = ? AND role = ?",
             key,
         )
     }
-    for version in (old, new):
-        if version is not None and version[:2] not in known:
-            known.add(version[:2])
+    for row in (old, new):
+        if row is None:
+            continue
+        value, note, inspector, version, at = row
+        if (value, note) not in known:
+            known[(value, note)] = (at, inspector, version)
             conn.execute(
                 "INSERT INTO answer_versions (case_ref, question_id, role, value, note, "
                 "inspector, bank_version, answered_at, settled) VALUES (?,?,?,?,?,?,?,?,1)",
-                (*key, *version),
+                (*key, value, note, inspector, version, at),
+            )
+        elif order_key((at, inspector, version)) > order_key(known[(value, note)]):
+            # A version stands for its latest answer, as collation keeps it (db.merge).
+            known[(value, note)] = (at, inspector, version)
+            conn.execute(
+                "UPDATE answer_versions SET answered_at = ?, inspector = ?, bank_version = ? "
+                "WHERE case_ref = ? AND question_id = ? AND role = ? AND value = ? "
+                "AND note IS ?",
+                (at, inspector, version, *key, value, note),
             )
     conn.execute(
         "UPDATE answer_versions SET settled = 1 "
