@@ -166,8 +166,8 @@ def test_a_later_change_in_the_inspectors_file_is_not_a_conflict(handed_out, tmp
 
 def test_second_reads_are_kept_and_moderation_locks_a_complete_case(handed_out, tmp_path):
     _, files = handed_out
-    plan = [("C002", q, v) for q, v in [("A1", "yes"), ("A2", "yes"), ("A3", "yes"),
-                                        ("A4", "na"), ("R1", "yes"), ("R2", "yes"), ("G1", "na")]]  # fmt: skip
+    values = {"A1": "yes", "A2": "yes", "A3": "yes", "A4": "na", "R1": "yes", "R2": "yes"}
+    plan = [("C002", q, v) for q, v in values.items()] + [("C002", "G1", "na")]
     answer(files["KM"], plan, Clock(day=16))
     with InspectionStore.open(files["KM"], clock=Clock(day=16, hour=15)) as store:
         store.complete_case("C002", inspector="KM")
