@@ -91,11 +91,11 @@ class CaseDetailsScreen(Screen[None]):
                 for field, options in SELECT_FIELDS.items():
                     yield Label(LABELS[field], classes="field-label")
                     yield Select(options, value=_value(self.case, field), allow_blank=False,
-                                 id=f"field-{field}", disabled=not self.editable)
+                                 id=f"field-{field}", disabled=not self.editable, compact=True)
             with Grid(id="details-flags"):
                 for flag in FLAG_FIELDS:
                     yield Checkbox(LABELS[flag], value=bool(getattr(self.case, flag)),
-                                   id=f"field-{flag}", disabled=not self.editable)
+                                   id=f"field-{flag}", disabled=not self.editable, compact=True)
             yield Static(id="details-effects")
         yield Footer()
 

@@ -36,10 +36,11 @@ def key_rows(bindings: Iterable[BindingType]) -> list[KeyRow]:
     """Bindings grouped by action, keys in the order they were declared."""
     grouped: dict[str, tuple[list[str], str]] = {}
     for binding in Binding.make_bindings(bindings):
-        keys, description = grouped.setdefault(binding.action, ([], binding.description))
+        text = binding.tooltip or binding.description
+        keys, description = grouped.setdefault(binding.action, ([], text))
         keys.append(key_name(binding.key))
-        if not description and binding.description:
-            grouped[binding.action] = (keys, binding.description)
+        if not description and text:
+            grouped[binding.action] = (keys, text)
     return [KeyRow(tuple(keys), desc or action, action) for action, (keys, desc) in grouped.items()]
 
 

@@ -53,29 +53,40 @@ class InterviewScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: list[BindingType] = [
-        Binding("y", "answer('y')", "Yes"),
-        Binding("n", "answer('n')", "No"),
-        Binding("a", "answer('a')", "N/A"),
-        Binding("right", "step(1)", "Next"),
-        Binding("left", "step(-1)", "Back"),
+        Binding("y", "answer('y')", "Yes", tooltip="Answer yes, save and move on"),
+        Binding("n", "answer('n')", "No", tooltip="Answer no, save and move on"),
+        Binding("a", "answer('a')", "N/A", tooltip="Answer N/A, save and move on"),
+        Binding("right", "step(1)", "Next", tooltip="Next question that applies"),
+        Binding("left", "step(-1)", "Back", tooltip="Previous question that applies"),
         Binding("down,j", "step(1)", "Next", show=False),
         Binding("up,k", "step(-1)", "Back", show=False),
-        Binding("g", "next_unanswered", "Unanswered"),
-        Binding("e", "edit_note", "Note"),
-        Binding("u", "undo", "Undo"),
+        Binding("g", "next_unanswered", "Unanswered", tooltip="Go to the next unanswered question"),
+        Binding("e", "edit_note", "Note", tooltip="Write or edit the note of this question"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last answer (or note) of this session"),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("right_square_bracket", "theme(1)", "Next theme", show=False),
         Binding("left_square_bracket", "theme(-1)", "Previous theme", show=False),
         Binding("tab", "theme(1)", "Next theme", show=False),
         Binding("shift+tab", "theme(-1)", "Previous theme", show=False),
-        *[
-            Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False)
-            for n in range(1, 10)
-        ],
-        Binding("c", "complete", "Complete case"),
-        Binding("r", "reopen", "Reopen case", show=False),
-        Binding("d", "details", "Case details", show=False),
-        Binding("escape", "leave", "Case list"),
+        *[Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False) for n in range(1, 10)],
+        Binding(
+            "c", "complete", "Complete case", tooltip="Complete the case, or list what is missing"
+        ),
+        Binding(
+            "r",
+            "reopen",
+            "Reopen case",
+            show=False,
+            tooltip="Reopen a complete case, with a reason",
+        ),
+        Binding(
+            "d",
+            "details",
+            "Case details",
+            show=False,
+            tooltip="Edit the fields that decide which questions apply",
+        ),
+        Binding("escape", "leave", "Case list", tooltip="Back to the case list"),
     ]
 
     def __init__(self, opened: OpenedFile, case_ref: str, question_id: str | None = None) -> None:
@@ -195,9 +206,7 @@ class InterviewScreen(Screen[None]):
     def on_case_status_changed(self, message: CaseStatusChanged) -> None:
         self.progress = message.progress
         verb = "complete" if message.change == "complete" else "reopened"
-        self.query_one("#save-status", Static).update(
-            f"[$success]✓[/] case {self.case_ref} {verb}"
-        )
+        self.query_one("#save-status", Static).update(f"[$success]✓[/] case {self.case_ref} {verb}")
         self.refresh_view()
 
     def on_section_clicked(self, message: SectionClicked) -> None:
@@ -230,9 +239,7 @@ class InterviewScreen(Screen[None]):
         panel.themes = tuple(state.progress())
         panel.current = f"{state.current.theme}:{state.current.section}"
         status = self.progress.status if self.progress else "not_started"
-        self.sub_title = (
-            f"inspector {self.inspector} · {status.replace('_', ' ')}"
-        )
+        self.sub_title = f"inspector {self.inspector} · {status.replace('_', ' ')}"
         self.query_one(QuestionView).revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
 
@@ -390,9 +397,7 @@ class InterviewScreen(Screen[None]):
             return
         shown = state.shown_answer(q.id)
         initial = state.draft_notes.get(q.id) or (shown.note if shown else "") or ""
-        self.app.push_screen(
-            NoteDialog(q.id, q.text, initial), partial(self._note_written, q.id)
-        )
+        self.app.push_screen(NoteDialog(q.id, q.text, initial), partial(self._note_written, q.id))
 
     def _note_written(self, qid: str, note: str | None) -> None:
         state = self.state
@@ -475,8 +480,9 @@ class InterviewScreen(Screen[None]):
     def _completion_chosen(self, choice: str | None) -> None:
         if choice == "complete":
             self.app.submit(
-                partial(store_calls.complete_case, case_ref=self.case_ref,
-                        inspector=self.inspector),
+                partial(
+                    store_calls.complete_case, case_ref=self.case_ref, inspector=self.inspector
+                ),
                 reply_to=self,
                 done=partial(CaseStatusChanged, self.case_ref, change="complete"),
                 failed=StoreRefused,
@@ -498,8 +504,12 @@ class InterviewScreen(Screen[None]):
         if not reason:
             return
         self.app.submit(
-            partial(store_calls.reopen_case, case_ref=self.case_ref, inspector=self.inspector,
-                    reason=reason),
+            partial(
+                store_calls.reopen_case,
+                case_ref=self.case_ref,
+                inspector=self.inspector,
+                reason=reason,
+            ),
             reply_to=self,
             done=partial(CaseStatusChanged, self.case_ref, change="reopened"),
             failed=StoreRefused,
@@ -510,8 +520,9 @@ class InterviewScreen(Screen[None]):
         from audit_tui.screens.case_details import CaseDetailsScreen
 
         if self.state is not None:
-            self.app.push_screen(CaseDetailsScreen(self.opened.bank, self.state.case,
-                                                   self.progress, notify=self))
+            self.app.push_screen(
+                CaseDetailsScreen(self.opened.bank, self.state.case, self.progress, notify=self)
+            )
 
     def action_leave(self) -> None:
         if self._position_timer is not None:
