@@ -37,6 +37,7 @@ def test_split_collate_and_report_an_encrypted_inspection(encrypted, tmp_path):
     for part in parts:
         assert is_encrypted(part)
         assert not any(secret in part.read_bytes() for secret in SECRETS)
+        assert run("verify", part, env=WITH_ENV).exit_code == 0
     collated = tmp_path / "collated.sqlite"
     result = run("collate", *parts, "-o", collated, env=WITH_ENV)
     assert result.exit_code == 0, result.output
