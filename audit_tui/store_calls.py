@@ -232,8 +232,9 @@ def restore_answer(
     if previous is None:
         store.clear_answer(case_ref, qid, inspector=inspector, reason="undo")
     else:
+        # '' rather than None: the earlier answer had no note, so the later one must go too.
         store.record_answer(
-            case_ref, qid, previous.value, inspector=inspector, note=previous.note
+            case_ref, qid, previous.value, inspector=inspector, note=previous.note or ""
         )
     return _outcome(store, request, case_ref, qid)
 

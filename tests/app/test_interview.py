@@ -123,6 +123,21 @@ async def test_undo_restores_the_previous_answer(app_for, inspection):
     assert events.count(("A1", "clear")) == 1 and events.count(("A4", "clear")) == 1
 
 
+async def test_undo_of_a_noted_answer_takes_its_note_away(app_for, inspection):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, downs=0)
+        await pilot.press("y", "y", "y")  # A1, A4, A2 yes, none with a note
+        await pilot.press("left", "n")  # A2 to no: its note is required
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"gap", "ctrl+s")
+        await settle(app, pilot)
+        assert read_answers(inspection, "C02")["A2"] == ("no", "gap")
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert read_answers(inspection, "C02")["A2"] == ("yes", None)
+
+
 async def test_notes_are_written_edited_and_required(app_for, inspection):
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
