@@ -1,0 +1,136 @@
+"""split, export, collate, report and moderate through typer's CliRunner: output, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def handed_out(cli, inspection, tmp_path):
+    folder = tmp_path / "handed-out"
+    folder.mkdir()
+    result = cli("split", inspection, "--out", folder)
+    assert result.exit_code == 0, result.output
+    return folder / "lambeth-JS.sqlite", folder / "lambeth-KM.sqlite"
+
+
+def test_split(cli, inspection, tmp_path, handed_out):
+    js, km = handed_out
+    assert js.exists() and km.exists()
+    again = tmp_path / "again"
+    again.mkdir()
+    result = cli("split", inspection, "--out", again, "--json")
+    assert result.exit_code == 0
+    listed = json.loads(result.stdout)
+    assert [(f["inspector"], f["cases"]) for f in listed] == [("JS", 2), ("KM", 1)]
+    refused = cli("split", inspection, "--out", again)
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr
+        == f"error: {again / 'lambeth-JS.sqlite'} already exists; split into an empty folder (nothing was written)\n"
+    )  # noqa: E501
+    missing = cli("split", inspection, "--out", tmp_path / "nowhere")
+    assert missing.exit_code == 1 and "does not exist; create it first" in missing.stderr
+
+
+def test_export(cli, handed_out, tmp_path):
+    js, _ = handed_out
+    out = tmp_path / "js.sqlite"
+    result = cli("export", js, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"exported {js} to {out}: 2 cases")
+    manifest = json.loads((tmp_path / "js.sqlite.manifest.json").read_text())
+    assert manifest["sha256"] == sha(out)
+    as_json = cli("export", js, "-o", tmp_path / "js2.sqlite", "--json")
+    assert json.loads(as_json.stdout)["inspectors"] == ["JS"]
+    refused = cli("export", js, "-o", out)
+    assert refused.exit_code == 1 and "already exists" in refused.stderr
+
+
+def test_collate(cli, handed_out, tmp_path):
+    js, km = handed_out
+    out = tmp_path / "collated.sqlite"
+    result = cli("collate", js, km, "-o", out)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"collated 2 files into {out}: 3 cases, 8 answers (1 second reads)")
+    assert lines[1].startswith(f"  {js}: cases 2 new, 0 already there; answers 4 taken")
+    as_json = cli("collate", km, "-o", out, "--json")
+    summary = json.loads(as_json.stdout)
+    assert summary["conflicts"] == 0 and summary["inputs"][0]["existing_output"] is True
+    assert summary["inputs"][1]["answers_known"] == 4
+
+
+def test_collate_warns_of_conflicts(cli, handed_out, tmp_path):
+    js, _ = handed_out
+    copies = []
+    for name, line in (("monday", "C001,A1,no,Assessment thin"), ("tuesday", "C001,A1,na,")):
+        copy = tmp_path / f"js-{name}.sqlite"
+        shutil.copyfile(js, copy)
+        answers = tmp_path / f"{name}.csv"
+        answers.write_text(f"case_ref,question_id,answer,note\n{line}\n")
+        assert cli("answers", "import", copy, answers).exit_code == 0
+        copies.append(copy)
+    out = tmp_path / "collated.sqlite"
+    result = cli("collate", *copies, "-o", out)
+    assert result.exit_code == 0
+    assert "1 UNRESOLVED CONFLICT (both answers kept)" in result.stdout
+    assert result.stderr == (
+        f"warning: 1 unresolved conflict in {out}; run `audit-tui moderate {out}`\n"
+    )
+    later = cli("collate", js, "-o", out)  # the file both came from: changed since in both
+    assert later.exit_code == 0 and "1 changed since in another file" in later.stdout
+
+
+def test_collate_errors(cli, handed_out, tmp_path):
+    js, km = handed_out
+    before = (sha(js), sha(km))
+    missing = cli("collate", js, tmp_path / "nowhere.sqlite", "-o", tmp_path / "out.sqlite")
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("error: there is no inspection file at ")
+    over = cli("collate", js, km, "-o", km)
+    assert over.exit_code == 1 and "both an input and the output" in over.stderr
+    assert (sha(js), sha(km)) == before and not (tmp_path / "out.sqlite").exists()
+
+
+def test_report(cli, inspection, tmp_path):
+    md = cli("report", inspection)
+    assert md.exit_code == 0, md.output
+    assert md.stdout.startswith("# Case assessment figures: Lambeth")
+    assert "SECOND-READ DISAGREEMENTS NOT MODERATED: 1" in md.stdout
+    assert "1 unmoderated second-read disagreements" in md.stderr
+    data = json.loads(cli("report", inspection, "--format", "json").stdout)
+    assert [t["number"] for t in data["themes"]] == [1, 2, 5]
+    out = tmp_path / "report.xlsx"
+    written = cli("report", inspection, "-f", "xlsx", "-o", out)
+    assert written.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+    csv_out = tmp_path / "report.csv"
+    assert cli("report", inspection, "-f", "csv", "--out", csv_out).exit_code == 0
+    assert csv_out.read_text().startswith("section,theme,id,label")
+
+
+def test_report_errors(cli, inspection, tmp_path):
+    no_file = cli("report", inspection, "-f", "xlsx")
+    assert no_file.exit_code == 1
+    assert no_file.stderr == "error: an xlsx report needs a file: add -o REPORT.xlsx\n"
+    bad = cli("report", inspection, "--format", "pdf")
+    assert bad.exit_code == 1 and "is not a report format" in bad.stderr
+    missing = cli("report", tmp_path / "nowhere.sqlite")
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: there is no inspection")
+
+
+def test_moderate_refuses_a_missing_file(cli, tmp_path):
+    result = cli("moderate", tmp_path / "nowhere.sqlite")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"error: there is no inspection file at {tmp_path / 'nowhere.sqlite'}; check the path\n"
+    )  # noqa: E501
