@@ -41,7 +41,7 @@ op = st.tuples(
 file_spec = st.tuples(
     st.sampled_from(("JS", "KM", "master", "earlier")),
     st.integers(16, 18),  # the day its answers were recorded: equal days tie in time
-    st.lists(op, min_size=1, max_size=4),
+    st.lists(op, min_size=1, max_size=6),
 )
 
 
