@@ -1,0 +1,265 @@
+"""Benchmark: collating a stress inspection (150 inspector files, about a million answers).
+
+Run by hand: `python bench/collate.py [--files 150] [--cases 60] [--dir PATH]`.
+
+The inspector files are generated fast with direct SQL into copies of one real inspection file
+(same schema, fji-2014, valid hash-chained history, answers matching it), so every check of
+collation passes. In the same run, on the same disk:
+
+- `collate`: db.collate.collate of all files into one new file, then every theme's score
+  (db.figures) computed on it;
+- `raw`: a plain sqlite3 ATTACH and INSERT ... SELECT of the same rows (cases, applicability,
+  answers, history with its stored hashes, statuses, inspectors) from every file into a copy of
+  the same empty schema, with the same pragmas as collation's bulk load; no checks, no merge;
+- the parts of collation on their own: the input checks (private copy, schema, integrity,
+  history chain verified) and the merge and write;
+- how collation's time grows from 6 to all the files.
+
+Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own; tracemalloc
+gives the peak of Python's own allocations. Target: collate within 2x of raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import resource
+import shutil
+import sqlite3
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from db import history_chain
+from db.cases import case_row
+from db.demo import demo_cases
+from db.store import InspectionStore
+from question_bank.loader import load_shipped
+
+HISTORY_FIELDS = history_chain.CHAINED_FIELDS
+BULK = ("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -65536")
+
+
+def initials(index: int) -> str:
+    letters = ""
+    index += 26 * 27  # three letters at least
+    while index:
+        index, rest = divmod(index, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def make_template(folder: Path) -> Path:
+    template = folder / "template.sqlite"
+    store = InspectionStore.create(
+        template, area="Stress", bank=load_shipped("fji-2014"), lead="LEAD",
+        inspection_id="5" * 32,
+    )  # fmt: skip
+    store.close()
+    conn = sqlite3.connect(template)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return template
+
+
+def make_inspector_file(template: Path, target: Path, index: int, cases: int) -> int:
+    """One inspector's file: `cases` cases, every applicable question answered. Returns answers."""
+    bank = load_shipped("fji-2014")
+    rng = random.Random(index)
+    who = initials(index)
+    shutil.copyfile(template, target)
+    conn = sqlite3.connect(target, isolation_level=None)
+    for pragma in BULK:
+        conn.execute(pragma)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO inspectors (initials, added_at) VALUES (?, ?)", (who, "2015-03-09"))
+    previous = history_chain.genesis("5" * 32)
+    next_id = 1
+    answers, history, applicability, rows, statuses = [], [], [], [], []
+    day = f"2015-03-{16 + index % 5:02d}"
+    for number, record in enumerate(demo_cases(rng, cases), start=1):
+        ref = f"S{index:03d}C{number:03d}"
+        record = record.model_copy(update={"case_ref": ref, "inspector": who})
+        rows.append(case_row(record) | {"position": number, "added_at": "2015-03-09"})
+        values = record.condition_values()
+        minute = 0
+        for question in bank.questions:
+            applies = question.applies(values)
+            applicability.append((ref, question.id, int(applies)))
+            if not applies:
+                continue
+            value = rng.choice(("yes", "yes", "no", "na"))
+            note = "evidence" if value in question.note_required_for else None
+            minute += 1
+            at = f"{day}T{9 + minute // 60:02d}:{minute % 60:02d}:00.000+00:00"
+            answers.append((ref, question.id, "primary", value, note, who, bank.version, at))
+            fields = (ref, question.id, "primary", "answer", None, value, None, note, who, at, None)
+            previous = history_chain.row_hash(previous, fields)
+            history.append((next_id, *fields, previous))
+            next_id += 1
+        statuses.append((ref, "in_progress", day, who))
+    names = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [tuple(r.values()) for r in rows],
+    )
+    conn.executemany("INSERT INTO applicability VALUES (?, ?, ?)", applicability)
+    conn.executemany(
+        "INSERT INTO case_status (case_ref, status, changed_at, changed_by) VALUES (?, ?, ?, ?)",
+        statuses,
+    )
+    conn.executemany(
+        "INSERT INTO answers (case_ref, question_id, role, value, note, inspector, bank_version, "
+        "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        answers,
+    )
+    conn.executemany(
+        f"INSERT INTO answer_history (id, {', '.join(HISTORY_FIELDS)}, hash) "
+        f"VALUES ({', '.join('?' for _ in range(len(HISTORY_FIELDS) + 2))})",
+        history,
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return len(answers)
+
+
+# -- what is measured (each in its own process) -------------------------------------------------
+
+
+def run_collate(files: list[str], out: str) -> dict[str, Any]:
+    from db import figures
+    from db.collate import collate
+
+    summary = collate([Path(f) for f in files], Path(out))
+    with InspectionStore.open(out, readonly=True) as store:
+        scores = [t.percent for t in figures.theme_scores(store)]
+    return {"answers": summary.answers, "history": summary.history, "scores": scores}
+
+
+def run_checks(files: list[str], out: str) -> dict[str, Any]:
+    from db.collate import workspace
+    from db.inputs import check_input
+
+    with workspace(Path(out)) as work:
+        for index, path in enumerate(files):
+            check_input(Path(path), work, index)
+    return {}
+
+
+def run_raw(files: list[str], out: str, template: str) -> dict[str, Any]:
+    shutil.copyfile(template, out)
+    conn = sqlite3.connect(f"file:{out}", uri=True, isolation_level=None)
+    for pragma in BULK:
+        conn.execute(pragma)
+    fields = ", ".join(HISTORY_FIELDS)
+    for path in files:
+        conn.execute("ATTACH DATABASE ? AS src", (f"file:{path}?mode=ro",))
+        conn.execute("BEGIN")
+        conn.execute("INSERT OR IGNORE INTO main.inspectors SELECT * FROM src.inspectors")
+        conn.execute("INSERT INTO main.cases SELECT * FROM src.cases")
+        conn.execute("INSERT INTO main.applicability SELECT * FROM src.applicability")
+        conn.execute("INSERT INTO main.case_status SELECT * FROM src.case_status")
+        conn.execute("INSERT INTO main.answers SELECT * FROM src.answers")
+        conn.execute(
+            f"INSERT INTO main.answer_history ({fields}, hash) "
+            f"SELECT {fields}, hash FROM src.answer_history ORDER BY id"
+        )
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE src")
+    (answers,) = conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+    conn.close()
+    return {"answers": answers}
+
+
+def _measured(
+    job: Callable[..., dict[str, Any]], args: tuple[Any, ...], queue: Any, traced: bool
+) -> None:
+    if traced:  # tracemalloc slows Python's allocations, so timed runs go without it
+        tracemalloc.start()
+    start = time.perf_counter()
+    result = job(*args)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] if traced else 0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    queue.put({"seconds": seconds, "python_peak": peak, "rss": rss, **result})
+
+
+def measure(job: Callable[..., dict[str, Any]], *args: Any, traced: bool = False) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_measured, args=(job, args, queue, traced))
+    process.start()
+    result = queue.get()
+    process.join()
+    return dict(result)
+
+
+def mb(count: float) -> str:
+    return f"{count / 2**20:7.1f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=150)
+    parser.add_argument("--cases", type=int, default=60, help="cases per inspector file")
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="bench-collate-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = folder / "inputs"
+    inputs.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    template = make_template(folder)
+    files, answers = [], 0
+    for index in range(args.files):
+        path = inputs / f"inspector-{index:03d}.sqlite"
+        answers += make_inspector_file(template, path, index, args.cases)
+        files.append(str(path))
+    size = sum(Path(f).stat().st_size for f in files)
+    print(
+        f"{args.files} inspector files, {args.files * args.cases} cases, {answers} answers, "
+        f"{mb(size).strip()} (generated in {time.perf_counter() - start:.1f} s, in {folder})"
+    )
+
+    def out(name: str) -> str:
+        path = folder / name
+        path.unlink(missing_ok=True)
+        return str(path)
+
+    raw = measure(run_raw, files, out("raw.sqlite"), str(template))
+    full = measure(run_collate, files, out("collated.sqlite"))
+    checks = measure(run_checks, files, out("checks.sqlite"))
+    traced = measure(run_collate, files, out("traced.sqlite"), traced=True)
+    assert raw["answers"] == full["answers"] == answers, (raw, full, answers)
+    merge = full["seconds"] - checks["seconds"]
+    print(f"scores of the collated file: {full['scores']}")
+    print(f"{'':34} {'seconds':>8} {'x raw':>6} {'peak RSS':>10}")
+    for label, result, seconds in (
+        ("raw ATTACH + INSERT ... SELECT", raw, raw["seconds"]),
+        ("collate + scores (all)", full, full["seconds"]),
+        ("  of which input checks", checks, checks["seconds"]),
+        ("  of which merge, write, scores", full, merge),
+    ):
+        print(
+            f"{label:34} {seconds:8.2f} {seconds / raw['seconds']:6.2f} {mb(result['rss']):>10}"
+        )
+    print(f"Python's own peak allocation during collate + scores: {mb(traced['python_peak'])}")
+    print("growth with the number of files (collate + scores):")
+    for count in sorted({6, 12, 25, 50, 100, args.files}):
+        if count > args.files:
+            continue
+        part = measure(run_collate, files[:count], out(f"collated-{count}.sqlite"))
+        base = measure(run_raw, files[:count], out(f"raw-{count}.sqlite"), str(template))
+        print(
+            f"  {count:4} files {part['answers']:8} answers  collate {part['seconds']:7.2f} s  "
+            f"raw {base['seconds']:6.2f} s  ratio {part['seconds'] / base['seconds']:5.2f}  "
+            f"{part['seconds'] / count * 1000:6.1f} ms/file"
+        )
+
+
+if __name__ == "__main__":
+    main()
