@@ -279,6 +279,8 @@ def _write(
         )
         conn.execute("UPDATE bank SET stored_at = ?", (min(c.bank_stored_at for c in checked),))
         records = _write_cases(conn, sources, holders, inspection, keep_state)
+        if keep is None:  # a split file holds its cases only, not the lead's judgements
+            _write_judgements(conn, sources)
         merge.applicability_rows(conn, bank, records)
         _write_rows(conn, sources, holders, general, inspection[0], report)
         conn.execute("COMMIT")
@@ -375,6 +377,16 @@ def _write_cases(
         [merge.pick(rows) for _, rows in sorted(moderations.items())],
     )
     return [record for record, _, _ in chosen]
+
+
+def _write_judgements(conn: sqlite3.Connection, sources: Sequence[merge._Source]) -> None:
+    """The lead's recorded judgements: every input's rows once, in the order they were made."""
+    rows = sorted({row for source in sources for row in source.judgements}, key=merge.order_key)
+    conn.executemany(
+        f"INSERT INTO judgements ({', '.join(merge.JUDGEMENT_FIELDS)}) "
+        f"VALUES ({', '.join('?' for _ in merge.JUDGEMENT_FIELDS)})",
+        rows,
+    )
 
 
 def _write_rows(

@@ -32,6 +32,11 @@ def row_key(row: Row) -> tuple[Any, ...]:
     return (at or "", at is None, case_ref, *((v is None, v or "") for v in rest))
 
 
+def case_key(row: Row) -> tuple[Any, ...]:
+    """The same order cut short: enough for rows of different cases, which never tie on it."""
+    return (row[9] or "", row[9] is None, row[0])
+
+
 class Containers:
     """For rows of shared cases: which inputs hold each occurrence (from a first, small pass)."""
 
@@ -49,13 +54,17 @@ def merge_histories(
     streams: Sequence[Iterator[Row]],
     shared: Callable[[str], bool],
     containers: Containers,
-    on_row: Callable[[Row, int, list[int] | None], None] | None = None,
+    on_shared: Callable[[Row, list[int]], None] | None = None,
 ) -> Iterator[Row]:
     """Yield the merged history. `shared(case_ref)` says whether a case's rows may repeat.
 
-    `on_row(row, source, holders)` is told where each row came from: for a row only one input
-    holds, that input (holders None); for a shared row, every input holding it, in order.
+    `on_shared(row, holders)` is told, for each shared row, every input holding it, in order.
+    Inputs never share a case's rows unless `shared` says so; then a row's place is decided by
+    its time and case alone (`case_key`), and the full order is needed only within shared cases.
     """
+    if not containers.holders:
+        yield from heapq.merge(*streams, key=case_key)
+        return
     heap: list[tuple[tuple[Any, ...], int, int, Row]] = []
     waiting: dict[Node, set[int]] = {}
     taken: set[Node] = set()  # shared rows already yielded (a cycle took them early)
@@ -64,7 +73,7 @@ def merge_histories(
     def advance(source: int) -> None:
         for row in streams[source]:
             if not shared(row[0]):
-                heapq.heappush(heap, (row_key(row), 0, source, row))
+                heapq.heappush(heap, (case_key(row), 0, source, row))
                 return
             node = (row, seen[source][row])
             seen[source][row] += 1
@@ -80,38 +89,20 @@ def merge_histories(
     for source in range(len(streams)):
         advance(source)
     while heap or waiting:
-        if not heap:
+        if heap:
+            _, occurrence, source, row = heapq.heappop(heap)
+            if not shared(row[0]):
+                yield row
+                advance(source)
+                continue
+            node = (row, occurrence)
+        else:
             # A cycle: no shared row heads every input holding it. The least goes first.
             node = min(waiting, key=lambda n: (row_key(n[0]), n[1]))
-            heads = waiting.pop(node)
-            taken.add(node)
-            _emit_shared(node, heads, containers, on_row)
-            yield node[0]
-            for source in sorted(heads):
-                advance(source)
-            continue
-        _, occurrence, source, row = heapq.heappop(heap)
-        if not shared(row[0]):
-            if on_row is not None:
-                on_row(row, source, None)
-            yield row
-            advance(source)
-            continue
-        node = (row, occurrence)
         heads = waiting.pop(node)
         taken.add(node)
-        _emit_shared(node, heads, containers, on_row)
-        yield row
+        if on_shared is not None:
+            on_shared(node[0], containers.holders.get(node, sorted(heads)))
+        yield node[0]
         for head in sorted(heads):
             advance(head)
-
-
-def _emit_shared(
-    node: Node,
-    heads: set[int],
-    containers: Containers,
-    on_row: Callable[[Row, int, list[int] | None], None] | None,
-) -> None:
-    if on_row is not None:
-        holders = containers.holders.get(node, sorted(heads))
-        on_row(node[0], holders[0], holders)

@@ -20,10 +20,11 @@ everything else goes through the general merge. Both give the same result for th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ MODERATION_FIELDS = (
     "moderator",
     "at",
 )
+# A recorded judgement (db/judgements.py): collation keeps the union of every input's rows.
+JUDGEMENT_FIELDS = ("recorded_at", "theme", "judgement", "rationale", "recorded_by")
 EVENTS = frozenset({"answer", "note", "clear", "status", "case"})
 STATUS_RANK = {"not_started": 0, "in_progress": 1, "complete": 2, "locked": 3}
 BATCH = 20_000
@@ -119,6 +122,7 @@ class _Source:
     versions: dict[str, list[Row]]
     moderations: dict[str, list[Row]]
     answer_inspectors: dict[str, set[str]]  # case_ref -> initials that answered it
+    judgements: list[Row] = field(default_factory=list)  # the lead's, JUDGEMENT_FIELDS
 
 
 # -- reading and validating an input ------------------------------------------------------------
@@ -185,6 +189,14 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Sourc
             if row[0] not in refs:
                 raise _refuse(checked, f"a moderation of case {row[0]}, which it does not have")
             moderations[row[0]].append(tuple(row))
+    judgements: list[Row] = []
+    if checked.schema_version >= 4:
+        judgements = [
+            tuple(row)
+            for row in conn.execute(f"SELECT {', '.join(JUDGEMENT_FIELDS)} FROM judgements")
+        ]
+        if any(row[1] not in bank.theme_by_number for row in judgements):
+            raise _refuse(checked, "a recorded judgement of a theme its bank does not have")
     return _Source(
         checked=checked,
         conn=conn,
@@ -196,6 +208,7 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Sourc
         versions=dict(versions),
         moderations=dict(moderations),
         answer_inspectors=_answer_inspectors(conn),
+        judgements=judgements,
     )
 
 
@@ -248,17 +261,13 @@ def case_rows(
     return dict(found)
 
 
-def history_stream(conn: sqlite3.Connection, keep: Callable[[str], bool]) -> Iterator[Row]:
-    """An input's whole history in its own order, without the cases left out (split)."""
-    for row in conn.execute(f"SELECT {', '.join(HISTORY_FIELDS)} FROM answer_history ORDER BY id"):
-        if keep(row[0]):
-            yield row
+def history_stream(conn: sqlite3.Connection) -> Iterator[Row]:
+    """An input's whole history in its own order."""
+    return iter(conn.execute(f"SELECT {', '.join(HISTORY_FIELDS)} FROM answer_history ORDER BY id"))
 
 
-def answer_stream(conn: sqlite3.Connection, keep: Callable[[str], bool]) -> Iterator[Row]:
-    for row in conn.execute(f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers"):
-        if keep(row[0]):
-            yield row
+def answer_stream(conn: sqlite3.Connection) -> Iterator[Row]:
+    return iter(conn.execute(f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers"))
 
 
 def replay(history: Sequence[Row]) -> dict[Key, State]:
@@ -381,6 +390,28 @@ def _count(
 # -- writing ------------------------------------------------------------------------------------
 
 
+def _quoted(value: Any) -> str | None:
+    """A field as json.dumps writes it, when that is plain quoting; None when it is not."""
+    if value is None:
+        return "null"
+    if type(value) is str and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return None
+
+
+def chain_hash(previous: str, row: Row) -> str:
+    """history_chain.row_hash, computed without json.dumps for rows of plain text.
+
+    JSON (ensure_ascii off) escapes only quotes, backslashes and control characters; a field
+    that is printable and has neither is its own quoted text. Any other row goes to row_hash.
+    """
+    parts = [_quoted(v) for v in row]
+    if None in parts:
+        return history_chain.row_hash(previous, row)
+    canonical = "[" + ",".join(parts) + "]"  # type: ignore[arg-type]
+    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
+
+
 class HistoryWriter:
     """Appends history rows with consecutive ids and the hash chain, in batches."""
 
@@ -394,21 +425,21 @@ class HistoryWriter:
             f"VALUES ({', '.join('?' for _ in range(len(HISTORY_FIELDS) + 2))})"
         )
 
-    def extend(self, rows: Sequence[Row]) -> None:
-        row_hash = history_chain.row_hash
+    def extend(self, rows: Iterable[Row]) -> None:
         previous, next_id, batch = self.previous, self.next_id, self.batch
         for row in rows:
-            previous = row_hash(previous, row)
+            previous = chain_hash(previous, row)
             batch.append((next_id, *row, previous))
             next_id += 1
+            if len(batch) >= BATCH:
+                self.conn.executemany(self.sql, batch)
+                batch.clear()
         self.previous, self.next_id = previous, next_id
-        if len(batch) >= BATCH:
-            self.flush()
 
     def flush(self) -> None:
         if self.batch:
             self.conn.executemany(self.sql, self.batch)
-            self.batch = []
+            self.batch.clear()
 
 
 class RowWriter:

@@ -90,19 +90,11 @@ class ReportFigures:
 
 
 def recorded_judgements(store: InspectionStore) -> dict[int, tuple[str, str | None]]:
-    """The lead's recorded judgements per theme, when this version of the store keeps them."""
-    reader = getattr(store, "recorded_judgements", None)
-    if not callable(reader):
-        return {}
-    found: dict[int, tuple[str, str | None]] = {}
-    for theme, entry in dict(reader()).items():
-        if isinstance(entry, str):
-            found[int(theme)] = (entry, None)
-        elif entry is not None:
-            judgement = getattr(entry, "judgement", None) or getattr(entry, "label", None)
-            if judgement:
-                found[int(theme)] = (str(judgement), getattr(entry, "rationale", None))
-    return found
+    """The lead's recorded judgement and rationale per theme (db/judgements.py)."""
+    return {
+        theme: (str(entry.judgement), entry.rationale)
+        for theme, entry in store.recorded_judgements().items()
+    }
 
 
 def gather(store: InspectionStore, *, clock: Clock | None = None) -> ReportFigures:

@@ -263,8 +263,13 @@ def m003_collation(db: Database) -> None:
 
 
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 3
-KNOWN_MIGRATIONS = ("m001_inspection_file", "m002_history_chain", "m003_collation")
+SCHEMA_VERSION = 4
+KNOWN_MIGRATIONS = (
+    "m001_inspection_file",
+    "m002_history_chain",
+    "m003_collation",
+    "m004_judgements",
+)
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -277,3 +282,34 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """The names of our migrations the file records as applied (read-only)."""
     db = Database(conn, recursive_triggers=False, execute_plugins=False)
     return [m.name for m in migrations.applied(db)]
+
+
+JUDGEMENTS_V4: tuple[str, ...] = (
+    """
+    CREATE TABLE judgements (
+        id INTEGER PRIMARY KEY,
+        theme INTEGER NOT NULL,
+        judgement TEXT CHECK (judgement IS NULL OR length(trim(judgement)) > 0),
+        rationale TEXT NOT NULL CHECK (length(trim(rationale)) > 0),
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX judgements_theme ON judgements(theme, recorded_at)",
+    "CREATE TRIGGER judgements_no_update BEFORE UPDATE ON judgements "
+    "BEGIN SELECT RAISE(ABORT, 'judgements are append-only'); END",
+    "CREATE TRIGGER judgements_no_delete BEFORE DELETE ON judgements "
+    "BEGIN SELECT RAISE(ABORT, 'judgements are append-only'); END",
+)
+
+
+@migrations()
+def m004_judgements(db: Database) -> None:
+    """The lead inspector's recorded judgement per theme, every change kept (db/judgements.py).
+
+    One append-only table is both the history and the current state: a theme's judgement is
+    its latest row, and a row with no judgement withdraws the one before.
+    """
+    for statement in JUDGEMENTS_V4:
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 4")

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db import history_chain
+from db import history_chain, judgements
 from db.cases import case_from_row, case_row, validation_sentence
 from db.checks import check_file
 from db.connection import connect
@@ -895,6 +895,24 @@ class InspectionStore:
             at=now,
             reason=reason,
         )
+
+    # -- recorded judgements (db/judgements.py) ----------------------------------------------
+
+    def record_judgement(
+        self, theme: int, judgement: str | None, rationale: str, *, by: str
+    ) -> judgements.Judgement:
+        """Record the lead's judgement of a theme (a band label; None withdraws it) and why."""
+        who, now = _initials(by), self._now()
+        with self._write() as conn:
+            return judgements.record(conn, self.bank, theme, judgement, rationale, by=who, at=now)
+
+    def recorded_judgements(self) -> dict[int, judgements.Judgement]:
+        """The current recorded judgement of each theme that has one."""
+        return judgements.current(self._conn)
+
+    def judgement_history(self, theme: int | None = None) -> list[judgements.Judgement]:
+        """Every judgement recorded (of one theme, or all), latest first."""
+        return judgements.history(self._conn, theme)
 
     # -- UI state ----------------------------------------------------------------------------
 

@@ -220,3 +220,16 @@ def test_an_existing_output_of_another_inspection_is_refused_and_kept(handed_out
     with pytest.raises(StoreError, match="is another inspection"):
         collate([files["JS"]], other)
     assert fingerprint(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "note",
+    [None, "plain", 'a "quoted" word', "back\\slash", "two\nlines", "tab\there", "ünï – “x” \u2028",
+     "\x7f", ""],
+)  # fmt: skip
+def test_the_fast_chain_hash_is_history_chains_own(note):
+    from db.history_chain import row_hash
+    from db.merge import chain_hash
+
+    row = ("C001", "A1", "primary", "answer", None, "no", None, note, "JS", "2015-03-16", None)
+    assert chain_hash("previous", row) == row_hash("previous", row)
