@@ -5,6 +5,7 @@ The TUI, `audit-tui scores` and every export call these, so they can never disag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from db.records import CountFilter
@@ -40,3 +41,94 @@ def scores_by(
         group: score_bank(store.bank, counts.get(group, {}), cases.get(group, {}))
         for group in ordered
     }
+
+
+# A group of fewer cases than this says little: the dashboard and `audit-tui summary` warn.
+FEW_CASES = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The figures of one set of cases: its label, its number of cases, every theme's score."""
+
+    label: str
+    cases: int
+    themes: list[ThemeScore]
+
+    @property
+    def warning(self) -> str | None:
+        """'girls: only 8 cases: too few to say much', or None for a group large enough."""
+        return few_cases_warning(self.label, self.cases)
+
+
+def few_cases_warning(label: str, cases: int) -> str | None:
+    if cases >= FEW_CASES:
+        return None
+    return f"{label}: only {cases} case{'' if cases == 1 else 's'}: too few to say much"
+
+
+def group_name(field: str, value: Any) -> str:
+    """A subgroup as a person says it: 'female', 'custody', 'RoSH high', 'not looked after'."""
+    if field == "inspector":
+        return str(value)
+    if value is None:
+        return f"{field.replace('_', ' ')} not stated"
+    named = {
+        "bame": ("BAME", "not BAME"),
+        "custody": ("custody", "community"),
+        "looked_after": ("looked after", "not looked after"),
+    }
+    if field in named:
+        yes, no = named[field]
+        return yes if value else no
+    text = str(value).replace("_", " ")
+    if field == "rosh":
+        return f"RoSH {text}"
+    if field == "vulnerability":
+        return f"vulnerability {text}"
+    return text
+
+
+def scope(
+    store: InspectionStore, filter: CountFilter = CountFilter(), label: str = "all cases"
+) -> Scope:
+    """Every theme of the bank (case-scored or not) under a filter, with its number of cases."""
+    return Scope(label, store.case_count(filter), theme_scores(store, filter, scored_only=False))
+
+
+def group_against_rest(
+    store: InspectionStore, field: str, value: Any, filter: CountFilter = CountFilter()
+) -> tuple[Scope, Scope]:
+    """One subgroup (girls, high RoSH) beside the other cases under the same filter.
+
+    The rest's counts are the sum of every other group's, so both come from one pass of the
+    grouped counts and the two always add up to the whole.
+    """
+    counts = store.answer_counts_by(field, filter)
+    cases = store.cases_by_theme_by(field, filter)
+    sizes = store.case_count_by(field, filter)
+    rest_counts: dict[str, dict[str, int]] = {}
+    rest_cases: dict[int, int] = {}
+    for group in sizes.keys() | counts.keys():
+        if group == value:
+            continue
+        for qid, values in counts.get(group, {}).items():
+            into = rest_counts.setdefault(qid, {})
+            for answer, n in values.items():
+                into[answer] = into.get(answer, 0) + n
+        for theme, n in cases.get(group, {}).items():
+            rest_cases[theme] = rest_cases.get(theme, 0) + n
+    bank = store.bank
+    name = group_name(field, value)
+    return (
+        Scope(
+            name,
+            sizes.get(value, 0),
+            score_bank(bank, counts.get(value, {}), cases.get(value, {}), scored_only=False),
+        ),
+        Scope(
+            "the rest",
+            sum(n for group, n in sizes.items() if group != value),
+            score_bank(bank, rest_counts, rest_cases, scored_only=False),
+        ),
+    )
