@@ -282,8 +282,14 @@ def _write(
         if keep is None:  # a split file holds its cases only, not the lead's judgements
             _write_judgements(conn, sources)
         merge.applicability_rows(conn, bank, records)
-        _write_rows(conn, sources, holders, general, inspection[0], report)
+        _write_rows(conn, sources, holders, general, inspection[0], report, passphrase is None)
         conn.execute("COMMIT")
+        dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(1)
+        if dangling:  # the bulk load ran without per-row checks; this is the check
+            raise StoreError(
+                f"the inputs hold rows that do not fit together (in table {dangling[0][0]}); "
+                "nothing was collated"
+            )
     except sqlite3.IntegrityError as exc:
         raise StoreError(
             f"the inputs hold rows the inspection schema refuses (SQLite says: {exc}); "
@@ -396,8 +402,13 @@ def _write_rows(
     general: set[str],
     inspection_id: str,
     report: merge.BuildReport,
+    plain: bool,
 ) -> None:
-    """History (merged, hash-chained), answers and conflict versions."""
+    """History (merged, hash-chained), answers and conflict versions.
+
+    Called inside a transaction and returns inside one; `plain` says the new file is not
+    encrypted, so plain inputs' answers can be copied by SQLite itself.
+    """
     counts = report.counts
     # The rows of cases that need the general merge, per input (a small first pass).
     shared_refs = sorted(general)
@@ -416,36 +427,43 @@ def _write_rows(
         {i: [r for rows in cases.values() for r in rows] for i, cases in shared_history.items()}
     )
 
-    def on_row(row: merge.Row, source: int, holding: list[int] | None) -> None:
-        counts[source].history_taken += 1
-        for other in (holding or [])[1:]:
+    def on_shared(row: merge.Row, holding: list[int]) -> None:
+        counts[holding[0]].history_taken += 1
+        for other in holding[1:]:
             counts[other].history_known += 1
+
+    # Per input, the cases it brings (None: all of them) and which of those are shared.
+    kept: list[set[str] | None] = []
+    for index, source in enumerate(sources):
+        mine = {ref for ref, held in holders.items() if index in held}
+        kept.append(None if len(mine) == len(source.cases) else mine)
+    alone = [0] * len(sources)
+
+    def stream(index: int) -> Iterator[merge.Row]:
+        mine, own = kept[index], 0
+        for row in merge.history_stream(sources[index].conn):
+            if mine is None or row[0] in mine:
+                if row[0] not in general:
+                    own += 1
+                yield row
+        alone[index] = own
 
     history = merge.HistoryWriter(conn, inspection_id)
     merged_shared: dict[str, list[merge.Row]] = defaultdict(list)
-    streams = [
-        merge.history_stream(s.conn, lambda ref, i=i: i in holders.get(ref, ()))
-        for i, s in enumerate(sources)
-    ]
-    batch: list[merge.Row] = []
-    for row in merge_histories(streams, general.__contains__, containers, on_row):
-        batch.append(row)
-        if row[0] in general:
-            merged_shared[row[0]].append(row)
-        if len(batch) >= merge.BATCH:
-            history.extend(batch)
-            batch = []
-    history.extend(batch)
+    streams = [stream(i) for i in range(len(sources))]
+    rows = merge_histories(streams, general.__contains__, containers, on_shared)
+    if general:
+        rows = _noting(rows, general, merged_shared)
+    history.extend(rows)
     history.flush()
-    answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
+    for index, own in enumerate(alone):
+        counts[index].history_taken += own
+    conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     for index, source in enumerate(sources):
-        for row in merge.answer_stream(
-            source.conn, lambda ref, i=index: ref not in general and i in holders.get(ref, ())
-        ):
-            answers.batch.append(row)
-            counts[index].answers_taken += 1
-            if len(answers.batch) >= merge.BATCH:
-                answers.flush()
+        skip = set(source.cases) - kept[index] if kept[index] is not None else set()
+        counts[index].answers_taken += _copy_answers(conn, source, skip | general, plain)
+    conn.execute("BEGIN")
+    answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
     versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
     for ref in shared_refs:
         parts = [
@@ -465,6 +483,54 @@ def _write_rows(
     report.answers, report.second_reads = conn.execute(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE role = 'second_read') FROM answers"
     ).fetchone()
+
+
+def _copy_answers(
+    conn: sqlite3.Connection, source: merge._Source, skip: set[str], plain: bool
+) -> int:
+    """Copy an input's answers but those of `skip` cases; returns how many.
+
+    A plain input into a plain file is attached (its private copy, never the original) and
+    copied by one INSERT ... SELECT of named columns; otherwise the rows pass through Python.
+    """
+    fields = ", ".join(merge.ANSWER_FIELDS)
+    if not plain or source.checked.passphrase is not None:
+        writer = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
+        conn.execute("BEGIN")
+        batch: list[merge.Row] = []
+        for row in merge.answer_stream(source.conn):
+            if row[0] not in skip:
+                batch.append(row)
+                if len(batch) >= merge.BATCH:
+                    writer.extend(batch)
+                    batch = []
+        writer.extend(batch)
+        writer.flush()
+        conn.execute("COMMIT")
+        return writer.rows
+    conn.execute("ATTACH DATABASE ? AS input", (str(source.checked.copy),))
+    try:
+        conn.execute("CREATE TEMP TABLE skipped (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(ref,) for ref in skip])
+        cursor = conn.execute(
+            f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers "
+            "WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"
+        )
+        copied = cursor.rowcount
+        conn.execute("DROP TABLE temp.skipped")
+    finally:
+        conn.execute("DETACH DATABASE input")
+    return copied
+
+
+def _noting(
+    rows: Iterator[merge.Row], general: set[str], found: dict[str, list[merge.Row]]
+) -> Iterator[merge.Row]:
+    """Pass rows on, keeping those of shared cases aside (their answers are merged after)."""
+    for row in rows:
+        if row[0] in general:
+            found[row[0]].append(row)
+        yield row
 
 
 def content_of(path: Path | str) -> dict[str, list[tuple[Any, ...]]]:

@@ -390,26 +390,14 @@ def _count(
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _quoted(value: Any) -> str | None:
-    """A field as json.dumps writes it, when that is plain quoting; None when it is not."""
-    if value is None:
-        return "null"
-    if type(value) is str and value.isprintable() and '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    return None
+# json.dumps(list(row), ensure_ascii=False, separators=(",", ":")) without building an encoder
+# per call: the same encoder, made once (history_chain.row_hash's canonical form, exactly).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def chain_hash(previous: str, row: Row) -> str:
-    """history_chain.row_hash, computed without json.dumps for rows of plain text.
-
-    JSON (ensure_ascii off) escapes only quotes, backslashes and control characters; a field
-    that is printable and has neither is its own quoted text. Any other row goes to row_hash.
-    """
-    parts = [_quoted(v) for v in row]
-    if None in parts:
-        return history_chain.row_hash(previous, row)
-    canonical = "[" + ",".join(parts) + "]"  # type: ignore[arg-type]
-    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
+    """history_chain.row_hash with the JSON encoder made once rather than per row."""
+    return hashlib.sha256(f"{previous}\n{_CANONICAL(list(row))}".encode()).hexdigest()
 
 
 class HistoryWriter:
@@ -533,6 +521,7 @@ def open_target(path: Path, passphrase: str | None = None) -> sqlite3.Connection
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA foreign_keys = OFF")
     return conn
 
 
