@@ -27,12 +27,14 @@ from db.cases import case_row
 from db.connection import connect
 from db.errors import StoreError
 from db.history_merge import Containers, merge_histories
-from db.inputs import CheckedInput, check_input
+from db.inputs import CheckedInput, check_inputs
 from db.merge import SourceCounts
 from db.store import InspectionStore
 from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]
+# Indexes of the big tables, made once the rows are in (one sort beats a million inserts).
+BULK_INDEXES = ("answer_history_case", "answers_question")
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,11 @@ def collate(
                 "so choose a new output file"
             )
     with workspace(out) as work:
-        checked: list[CheckedInput] = []
         existing = out.exists()
+        jobs = [(index, path) for index, path in enumerate(paths, start=1)]
         if existing:
-            checked.append(check_input(out, work, 0, passphrase))
-        for index, path in enumerate(paths, start=1):
-            checked.append(check_input(path, work, index, passphrase))
+            jobs.insert(0, (0, out))
+        checked = check_inputs(jobs, work, passphrase)
         same_inspection(checked)
         target = work / "collated.sqlite"
         key = passphrase if any(c.passphrase for c in checked) else None
@@ -282,7 +283,8 @@ def _write(
         if keep is None:  # a split file holds its cases only, not the lead's judgements
             _write_judgements(conn, sources)
         merge.applicability_rows(conn, bank, records)
-        _write_rows(conn, sources, holders, general, inspection[0], report, passphrase is None)
+        with merge.indexes_built_after(conn, BULK_INDEXES):
+            _write_rows(conn, sources, holders, general, inspection[0], report, passphrase is None)
         conn.execute("COMMIT")
         dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(1)
         if dangling:  # the bulk load ran without per-row checks; this is the check

@@ -19,6 +19,8 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,6 +105,28 @@ def check_input(
     except StoreError as exc:
         # check_file names the file it read: the copy. The user knows the original.
         raise StoreError(str(exc).replace(str(copy), str(path))) from None
+
+
+# Checking is per file and CPU-bound (integrity, the history chain): many inputs are checked
+# by a pool of processes. A handful are not worth a pool's start-up.
+PARALLEL_FROM = 16
+
+
+def check_inputs(
+    jobs: Sequence[tuple[int, Path]], workdir: Path, passphrase: str | None = None
+) -> list[CheckedInput]:
+    """check_input of every (index, path), in order; the first bad one (in order) is refused."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [check_input(path, workdir, index, passphrase) for index, path in jobs]
+    pool = ProcessPoolExecutor(workers)
+    try:
+        futures = [
+            pool.submit(check_input, path, workdir, index, passphrase) for index, path in jobs
+        ]
+        return [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _copy_private(path: Path, copy: Path) -> str:

@@ -25,6 +25,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -513,6 +514,23 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
 
 def case_values(record: CaseRecord, position: int, added_at: str) -> dict[str, Any]:
     return case_row(record) | {"position": position, "added_at": added_at}
+
+
+@contextmanager
+def indexes_built_after(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
+    """Drop indexes for a bulk load and make them again after, from their own SQL text."""
+    made = [
+        sql
+        for name in names
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        )
+    ]
+    for name in names:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    yield
+    for sql in made:
+        conn.execute(sql)
 
 
 def open_target(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
