@@ -195,3 +195,22 @@ def test_an_existing_output_that_is_not_an_inspection_is_refused_and_kept(good, 
     with pytest.raises(StoreError, match="collated.sqlite is not an SQLite file"):
         collate([js], out)
     assert fingerprint(tmp_path) == before
+
+
+def test_inputs_checked_in_parallel_refuse_the_first_bad_one_in_order(good, tmp_path, monkeypatch):
+    import db.inputs
+    from db.collate import content_of
+
+    js, km = good
+    first_bad, second_bad = truncated(js), extra_view(km)
+    sequential = tmp_path / "sequential.sqlite"
+    collate([js, km], sequential)
+    monkeypatch.setattr(db.inputs, "PARALLEL_FROM", 2)
+    parallel = tmp_path / "parallel.sqlite"
+    collate([js, km], parallel)
+    assert content_of(parallel) == content_of(sequential)
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreError) as refused:
+        collate([js, first_bad, km, second_bad], tmp_path / "collated.sqlite")
+    assert str(first_bad) in str(refused.value) and "is truncated" in str(refused.value)
+    assert fingerprint(tmp_path) == before
