@@ -5,23 +5,56 @@ The TUI, `audit-tui scores` and every export call these, so they can never disag
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from db.records import CountFilter
 from db.store import InspectionStore
-from question_bank.scoring import ThemeScore, score_bank
+from question_bank.model import Bank, Theme
+from question_bank.scoring import AnswerCounts, ThemeScore, score_bank, score_theme
 
 
 def theme_scores(
     store: InspectionStore, filter: CountFilter = CountFilter(), scored_only: bool = True
 ) -> list[ThemeScore]:
-    """The case assessment score of every case-scored theme, under the file's own bank."""
-    return score_bank(
-        store.bank,
-        store.answer_counts(filter),
-        store.cases_by_theme(filter),
-        scored_only=scored_only,
+    """The case assessment score of every case-scored theme, under the file's own bank.
+
+    Each theme is scored by question_bank's `score_theme`; a theme whose counts are the same
+    as at an earlier call gets that call's score back (an answer changes one theme's counts).
+    """
+    bank = store.bank
+    counts = store.answer_counts(filter)
+    cases = store.cases_by_theme(filter)
+    themes = bank.scored_themes() if scored_only else bank.themes
+    return [_theme_score(bank, theme, counts, cases.get(theme.number)) for theme in themes]
+
+
+# Scores already computed, by bank, theme and the theme's counts: score_theme is a pure function.
+_SCORED: dict[tuple[Any, ...], ThemeScore] = {}
+_SCORED_MAX = 1024
+_scored_lock = threading.Lock()
+
+
+def _theme_score(bank: Bank, theme: Theme, counts: AnswerCounts, cases: int | None) -> ThemeScore:
+    key = (bank.content_hash, theme.number, cases, _theme_counts(bank, theme.number, counts))
+    with _scored_lock:
+        score = _SCORED.get(key)
+    if score is None:
+        score = score_theme(bank, theme, counts, cases)
+        with _scored_lock:
+            if len(_SCORED) >= _SCORED_MAX:
+                del _SCORED[next(iter(_SCORED))]
+            _SCORED[key] = score
+    return score
+
+
+def _theme_counts(bank: Bank, number: int, counts: AnswerCounts) -> tuple[Any, ...]:
+    """The counts a theme's score is made from, as a key."""
+    empty: Mapping[str, int] = {}
+    return tuple(
+        tuple(sorted(counts.get(q.id, empty).items())) for q in bank.theme_questions(number)
     )
 
 

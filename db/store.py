@@ -36,6 +36,7 @@ from db.records import (
     Missing,
 )
 from db.schema import SCHEMA_VERSION, migrate
+from db.tally import AnswerTally
 from question_bank.case import SUBGROUP_FIELDS, CaseRecord
 from question_bank.loader import BankError, load_shipped, validate_bank
 from question_bank.model import Bank, Question
@@ -81,6 +82,9 @@ class InspectionStore:
         self.encrypted = encrypted
         self._clock = clock or _utc_now
         self.inspection = self._load_inspection()
+        # The inspection's counts in memory (db/tally.py), with the data_version they match.
+        self._tally: AnswerTally | None = None
+        self._tally_version = -1
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -232,9 +236,13 @@ class InspectionStore:
         return self._clock().isoformat(timespec="milliseconds")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, keeps_counts: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction; unless the caller moves the tally itself (`keeps_counts`),
+        the in-memory counts are dropped and rebuilt from SQL when next read."""
         if self.readonly:
             raise StoreError(f"{self.path} is open read-only; nothing can be changed")
+        if not keeps_counts:
+            self._tally = None
         with _transaction(self._conn, self.path):
             yield self._conn
 
@@ -444,7 +452,7 @@ class InspectionStore:
                 f"the answers are {', '.join(scale.values())}"
             )
         now = self._now()
-        with self._write() as conn:
+        with self._write(keeps_counts=True) as conn:
             row = conn.execute(
                 """
                 SELECT s.status, ap.applies, a.value, a.note, a.inspector, a.bank_version,
@@ -515,6 +523,8 @@ class InspectionStore:
             )
             if status == "not_started" and role == "primary":
                 self._set_status(case_ref, status, "in_progress", inspector, now, None)
+        if role == "primary":
+            self._tally_moved(case_ref, question, old_value, value)
         return Answer(
             case_ref,
             question_id,
@@ -554,7 +564,7 @@ class InspectionStore:
         reason = _clean(reason)
         inspector = _initials(inspector)
         now = self._now()
-        with self._write() as conn:
+        with self._write(keeps_counts=True) as conn:
             if self._status(case_ref) == "locked" and not reason:
                 raise StoreError(f"case {case_ref} is locked; give a reason to change its notes")
             conn.execute(
@@ -610,10 +620,14 @@ class InspectionStore:
         reason = _clean(reason)
         inspector = _initials(inspector)
         now = self._now()
-        with self._write() as conn:
+        with self._write(keeps_counts=True) as conn:
             status = self._status(case_ref)
             if status == "locked" and not reason:
                 raise StoreError(f"case {case_ref} is locked; give a reason to change its answers")
+            applies = conn.execute(
+                "SELECT applies FROM applicability WHERE case_ref = ? AND question_id = ?",
+                (case_ref, question_id),
+            ).fetchone()
             conn.execute(
                 "DELETE FROM answers WHERE case_ref = ? AND question_id = ? AND role = ?",
                 (case_ref, question_id, role),
@@ -632,6 +646,8 @@ class InspectionStore:
             )
             if status == "complete" and role == "primary":
                 self._set_status(case_ref, status, "in_progress", inspector, now, None)
+        if role == "primary" and applies and applies[0]:
+            self._tally_moved(case_ref, self._question(question_id), current.value, None)
         return current
 
     def answer(self, case_ref: str, question_id: str, role: str = "primary") -> Answer | None:
@@ -837,7 +853,7 @@ class InspectionStore:
         missing = self._missing(case_ref)
         if missing:
             raise IncompleteCase(case_ref, missing)
-        with self._write():
+        with self._write(keeps_counts=True):
             self._set_status(case_ref, status, "complete", inspector, self._now(), None)
         return "complete"
 
@@ -850,7 +866,7 @@ class InspectionStore:
         status = self._status(case_ref)
         if status not in ("complete", "locked"):
             return status
-        with self._write():
+        with self._write(keeps_counts=True):
             self._set_status(case_ref, status, "in_progress", inspector, self._now(), reason_text)
         return "in_progress"
 
@@ -862,7 +878,7 @@ class InspectionStore:
             return status
         if status != "complete":
             raise StoreError(f"case {case_ref} is not complete; complete it before locking it")
-        with self._write():
+        with self._write(keeps_counts=True):
             self._set_status(case_ref, status, "locked", inspector, self._now(), None)
         return "locked"
 
@@ -921,7 +937,7 @@ class InspectionStore:
         return row[0] if row else None
 
     def set_state(self, key: str, value: str) -> None:
-        with self._write() as conn:
+        with self._write(keeps_counts=True) as conn:
             conn.execute(
                 "INSERT INTO ui_state (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
@@ -932,7 +948,15 @@ class InspectionStore:
     # -- counts ------------------------------------------------------------------------------
 
     def answer_counts(self, filter: CountFilter = CountFilter()) -> dict[str, dict[str, int]]:
-        """Per question and value, the answers that count: to questions applying to the case."""
+        """Per question and value, the answers that count: to questions applying to the case.
+
+        The whole inspection's (no filter) come from the in-memory tally (db/tally.py).
+        """
+        if filter == CountFilter():
+            return self._answer_tally().answer_counts()
+        return self._sql_answer_counts(filter)
+
+    def _sql_answer_counts(self, filter: CountFilter) -> dict[str, dict[str, int]]:
         return self.answer_counts_by(None, filter).get(None, {})
 
     def answer_counts_by(
@@ -956,7 +980,27 @@ class InspectionStore:
 
     def cases_by_theme(self, filter: CountFilter = CountFilter()) -> dict[int, int]:
         """Per theme, the cases contributing a yes or no answer to one of its key questions."""
+        if filter == CountFilter():
+            return dict(self._answer_tally().cases_by_theme)
+        return self._sql_cases_by_theme(filter)
+
+    def _sql_cases_by_theme(self, filter: CountFilter) -> dict[int, int]:
         return self.cases_by_theme_by(None, filter).get(None, {})
+
+    def _answer_tally(self) -> AnswerTally:
+        """The tally, rebuilt from SQL when dropped or when another connection has committed."""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._tally is None or version != self._tally_version:
+            self._tally = AnswerTally.build(self._conn, self._sql_answer_counts(CountFilter()))
+            self._tally_version = version
+        return self._tally
+
+    def _tally_moved(
+        self, case_ref: str, question: Question, old: str | None, new: str | None
+    ) -> None:
+        """After the commit of a primary answer to an applying question: move the tally."""
+        if self._tally is not None:
+            self._tally.move(self.bank, case_ref, question, old, new)
 
     def cases_by_theme_by(
         self, field: str | None, filter: CountFilter = CountFilter()

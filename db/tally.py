@@ -1,0 +1,96 @@
+"""The inspection's answer counts held in memory and moved by each recorded answer.
+
+A score after every answer key press would otherwise re-run two count queries over every answer
+of the inspection. The store builds this tally from those same queries (the source of truth)
+the first time the inspection's counts are asked for, then moves it by the old and new value of
+each answer it records or clears in the same call that commits it. Any other write (a case
+edit, an import, a merge, moderation) drops the tally, and so does a commit by another
+connection (`PRAGMA data_version`), so the next read rebuilds it from SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from question_bank.model import Bank, Question, Scale
+
+# Per (case, theme): yes or no answers to the theme's key questions, primary and applying.
+KEY_ANSWERS_SQL = """
+SELECT a.case_ref, kq.theme, COUNT(*) FROM answers a
+JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
+JOIN questions kq ON kq.question_id = a.question_id AND kq.key = 1
+JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
+    AND sv.counts_as IN ('yes', 'no')
+WHERE ap.applies = 1 AND a.role = 'primary'
+GROUP BY a.case_ref, kq.theme
+"""
+
+
+@dataclass
+class AnswerTally:
+    """Primary answers to questions that apply: per question and value, and per theme the
+    cases with a yes or no to one of its key questions (what `cases_by_theme` counts)."""
+
+    counts: dict[str, dict[str, int]]
+    key_answers: dict[tuple[str, int], int]
+    cases_by_theme: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, conn: sqlite3.Connection, counts: dict[str, dict[str, int]]) -> AnswerTally:
+        """From the store's own count of answers and one query for the key-question cases."""
+        key_answers = {(case, theme): n for case, theme, n in conn.execute(KEY_ANSWERS_SQL)}
+        by_theme: dict[int, int] = {}
+        for (_, theme), n in key_answers.items():
+            if n > 0:
+                by_theme[theme] = by_theme.get(theme, 0) + 1
+        copied = {qid: dict(values) for qid, values in counts.items()}
+        return cls(copied, key_answers, by_theme)
+
+    def answer_counts(self) -> dict[str, dict[str, int]]:
+        """A copy, so a caller can never move the tally."""
+        return {qid: dict(values) for qid, values in self.counts.items()}
+
+    def move(
+        self, bank: Bank, case_ref: str, question: Question, old: str | None, new: str | None
+    ) -> None:
+        """One primary answer to an applying question went from `old` to `new` (None: none)."""
+        if old == new:
+            return
+        values = self.counts.setdefault(question.id, {})
+        if old is not None:
+            left = values.get(old, 0) - 1
+            if left > 0:
+                values[old] = left
+            else:
+                values.pop(old, None)
+        if new is not None:
+            values[new] = values.get(new, 0) + 1
+        if not values:
+            del self.counts[question.id]
+        if not question.key:
+            return
+        scale = bank.scale_of(question)
+        change = _yes_or_no(scale, new) - _yes_or_no(scale, old)
+        if not change:
+            return
+        slot = (case_ref, question.theme)
+        before = self.key_answers.get(slot, 0)
+        after = before + change
+        if after > 0:
+            self.key_answers[slot] = after
+        else:
+            self.key_answers.pop(slot, None)
+        if (before > 0) != (after > 0):
+            cases = self.cases_by_theme.get(question.theme, 0) + (1 if after > 0 else -1)
+            if cases > 0:
+                self.cases_by_theme[question.theme] = cases
+            else:
+                self.cases_by_theme.pop(question.theme, None)
+
+
+def _yes_or_no(scale: Scale, value: str | None) -> int:
+    if value is None:
+        return 0
+    option = scale.option(value)
+    return 1 if option is not None and option.counts_as in ("yes", "no") else 0

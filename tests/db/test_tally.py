@@ -1,0 +1,151 @@
+"""The in-memory tally (db/tally.py) always equals the count queries it stands in for."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db import figures
+from db.demo import demo_cases
+from db.errors import StoreError
+from db.records import CountFilter
+from db.store import InspectionStore
+from question_bank.loader import load_shipped
+from question_bank.scoring import score_bank
+
+BANK = load_shipped("fji-2014")
+CASES = demo_cases(random.Random(7), 3)
+# A few questions, so that steps meet again: key and not, with and without a condition whose
+# case fields the "edit" steps flip (custody by disposal, psr_prepared, vulnerability, age).
+CONDITIONED = {
+    field: next(
+        q.id for q in BANK.questions if q.applies_if is not None and q.applies_if.field == field
+    )
+    for field in ("custody", "psr_prepared", "vulnerability", "age")
+}
+QUESTIONS = [
+    *[q.id for q in BANK.questions if q.key and q.applies_if is None][:3],
+    *[q.id for q in BANK.questions if not q.key and q.applies_if is None][:1],
+    *CONDITIONED.values(),
+]
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("answer"),
+            st.integers(0, len(CASES) - 1),
+            st.sampled_from(QUESTIONS),
+            st.sampled_from(["yes", "no", "na"]),
+            st.sampled_from(["primary", "primary", "second_read"]),
+        ),
+        st.tuples(
+            st.just("clear"),
+            st.integers(0, len(CASES) - 1),
+            st.sampled_from(QUESTIONS),
+            st.sampled_from(["primary", "second_read"]),
+        ),
+        st.tuples(
+            st.just("edit"),
+            st.integers(0, len(CASES) - 1),
+            st.sampled_from(
+                [
+                    {"disposal": "dto"},
+                    {"disposal": "referral_order"},
+                    {"psr_prepared": True},
+                    {"psr_prepared": False},
+                    {"vulnerability": "high"},
+                    {"vulnerability": "low"},
+                    {"age": 14},
+                    {"age": 17},
+                ]
+            ),
+        ),
+        st.tuples(
+            st.just("elsewhere"),
+            st.integers(0, len(CASES) - 1),
+            st.sampled_from(QUESTIONS),
+            st.sampled_from(["yes", "no", "na"]),
+        ),
+    ),
+    min_size=5,
+    max_size=40,
+)
+
+
+def assert_tally_matches_sql(store: InspectionStore) -> None:
+    sql_counts = store.answer_counts_by(None, CountFilter()).get(None, {})
+    sql_cases = store.cases_by_theme_by(None, CountFilter()).get(None, {})
+    assert store.answer_counts() == sql_counts
+    assert store.cases_by_theme() == sql_cases
+    assert figures.theme_scores(store) == score_bank(store.bank, sql_counts, sql_cases)
+    assert figures.theme_scores(store, scored_only=False) == score_bank(
+        store.bank, sql_counts, sql_cases, scored_only=False
+    )
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps)
+def test_tally_equals_sql_after_any_answers(plan):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tally.inspection"
+        store = InspectionStore.create(path, area="Tally", bank=BANK, lead="JS")
+        store.add_cases(CASES)
+        other = InspectionStore.open(path)
+        try:
+            assert_tally_matches_sql(store)
+            for step in plan:
+                kind, case = step[0], CASES[step[1]].case_ref
+                try:
+                    if kind == "answer":
+                        _, _, qid, value, role = step
+                        store.record_answer(
+                            case, qid, value, inspector="JS", note="evidence", role=role
+                        )
+                    elif kind == "clear":
+                        store.clear_answer(case, step[2], inspector="JS", role=step[3])
+                    elif kind == "edit":
+                        store.update_case(case, **step[2])
+                    elif kind == "elsewhere":
+                        # Another connection to the same file: the tally must notice its commit.
+                        other.record_answer(case, step[2], step[3], inspector="KM", note="x")
+                except StoreError:
+                    pass
+                assert_tally_matches_sql(store)
+        finally:
+            other.close()
+            store.close()
+
+
+def test_a_refused_answer_leaves_the_tally_as_it_was(tmp_path):
+    store = InspectionStore.create(tmp_path / "t.inspection", area="Tally", bank=BANK, lead="JS")
+    store.add_cases(CASES)
+    question = next(q for q in BANK.questions if "no" in q.note_required_for and q.key)
+    case = next(c.case_ref for c in CASES if question.applies(c.condition_values()))
+    store.record_answer(case, question.id, "yes", inspector="JS")
+    before = store.answer_counts()
+    try:
+        store.record_answer(case, question.id, "no", inspector="JS")  # no note: refused
+    except StoreError:
+        pass
+    else:
+        raise AssertionError("a 'no' without its note was recorded")
+    assert store.answer_counts() == before
+    assert before[question.id] == {"yes": 1}
+    assert_tally_matches_sql(store)
+
+
+def test_a_case_edit_that_flips_applicability_is_counted(tmp_path):
+    store = InspectionStore.create(tmp_path / "t.inspection", area="Tally", bank=BANK, lead="JS")
+    store.add_cases(CASES)
+    qid = CONDITIONED["psr_prepared"]
+    case = CASES[0].case_ref
+    store.update_case(case, psr_prepared=True)
+    store.record_answer(case, qid, "yes", inspector="JS", note="evidence")
+    assert store.answer_counts()[qid] == {"yes": 1}
+    store.update_case(case, psr_prepared=False)
+    assert qid not in store.answer_counts()
+    assert_tally_matches_sql(store)
