@@ -10,16 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 
 from audit_tui import settings, store_calls
-from audit_tui.messages import BankNotice, FileFailed, FileOpened, OpenCase
+from audit_tui.messages import AnswerSaved, BankNotice, FileFailed, FileOpened, OpenCase
 from audit_tui.writer import StoreWriter
 
 if TYPE_CHECKING:
     from db.store import InspectionStore
 
 LIGHT, DARK = "textual-light", "textual-dark"
+DASHBOARD = "dashboard"  # the name the dashboard screen is installed under
 
 
 def _open_inspection(path: Path, passphrase: str | None = None) -> InspectionStore:
@@ -32,10 +34,17 @@ class AuditApp(App[str | None]):
     """audit-tui: the case list, the interview of a case and its completion."""
 
     TITLE = "audit-tui"
-    CSS_PATH = ["app.tcss", "case_list.tcss", "interview.tcss", "dialogs.tcss"]
+    CSS_PATH = ["app.tcss", "case_list.tcss", "interview.tcss", "dialogs.tcss", "dashboard.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: list[BindingType] = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding(
+            "f2",
+            "dashboard",
+            "Scores",
+            key_display="F2",
+            tooltip="Scores, Data Summary charts and recorded judgements of every theme",
+        ),
         Binding("ctrl+t", "toggle_dark", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -120,6 +129,8 @@ class AuditApp(App[str | None]):
             self.run_worker(partial(settings.save, last_file=path), thread=True)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if self.is_screen_installed(DASHBOARD):
+            self.uninstall_screen(DASHBOARD)
         resume = opened.resume
         self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
         self.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
@@ -151,6 +162,50 @@ class AuditApp(App[str | None]):
 
         assert self.opened is not None
         self.push_screen(InterviewScreen(self.opened, message.case_ref, message.question_id))
+
+    # -- figures: the dashboard and a case's own view ----------------------------------------
+
+    def action_dashboard(self) -> None:
+        """Show the dashboard (one per file, so its filter stays), or leave it."""
+        from audit_tui.screens.dashboard import DashboardScreen
+
+        if self.opened is None or isinstance(self.screen, ModalScreen):
+            return
+        if isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+            return
+        if not self.is_screen_installed(DASHBOARD):
+            self.install_screen(DashboardScreen(self.opened), name=DASHBOARD)
+        self.push_screen(DASHBOARD)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dashboard" and self.opened is None:
+            return None
+        return True
+
+    def show_case_findings(self, case_ref: str) -> None:
+        """A case's own view: its key questions answered no, per theme."""
+        from audit_tui.screens.figure_dialogs import CaseFindingsDialog
+
+        self.push_screen(CaseFindingsDialog(case_ref))
+
+    def on_answer_saved(self, message: AnswerSaved) -> None:
+        # Answers saved on any screen bubble up here; the dashboard reads its figures again.
+        self.figures_changed()
+
+    def on_case_fields_saved(self, message: Message) -> None:
+        self.figures_changed()  # applicability may have changed what counts
+
+    def on_moderated(self, message: Message) -> None:
+        self.figures_changed()
+
+    def figures_changed(self) -> None:
+        from audit_tui.screens.dashboard import FiguresChanged
+
+        if self.is_screen_installed(DASHBOARD):
+            dashboard = self.get_screen(DASHBOARD)
+            if dashboard in self.screen_stack:
+                dashboard.post_message(FiguresChanged())
 
     async def on_unmount(self) -> None:
         if self.writer is not None:

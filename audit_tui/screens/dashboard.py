@@ -1,0 +1,308 @@
+"""The dashboard: every theme's score, its Data Summary chart and the lead's recorded judgement.
+
+Figures are read on the writer thread (figure_calls.dashboard_figures, which calls db.figures
+like `audit-tui scores` and `summary`) and redrawn when they come back: when the screen shows,
+when the breakdown changes, and whenever an answer is saved anywhere (the app forwards a
+FiguresChanged here). One read is in flight at a time; changes meanwhile ask for one more.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from audit_tui import figure_calls
+from audit_tui.figure_calls import Breakdown, DashboardFigures
+from audit_tui.messages import StoreRefused
+from audit_tui.store_calls import OpenedFile
+from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
+from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+from db.judgements import Judgement
+
+
+class FiguresChanged(Message):
+    """Answers or cases changed somewhere: figures on show must be read again."""
+
+
+class FiguresRead(Message):
+    def __init__(self, figures: DashboardFigures) -> None:
+        super().__init__()
+        self.figures = figures
+
+
+class DashboardScreen(Screen[None]):
+    """All themes at once: scores, the chosen theme's chart, judgements; filter and compare."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("right_square_bracket", "theme(1)", "Next theme", tooltip="The next theme"),
+        Binding("left_square_bracket", "theme(-1)", "Prev theme", show=False,
+                tooltip="Chart of the previous theme"),
+        Binding("tab", "theme(1)", "Next theme", show=False),
+        Binding("shift+tab", "theme(-1)", "Previous theme", show=False),
+        *[Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False) for n in range(1, 10)],
+        Binding("f", "filter", "Filter", tooltip="Count only a group of cases (adds to a filter)"),
+        Binding("c", "compare", "Compare",
+                tooltip="Set a group beside the rest of the cases (girls against boys)"),
+        Binding("x", "all_cases", "All cases", show=False,
+                tooltip="Clear the filter and the comparison"),
+        Binding("j", "judgement", "Judgement",
+                tooltip="Record the lead's judgement of the theme, with its rationale"),
+        Binding("escape", "close", "Back", tooltip="Back to the screen before"),
+    ]  # fmt: skip
+
+    def __init__(self, opened: OpenedFile) -> None:
+        super().__init__()
+        self.opened = opened
+        self.breakdown = Breakdown()
+        self.figures: DashboardFigures | None = None
+        self.theme = opened.bank.themes[0].number
+        self._reading = False
+        self._again = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ThemeScores(id="dashboard-scores", title="Case assessment scores")
+        with VerticalScroll(id="dashboard-theme"):
+            yield Static(id="dashboard-judgement")
+            yield DataSummary(id="dashboard-chart")
+            yield Static(id="dashboard-lowest")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Scores and Data Summary"
+        self.query_one("#dashboard-scores", ThemeScores).selected = self.theme
+        self.query_one("#dashboard-theme").focus()
+
+    def on_screen_resume(self) -> None:
+        self.read_figures()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read_figures(self) -> None:
+        """Ask the writer for the figures of the current breakdown (once at a time)."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self.app.submit(  # type: ignore[attr-defined]
+            partial(figure_calls.dashboard_figures, breakdown=self.breakdown),
+            reply_to=self,
+            done=FiguresRead,
+            failed=StoreRefused,
+        )
+
+    def on_figures_changed(self, message: FiguresChanged) -> None:
+        if self.is_attached and self in self.app.screen_stack:
+            self.read_figures()
+
+    def on_figures_read(self, message: FiguresRead) -> None:
+        self._reading = False
+        if self._again:
+            self._again = False
+            self.read_figures()
+        if message.figures.breakdown != self.breakdown:
+            return  # an older breakdown's figures; the current one's are on their way
+        self.show(message.figures)
+
+    def on_store_refused(self, message: StoreRefused) -> None:
+        self._reading = False
+        self.notify(message.error, title="Not saved", severity="error", timeout=8)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def show(self, figures: DashboardFigures) -> None:
+        self.figures = figures
+        self.sub_title = f"{self.opened.area} · {figures.breakdown.headline()}"
+        scores = self.query_one("#dashboard-scores", ThemeScores)
+        compared = figures.breakdown.compare is not None
+        scores.show(
+            *[
+                ScoreScope(
+                    s.label if compared else "score",
+                    tuple(s.themes),
+                    cases=s.cases,
+                    warning=s.warning,
+                    name=s.label,
+                )
+                for s in figures.scopes
+            ],
+            recorded={n: j.judgement or "" for n, j in figures.judgements.items()},
+        )
+        scores.selected = self.theme
+        self._show_theme()
+
+    def _show_theme(self) -> None:
+        figures = self.figures
+        if figures is None:
+            return
+        chart = self.query_one("#dashboard-chart", DataSummary)
+        chart.show(
+            *[
+                ChartScope(s.label, s.cases, theme)
+                for s in figures.scopes
+                for theme in s.themes
+                if theme.number == self.theme
+            ]
+        )
+        self.query_one("#dashboard-judgement", Static).update(self._judgement_text())
+        first = figures.scopes[0]
+        self.query_one("#dashboard-lowest", Static).update(falling_short(first.label, first.themes))
+
+    def _judgement_text(self) -> Content:
+        """The theme's title with its recorded judgement, rationale and earlier judgements."""
+        assert self.figures is not None
+        theme = self.opened.bank.theme_by_number[self.theme]
+        recorded = self.figures.judgements.get(self.theme)
+        head = Content.styled(f"Theme {theme.number}: {theme.title}", "bold $accent")
+        if recorded is None:
+            said = Content.styled(" · judgement not recorded (j records it)", "dim")
+        else:
+            said = Content.assemble(
+                Content(" · recorded "),
+                Content.styled(str(recorded.judgement), "bold"),
+                Content.styled(f" by {recorded.recorded_by} on {recorded.recorded_at[:10]}", "dim"),
+            )
+        lines = [Content.assemble(head, said)]
+        if not theme.case_scored:
+            lines.append(
+                Content.styled(
+                    "Not case-scored: judged from the evidence of fieldwork week 2.", "italic"
+                )
+            )
+        if recorded is not None:
+            lines.append(Content(f"Rationale: {recorded.rationale}"))
+        if not theme.case_scored:
+            earlier = [j for j in self.figures.history if j.theme == self.theme][1:]
+            for entry in earlier[:5]:
+                lines.append(Content.styled(_history_line(entry), "dim"))
+        return Content("\n").join(lines)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _choose_theme(self, number: int) -> None:
+        self.theme = number
+        self.query_one("#dashboard-scores", ThemeScores).selected = number
+        self.query_one("#dashboard-theme", VerticalScroll).scroll_home(animate=False)
+        self._show_theme()
+
+    def action_theme(self, delta: int) -> None:
+        numbers = [t.number for t in self.opened.bank.themes]
+        index = numbers.index(self.theme) if self.theme in numbers else 0
+        self._choose_theme(numbers[(index + delta) % len(numbers)])
+
+    def action_go_theme(self, number: int) -> None:
+        if number in self.opened.bank.theme_by_number:
+            self._choose_theme(number)
+        else:
+            self.notify(f"The bank has no theme {number}.", timeout=3)
+
+    def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
+        self._choose_theme(message.number)
+
+    def action_filter(self) -> None:
+        from audit_tui.screens.figure_dialogs import GroupPicker
+
+        if self.figures is None:
+            return
+        self.app.push_screen(
+            GroupPicker(
+                "Count only the cases of a group",
+                self.figures.groups,
+                clear="All cases (no filter)",
+                now=self.breakdown.describe(),
+            ),
+            self._filter_chosen,
+        )
+
+    def _filter_chosen(self, choice: tuple[str, Any] | str | None) -> None:
+        if choice is None:
+            return
+        if choice == "clear":
+            self.set_breakdown(Breakdown(compare=self.breakdown.compare))
+        elif isinstance(choice, tuple):
+            self.set_breakdown(self.breakdown.with_group(*choice))
+
+    def action_compare(self) -> None:
+        from audit_tui.screens.figure_dialogs import GroupPicker
+
+        if self.figures is None:
+            return
+        self.app.push_screen(
+            GroupPicker(
+                "Set a group beside the rest of the cases",
+                self.figures.groups,
+                clear="No comparison",
+                now=self.breakdown.describe(),
+            ),
+            self._compare_chosen,
+        )
+
+    def _compare_chosen(self, choice: tuple[str, Any] | str | None) -> None:
+        if choice == "clear":
+            self.set_breakdown(Breakdown(self.breakdown.filter))
+        elif isinstance(choice, tuple):
+            self.set_breakdown(self.breakdown.compared_with(*choice))
+
+    def action_all_cases(self) -> None:
+        self.set_breakdown(Breakdown())
+
+    def set_breakdown(self, breakdown: Breakdown) -> None:
+        """Count other cases: read their figures (the screen keeps the old ones until then)."""
+        if breakdown != self.breakdown:
+            self.breakdown = breakdown
+            self.read_figures()
+
+    def action_judgement(self) -> None:
+        from audit_tui.screens.figure_dialogs import JudgementDialog
+
+        figures = self.figures
+        if figures is None:
+            return
+        theme = self.opened.bank.theme_by_number[self.theme]
+        whole = next((t for t in figures.inspection if t.number == self.theme), None)
+        self.app.push_screen(
+            JudgementDialog(
+                theme,
+                figures.choices,
+                figures.judgements.get(self.theme),
+                [j for j in figures.history if j.theme == self.theme],
+                indicative=whole,
+            ),
+            partial(self._judgement_given, self.theme),
+        )
+
+    def _judgement_given(self, theme: int, given: tuple[str | None, str] | None) -> None:
+        if given is None:
+            return
+        judgement, rationale = given
+        self._reading = True
+        self.app.submit(  # type: ignore[attr-defined]
+            partial(
+                figure_calls.record_judgement,
+                breakdown=self.breakdown,
+                theme=theme,
+                judgement=judgement,
+                rationale=rationale,
+                by=self.opened.inspector,
+            ),
+            reply_to=self,
+            done=FiguresRead,
+            failed=StoreRefused,
+        )
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+
+def _history_line(entry: Judgement) -> str:
+    said = entry.judgement or "withdrawn"
+    when = entry.recorded_at[:10]
+    return f"  earlier: {said} by {entry.recorded_by} on {when}: {entry.rationale}"

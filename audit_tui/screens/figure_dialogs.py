@@ -1,0 +1,252 @@
+"""Dialogs of the dashboard and of a case's figures: a group picker, a judgement, a case's no's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Static, TextArea
+from textual.widgets.option_list import Option
+
+from audit_tui.figure_calls import CaseFindings, GroupOption
+from db.figures import few_cases_warning
+from db.judgements import Judgement
+from question_bank.model import Theme
+from question_bank.scoring import ThemeScore
+
+FIELD_HEADINGS = {
+    "inspector": "Inspector",
+    "gender": "Gender",
+    "bame": "Black, Asian and minority ethnic",
+    "custody": "Custody or community",
+    "status": "Current or terminated",
+    "rosh": "Risk of serious harm",
+    "vulnerability": "Vulnerability",
+    "looked_after": "Looked-after child",
+}
+WITHDRAW = "Not recorded (withdraw the judgement)"
+
+
+class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
+    """Choose a group of cases (with their number) or the clearing choice; Escape cancels."""
+
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, groups: Sequence[GroupOption], *, clear: str, now: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.groups = list(groups)
+        self.clear = clear
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        options: list[Option | None] = [Option(self.clear, id="clear")]
+        field = None
+        for index, group in enumerate(self.groups):
+            if group.field != field:
+                field = group.field
+                options.append(None)
+                options.append(Option(Content.styled(FIELD_HEADINGS[field], "bold"), disabled=True))
+            count = f"{group.cases} case{'' if group.cases == 1 else 's'}"
+            text = Content.assemble(f"  {group.label} ", Content.styled(count, "dim"))
+            if few_cases_warning(group.label, group.cases):
+                text = Content.assemble(text, Content.styled("  ⚠ too few to say much", "$warning"))
+            options.append(Option(text, id=str(index)))
+        with Vertical(id="group-picker", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(f"Counted now: {self.now}. Enter chooses, Esc cancels.", classes="muted")
+            yield OptionList(*options, id="groups")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        chosen = event.option.id
+        if chosen == "clear":
+            self.dismiss("clear")
+        elif chosen is not None:
+            group = self.groups[int(chosen)]
+            self.dismiss((group.field, group.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
+    """Record the lead's judgement of a theme with its rationale; Ctrl+S records, Esc cancels."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+s", "save", "Record"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self,
+        theme: Theme,
+        choices: Sequence[str],
+        current: Judgement | None,
+        history: Sequence[Judgement],
+        indicative: ThemeScore | None = None,
+    ) -> None:
+        super().__init__()
+        self.theme = theme
+        self.choices = list(choices)
+        self.current = current
+        self.history = list(history)
+        self.indicative = indicative
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="judgement-dialog", classes="dialog"):
+            yield Label(
+                f"Judgement of theme {self.theme.number}: {self.theme.title}",
+                classes="dialog-title",
+            )
+            yield Static(self._basis(), classes="muted")
+            chosen = self.current.judgement if self.current else None
+            with RadioSet(id="judgement-choice"):
+                for label in self.choices:
+                    yield RadioButton(label, value=label == chosen)
+                if self.current is not None:
+                    yield RadioButton(WITHDRAW)
+            yield Label("Rationale: the evidence the judgement rests on")
+            area = TextArea(
+                self.current.rationale if self.current else "",
+                id="judgement-rationale",
+                soft_wrap=True,
+                show_line_numbers=False,
+            )
+            area.cursor_blink = False
+            yield area
+            if self.history:
+                lines = [
+                    f"{j.recorded_at[:16].replace('T', ' ')} {j.recorded_by}: "
+                    f"{j.judgement or 'withdrawn'}. {j.rationale}"
+                    for j in self.history[:4]
+                ]
+                yield Static("\n".join(lines), id="judgement-history", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Record (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _basis(self) -> str:
+        if not self.theme.case_scored:
+            return "Not case-scored: judged from the evidence of fieldwork week 2."
+        score = self.indicative
+        if score is None or score.percent is None:
+            return "No case assessment score yet. The lead decides; the score only informs."
+        return (
+            f"The case assessment score is {score.percent}% ({score.phrase}), indicative "
+            f"{score.judgement}. The lead decides; the score only informs."
+        )
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        pressed = self.query_one(RadioSet).pressed_button
+        if pressed is None:
+            self.notify("Choose a judgement first (arrows, then space).", severity="warning")
+            return
+        label = str(pressed.label)
+        rationale = self.query_one(TextArea).text.strip()
+        if not rationale:
+            self.notify("Write the rationale: the evidence the judgement rests on.",
+                        severity="warning")  # fmt: skip
+            return
+        self.dismiss((None if label == WITHDRAW else label, rationale))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CaseFindingsRead(Message):
+    def __init__(self, findings: CaseFindings) -> None:
+        super().__init__()
+        self.findings = findings
+
+
+class CaseFindingsDialog(ModalScreen[None]):
+    """A case's own view: per theme, its key questions answered no, with their notes."""
+
+    BINDINGS: list[BindingType] = [Binding("escape,v,q", "close", "Close")]
+
+    def __init__(self, case_ref: str) -> None:
+        super().__init__()
+        self.case_ref = case_ref
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="case-findings", classes="dialog"):
+            yield Label(f"{self.case_ref}: key questions answered no", classes="dialog-title")
+            yield Static("Reading the case…", id="case-findings-body")
+
+    def on_mount(self) -> None:
+        from functools import partial
+
+        from audit_tui import figure_calls
+        from audit_tui.messages import StoreRefused
+
+        self.app.submit(  # type: ignore[attr-defined]
+            partial(figure_calls.case_findings, case_ref=self.case_ref),
+            reply_to=self,
+            done=CaseFindingsRead,
+            failed=StoreRefused,
+        )
+
+    def on_case_findings_read(self, message: CaseFindingsRead) -> None:
+        self.query_one("#case-findings-body", Static).update(findings_text(message.findings))
+
+    def on_store_refused(self, message: Any) -> None:
+        self.query_one("#case-findings-body", Static).update(message.error)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def findings_text(findings: CaseFindings) -> Content:
+    """Per theme: the case's score, then each key question answered no, with its note."""
+    lines: list[Content] = []
+    noes = 0
+    for theme in findings.themes:
+        keys = [t for t in theme.questions if t.key]
+        if not keys:
+            continue
+        answered = sum(t.yes + t.no + t.na for t in keys)
+        score = "–" if theme.percent is None else f"{theme.percent}%"
+        lines.append(
+            Content.assemble(
+                Content.styled(f"{theme.number} {theme.title}", "bold $accent"),
+                Content.styled(
+                    f"  {theme.yes} yes · {theme.no} no · {theme.na} n/a of {len(keys)} key "
+                    f"questions ({answered} answered) · {score}",
+                    "dim",
+                ),
+            )
+        )
+        for tally in keys:
+            if tally.no:
+                noes += 1
+                note = findings.notes.get(tally.question_id)
+                lines.append(
+                    Content.assemble(
+                        Content.styled(f"  ✗ {tally.question_id} ", "$error"),
+                        Content(tally.chart_label),
+                        Content.styled(f": {note}" if note else "", "italic"),
+                    )
+                )
+    if not noes:
+        lines.insert(0, Content.styled("No key question of this case was answered no.", "bold"))
+    else:
+        lines.insert(0, Content(f"{noes} key question{'' if noes == 1 else 's'} answered no."))
+    return Content("\n").join(lines)
