@@ -166,11 +166,12 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Sourc
         if ref not in refs or status not in STATUS_RANK:
             raise _refuse(checked, f"a case status that does not fit ({ref}: {status})")
         statuses[ref] = (status, changed_at, changed_by)
-    for ref, qid, role, event in conn.execute(
-        "SELECT DISTINCT case_ref, question_id, role, event FROM answer_history"
-    ):
+    for (ref,) in conn.execute("SELECT DISTINCT case_ref FROM answer_history"):
         if ref not in refs:
             raise _refuse(checked, f"history of case {ref}, which it does not have")
+    for qid, role, event in conn.execute(
+        "SELECT DISTINCT question_id, role, event FROM answer_history"
+    ):
         if event not in EVENTS or (qid is not None and qid not in bank.question_by_id):
             raise _refuse(checked, f"a history row that does not fit its bank ({event} {qid})")
         if event in ("answer", "note", "clear") and role not in ROLES:
