@@ -66,6 +66,8 @@ class CaseListScreen(Screen[None]):
         Binding("s", "cycle_status", "Status filter"),
         Binding("p", "cycle_progress", "Progress filter"),
         Binding("o", "cycle_sort", "Sort"),
+        Binding("v", "case_findings", "Case's no's",
+                tooltip="The highlighted case's key questions answered no, per theme"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -237,6 +239,11 @@ class CaseListScreen(Screen[None]):
             self.app.push_screen(
                 CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref))
             )
+
+    def action_case_findings(self) -> None:
+        ref = self._highlighted()
+        if ref:
+            self.app.show_case_findings(ref)  # type: ignore[attr-defined]
 
     def action_cycle_inspector(self) -> None:
         options: list[str | None] = [None, *sorted({c.inspector for c in self.cases})]

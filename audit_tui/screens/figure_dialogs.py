@@ -215,38 +215,41 @@ class CaseFindingsDialog(ModalScreen[None]):
 
 
 def findings_text(findings: CaseFindings) -> Content:
-    """Per theme: the case's score, then each key question answered no, with its note."""
-    lines: list[Content] = []
-    noes = 0
+    """Per theme: the case's score and counts, then each key question answered no, with its note."""
+    rows: list[Content] = []
+    noes = answered = 0
+    title_width = 38
     for theme in findings.themes:
         keys = [t for t in theme.questions if t.key]
         if not keys:
             continue
-        answered = sum(t.yes + t.no + t.na for t in keys)
+        answered += sum(t.yes + t.no + t.na for t in keys)
         score = "–" if theme.percent is None else f"{theme.percent}%"
-        lines.append(
+        title = f"{theme.number} {theme.title}"
+        title = title if len(title) <= title_width else title[: title_width - 1] + "…"
+        rows.append(
             Content.assemble(
-                Content.styled(f"{theme.number} {theme.title}", "bold $accent"),
-                Content.styled(
-                    f"  {theme.yes} yes · {theme.no} no · {theme.na} n/a of {len(keys)} key "
-                    f"questions ({answered} answered) · {score}",
-                    "dim",
-                ),
+                Content.styled(title.ljust(title_width), "bold $accent"),
+                Content(f"{score:>6} {theme.yes:>4} {theme.no:>4} {theme.na:>4} {len(keys):>5}"),
             )
         )
         for tally in keys:
             if tally.no:
                 noes += 1
                 note = findings.notes.get(tally.question_id)
-                lines.append(
+                rows.append(
                     Content.assemble(
                         Content.styled(f"  ✗ {tally.question_id} ", "$error"),
                         Content(tally.chart_label),
                         Content.styled(f": {note}" if note else "", "italic"),
                     )
                 )
-    if not noes:
-        lines.insert(0, Content.styled("No key question of this case was answered no.", "bold"))
+    if not answered:
+        head = f"{findings.case_ref} ({findings.inspector}) has no answers to key questions yet."
     else:
-        lines.insert(0, Content(f"{noes} key question{'' if noes == 1 else 's'} answered no."))
-    return Content("\n").join(lines)
+        some = f"{noes} key question{'' if noes == 1 else 's'}" if noes else "No key question"
+        head = f"{some} of {findings.case_ref} ({findings.inspector}) answered no."
+    heading = Content.styled(
+        f"{'theme':<{title_width}}{'score':>6} {'yes':>4} {'no':>4} {'n/a':>4} {'keys':>5}", "dim"
+    )
+    return Content("\n").join([Content.styled(head, "bold"), Content(""), heading, *rows])

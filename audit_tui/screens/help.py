@@ -49,7 +49,9 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
     from audit_tui.app import AuditApp
     from audit_tui.screens.case_details import CaseDetailsScreen
     from audit_tui.screens.case_list import CaseListScreen, CaseTable
+    from audit_tui.screens.dashboard import DashboardScreen
     from audit_tui.screens.dialogs import CompletionDialog, NoteDialog, ReopenDialog
+    from audit_tui.screens.figure_dialogs import JudgementDialog
     from audit_tui.screens.interview import InterviewScreen
     from audit_tui.screens.start import StartScreen
 
@@ -62,6 +64,8 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
         ("Interview", key_rows(InterviewScreen.BINDINGS)),
         ("Case list", key_rows([*CaseTable.BINDINGS, *CaseListScreen.BINDINGS])),
         ("Case details", key_rows(CaseDetailsScreen.BINDINGS)),
+        ("Scores and Data Summary", key_rows(DashboardScreen.BINDINGS)),
+        ("Recording a judgement", key_rows(JudgementDialog.BINDINGS)),
         ("Note", key_rows(NoteDialog.BINDINGS)),
         ("Completing a case", key_rows(CompletionDialog.BINDINGS)),
         ("Reopening a case", key_rows(ReopenDialog.BINDINGS)),
@@ -83,7 +87,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         sections = help_sections()
         first = {"InterviewScreen": "Interview", "CaseListScreen": "Case list",
-                 "CaseDetailsScreen": "Case details", "StartScreen": "Start screen"}
+                 "CaseDetailsScreen": "Case details", "StartScreen": "Start screen",
+                 "DashboardScreen": "Scores and Data Summary"}
         lead = first.get(self.origin)
         sections.sort(key=lambda s: (s[0] != "Everywhere", s[0] != lead))
         with VerticalScroll(id="help", classes="dialog"):

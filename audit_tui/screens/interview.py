@@ -86,6 +86,13 @@ class InterviewScreen(Screen[None]):
             show=False,
             tooltip="Edit the fields that decide which questions apply",
         ),
+        Binding(
+            "v",
+            "case_findings",
+            "Case's no's",
+            show=False,
+            tooltip="This case's key questions answered no, per theme",
+        ),
         Binding("escape", "leave", "Case list", tooltip="Back to the case list"),
     ]
 
@@ -523,6 +530,9 @@ class InterviewScreen(Screen[None]):
             self.app.push_screen(
                 CaseDetailsScreen(self.opened.bank, self.state.case, self.progress, notify=self)
             )
+
+    def action_case_findings(self) -> None:
+        self.app.show_case_findings(self.case_ref)  # type: ignore[attr-defined]
 
     def action_leave(self) -> None:
         if self._position_timer is not None:
