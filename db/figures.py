@@ -59,7 +59,10 @@ def _theme_counts(bank: Bank, number: int, counts: AnswerCounts) -> tuple[Any, .
 
 
 def scores_by(
-    store: InspectionStore, field: str, filter: CountFilter = CountFilter()
+    store: InspectionStore,
+    field: str,
+    filter: CountFilter = CountFilter(),
+    scored_only: bool = True,
 ) -> dict[Any, list[ThemeScore]]:
     """Theme scores per value of a subgroup field (gender, bame, custody, inspector, ...).
 
@@ -71,7 +74,9 @@ def scores_by(
     cases = store.cases_by_theme_by(field, filter)
     ordered = sorted(groups, key=lambda g: (g is None, str(g)))
     return {
-        group: score_bank(store.bank, counts.get(group, {}), cases.get(group, {}))
+        group: score_bank(
+            store.bank, counts.get(group, {}), cases.get(group, {}), scored_only=scored_only
+        )
         for group in ordered
     }
 
