@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from audit_tui.cli import answers, bank, cases, collation, inspection, protection, scores, tui
+from audit_tui.cli import summary as summary_cli
 from audit_tui.cli.errors import AuditGroup
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app.command("new")(inspection.new)
 app.add_typer(cases.app, name="cases")
 app.add_typer(answers.app, name="answers")
 app.command("scores")(scores.scores)
+app.command("summary")(summary_cli.summary)
 tui.register(app)
 protection.register(app)
 collation.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,8 +12,8 @@ import typer
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
+from audit_tui.cli.summary import WhereOption, parse_where, where_label
 from db import figures
-from db.records import CountFilter
 from question_bank.case import SUBGROUP_FIELDS
 from question_bank.scoring import ThemeScore
 
@@ -45,6 +46,7 @@ def scores(
     inspector: Annotated[
         str | None, typer.Option("--inspector", help="Only cases assigned to these initials.")
     ] = None,
+    where: WhereOption = None,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
@@ -52,8 +54,12 @@ def scores(
         raise UserError(
             f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"
         )
+    chosen = parse_where(where)
     with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
-        chosen = CountFilter(inspector=inspector.strip().upper() if inspector else None)
+        if inspector:
+            chosen = replace(chosen, inspector=inspector.strip().upper())
+        if where and store.case_count(chosen) == 0:
+            raise UserError(f"no case of {file} is {where_label(chosen)}; check --where")
         if inspector and store.case_count(chosen) == 0:
             known = ", ".join(store.inspectors()) or "none yet"
             raise UserError(
