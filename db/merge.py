@@ -5,17 +5,17 @@ any of its inputs gives it back (see docs/store-api.md, "Collation"):
 
 - Cases, statuses, inspectors, UI state and moderations: a union, and where two inputs hold
   different rows for one key, a deterministic choice (the latest, ties broken by the values).
-- History, case by case in case_ref order: the rows of every input holding the case, identical
-  rows once (as often as the input holding most of them has them), in an order that keeps each
-  input's own order and otherwise sorts by (at, question, role, event, values, inspector). The
-  chain of row hashes (db.history_chain) is written afresh over that order.
+- History: every input's rows, identical rows of a shared case once (as often as the input
+  holding most of them has them), in one order that keeps each input's own order and otherwise
+  goes by (at, case, question, role, event, values, inspector) (db.history_merge). The chain of
+  row hashes (db.history_chain) is written afresh over that order.
 - Answers: the state the merged history replays to (so `audit-tui verify` agrees), and every
   other answer an input holds that no input's history shows being changed is kept beside it in
   `answer_versions` as a conflict, never overwritten. Second reads are answers of their role.
 - Applicability is never copied: it is recomputed from each case and the bank.
 
-A case held by one input only, with no conflict recorded, is copied as it is (the common case);
-everything else goes through the general merge. Both give the same result for the same rows.
+A case held by one input only, with no conflict recorded, keeps its answers as they are (the
+common case); the others go through `merge_case`. Both give the same result for the same rows.
 """
 
 from __future__ import annotations
