@@ -69,7 +69,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ThemeScores(id="dashboard-scores", title="Case assessment scores")
+        yield ThemeScores(id="dashboard-scores", title="Case assessment scores", title_share=4)
         with VerticalScroll(id="dashboard-theme"):
             yield Static(id="dashboard-judgement")
             yield DataSummary(id="dashboard-chart")

@@ -85,9 +85,12 @@ class ThemeScores(Widget):
         id: str | None = None,
         classes: str | None = None,
         title: str = "Theme scores (judgements indicative)",
+        title_share: int | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.border_title = title
+        # With a share, theme titles keep up to width/share cells before optional columns.
+        self.title_share = title_share
 
     def show(
         self,
@@ -128,7 +131,9 @@ class ThemeScores(Widget):
         """Columns per scope, and whether the recorded column fits (it comes after counts)."""
         chosen: list[list[str]] = [["percent"] for _ in self.scopes]
         used = (
-            THEME_MIN + self._mark_width() + sum(_percent_width(s.label) + 1 for s in self.scopes)
+            self._theme_min(width)
+            + self._mark_width()
+            + sum(_percent_width(s.label) + 1 for s in self.scopes)
         )
         recorded = False
         # Full scopes gain columns side by side (a group and the rest show the same ones);
@@ -153,6 +158,13 @@ class ThemeScores(Widget):
         if self.recorded is not None and not recorded and used + WIDTHS["recorded"] < width:
             recorded = True
         return [tuple(c for c in COLUMN_ORDER if c in cols) for cols in chosen], recorded
+
+    def _theme_min(self, width: int) -> int:
+        """The least width of the theme column: THEME_MIN, or more with a title share."""
+        if self.title_share is None or not self.scopes:
+            return THEME_MIN
+        longest = max((len(f"{s.number} {s.title}") for s in self.scopes[0].scores), default=0)
+        return max(THEME_MIN, min(longest, width // self.title_share))
 
     def _mark_width(self) -> int:
         return len(MARK) if self.selected is not None else 0
