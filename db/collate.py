@@ -316,7 +316,7 @@ def _write_cases(
     for ref in sorted(holders):
         held = [sources[i] for i in holders[ref]]
         variants = [
-            (s.case_edits.get(ref, ""), merge.order_key(case_row(s.cases[ref][0]).values()))
+            (s.case_edits.get(ref, ""), merge.order_key(list(case_row(s.cases[ref][0]).values())))
             for s in held
         ]
         best = held[max(range(len(held)), key=lambda k: variants[k])]
@@ -437,8 +437,8 @@ def _write_rows(
     # Per input, the cases it brings (None: all of them) and which of those are shared.
     kept: list[set[str] | None] = []
     for index, source in enumerate(sources):
-        mine = {ref for ref, held in holders.items() if index in held}
-        kept.append(None if len(mine) == len(source.cases) else mine)
+        held_here = {ref for ref, held in holders.items() if index in held}
+        kept.append(None if len(held_here) == len(source.cases) else held_here)
     alone = [0] * len(sources)
 
     def stream(index: int) -> Iterator[merge.Row]:
@@ -462,7 +462,8 @@ def _write_rows(
         counts[index].history_taken += own
     conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     for index, source in enumerate(sources):
-        skip = set(source.cases) - kept[index] if kept[index] is not None else set()
+        bringing = kept[index]
+        skip = set(source.cases) - bringing if bringing is not None else set()
         counts[index].answers_taken += _copy_answers(conn, source, skip | general, plain)
     conn.execute("BEGIN")
     answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from db.crypto import export_to
 from db.errors import StoreError
 from db.history_chain import verify_history
 from db.inputs import check_input, manifest_path, sha256_of
+from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]
 MANIFEST_FORMAT = "audit-tui-export/1"
@@ -86,7 +88,7 @@ def split(
                 report = build(
                     [source],
                     built,
-                    keep=lambda record, who=initials: record.inspector == who,
+                    keep=partial(_assigned_to, initials),
                     keep_state=lambda _key: False,
                     passphrase=key,
                 )
@@ -99,6 +101,10 @@ def split(
                 done.path.unlink(missing_ok=True)
             raise
     return written
+
+
+def _assigned_to(initials: str, record: CaseRecord) -> bool:
+    return record.inspector == initials
 
 
 def export(

@@ -58,7 +58,7 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     items += [("second read", d) for d in report.disagreements]
     if items:
         headers = ["Kind", "Case", "Question", "Chart label", "Answers"]
-        rows = [
+        rows: list[list[Any]] = [
             [kind, x.case_ref, x.question_id, x.chart_label,
              "; ".join(f"{s.value} ({s.inspector}, {s.role}): {s.note or 'no note'}"
                        for s in x.sides)]
