@@ -180,7 +180,7 @@ class RulingDialog(ModalScreen[Ruling | None]):
 
 
 def _kind_label(item: Item) -> str:
-    return "conflict" if item.kind == "conflict" else "2nd read"
+    return "conf" if item.kind == "conflict" else "2nd"
 
 
 def _percent(value: int | None) -> str:
@@ -225,11 +225,11 @@ class ModerationScreen(Screen[None]):
         self.title = "Moderation"
         items = self.query_one("#moderation-items", DataTable)
         for label, key, width in (
-            ("Kind", "kind", 8),
-            ("Case", "case", 6),
-            ("Question", "question", 13),
-            ("Answers", "answers", 11),
-            ("State", "state", 9),
+            ("Kind", "kind", 4),
+            ("Case", "case", 5),
+            ("Question", "question", 12),
+            ("Answers", "answers", 8),
+            ("", "state", 4),
         ):
             items.add_column(label, key=key, width=width)
         agreement = self.query_one("#moderation-agreement", DataTable)
@@ -266,8 +266,8 @@ class ModerationScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         for index, item in enumerate(review.items):
-            answers = " / ".join(s.value for s in item.sides)
-            state = Text("resolved", style="green") if item.resolved else Text("open", "bold red")
+            answers = "/".join(s.value for s in item.sides)
+            state = Text("done", style="green") if item.resolved else Text("open", "bold red")
             table.add_row(
                 _kind_label(item), item.case_ref, item.question_id, answers, state, key=str(index)
             )

@@ -45,8 +45,8 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
         screen = app.screen
         assert isinstance(screen, ModerationScreen)
         assert rows(screen) == [
-            ["conflict", "C01", "A1", "no / yes", "open"],
-            ["2nd read", "C01", "R2", "no / yes", "open"],
+            ["conf", "C01", "A1", "no/yes", "open"],
+            ["2nd", "C01", "R2", "no/yes", "open"],
         ]
         text = screen_text(app)
         assert "1 unresolved conflicts · 1 second-read disagreements" in text
@@ -59,7 +59,7 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
         await pilot.press(*"assessment seen", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ModerationScreen)
-        assert rows(app.screen) == [["2nd read", "C01", "R2", "no / yes", "open"]]
+        assert rows(app.screen) == [["2nd", "C01", "R2", "no/yes", "open"]]
 
         await pilot.press("e")  # enter another answer for the disagreement
         dialog = app.screen
@@ -73,7 +73,7 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
 
         await pilot.press("a")  # show resolved items too
         await settle(app, pilot)
-        assert [r[-1] for r in rows(app.screen)] == ["resolved", "resolved"]
+        assert [r[-1] for r in rows(app.screen)] == ["done", "done"]
         await pilot.press("g")
         assert app.screen.query_one("#moderation-agreement", DataTable).display
 
