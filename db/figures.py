@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from db.records import CountFilter
@@ -139,34 +139,40 @@ def group_against_rest(
 ) -> tuple[Scope, Scope]:
     """One subgroup (girls, high RoSH) beside the other cases under the same filter.
 
-    The rest's counts are the sum of every other group's, so both come from one pass of the
-    grouped counts and the two always add up to the whole.
+    The group is counted under the filter narrowed to it, and the rest is the filter's whole
+    less the group: the two sets of cases are disjoint, so every count subtracts and the two
+    always add up to the whole (whose counts, for the whole inspection, the store keeps).
     """
-    counts = store.answer_counts_by(field, filter)
-    cases = store.cases_by_theme_by(field, filter)
-    sizes = store.case_count_by(field, filter)
-    rest_counts: dict[str, dict[str, int]] = {}
-    rest_cases: dict[int, int] = {}
-    for group in sizes.keys() | counts.keys():
-        if group == value:
-            continue
-        for qid, values in counts.get(group, {}).items():
-            into = rest_counts.setdefault(qid, {})
-            for answer, n in values.items():
-                into[answer] = into.get(answer, 0) + n
-        for theme, n in cases.get(group, {}).items():
-            rest_cases[theme] = rest_cases.get(theme, 0) + n
+    if value is None:
+        raise ValueError(f"a group to compare needs a value of {field}")
+    fixed = getattr(filter, field)
+    narrowed = replace(filter, **{field: value})
+    whole_counts, whole_cases = store.answer_counts(filter), store.cases_by_theme(filter)
+    whole_size = store.case_count(filter)
+    if fixed is not None and fixed != value:  # the filter already leaves the group out
+        counts: dict[str, dict[str, int]] = {}
+        cases: dict[int, int] = {}
+        size = 0
+    else:
+        counts, cases = store.answer_counts(narrowed), store.cases_by_theme(narrowed)
+        size = store.case_count(narrowed)
+    rest_counts = {
+        qid: left
+        for qid, values in whole_counts.items()
+        if (left := _less(values, counts.get(qid, {})))
+    }
+    rest_cases = {theme: n - cases.get(theme, 0) for theme, n in whole_cases.items()}
     bank = store.bank
-    name = group_name(field, value)
     return (
-        Scope(
-            name,
-            sizes.get(value, 0),
-            score_bank(bank, counts.get(value, {}), cases.get(value, {}), scored_only=False),
-        ),
+        Scope(group_name(field, value), size, score_bank(bank, counts, cases, scored_only=False)),
         Scope(
             "the rest",
-            sum(n for group, n in sizes.items() if group != value),
-            score_bank(bank, rest_counts, rest_cases, scored_only=False),
+            whole_size - size,
+            score_bank(bank, rest_counts, {t: n for t, n in rest_cases.items() if n}, False),
         ),
     )
+
+
+def _less(values: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, int]:
+    """Answer counts of one question less those of a part of the cases (zeros left out)."""
+    return {v: n - taken.get(v, 0) for v, n in values.items() if n - taken.get(v, 0)}

@@ -66,6 +66,7 @@ class DashboardScreen(Screen[None]):
         self.theme = opened.bank.themes[0].number
         self._reading = False
         self._again = False
+        self._texts: dict[str, Content] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,9 +153,24 @@ class DashboardScreen(Screen[None]):
                 if theme.number == self.theme
             ]
         )
-        self.query_one("#dashboard-judgement", Static).update(self._judgement_text())
         first = figures.scopes[0]
-        self.query_one("#dashboard-lowest", Static).update(falling_short(first.label, first.themes))
+        self._update("#dashboard-judgement", self._judgement_text(), wraps=True)
+        self._update("#dashboard-lowest", falling_short(first.label, first.themes), wraps=False)
+
+    def _update(self, selector: str, content: Content, wraps: bool) -> None:
+        """Update a text only when it changed, and lay out only when its height may have: after
+        most answers neither happens, and a layout costs more than the rest of the redraw. A
+        text that does not wrap (CSS) is as high as its lines."""
+        shown = self._texts.get(selector)
+        if shown == content:
+            return
+        self._texts[selector] = content
+        same_height = (
+            not wraps
+            and shown is not None
+            and len(shown.plain.splitlines()) == len(content.plain.splitlines())
+        )
+        self.query_one(selector, Static).update(content, layout=not same_height)
 
     def _judgement_text(self) -> Content:
         """The theme's title with its recorded judgement, rationale and earlier judgements."""
