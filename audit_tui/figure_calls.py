@@ -6,13 +6,14 @@ Every figure comes from db.figures, the code `audit-tui scores` and `audit-tui s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from db import figures
 from db.judgements import Judgement, choices
 from db.records import CountFilter
-from question_bank.case import SUBGROUP_FIELDS
+from question_bank.case import CONDITION_FIELDS, SUBGROUP_FIELDS
 from question_bank.scoring import ThemeScore
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def dashboard_figures(store: InspectionStore, breakdown: Breakdown) -> Dashboard
         if getattr(chosen, name) is not None:
             continue
         sizes = store.case_count_by(name, chosen)
-        for value in sorted((v for v in sizes if v is not None), key=str):
+        for value in sorted((v for v in sizes if v is not None), key=partial(_order, name)):
             groups.append(GroupOption(name, value, figures.group_name(name, value), sizes[value]))
     return DashboardFigures(
         breakdown=breakdown,
@@ -146,10 +147,8 @@ def case_findings(store: InspectionStore, case_ref: str) -> CaseFindings:
     )
 
 
-def filter_fields(filter: CountFilter) -> dict[str, Any]:
-    """A filter as the fields it sets (for `audit-tui summary --where` and the tests)."""
-    return {
-        f.name: getattr(filter, f.name)
-        for f in fields(filter)
-        if f.name != "role" and getattr(filter, f.name) is not None
-    }
+def _order(field: str, value: Any) -> tuple[int, str]:
+    """Groups in the order of their field's values (low to very high RoSH), else by name."""
+    spec = CONDITION_FIELDS.get(field)
+    known = list(spec.values) if spec is not None else []
+    return (known.index(value), "") if value in known else (len(known), str(value))

@@ -102,14 +102,14 @@ class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
         self.indicative = indicative
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="judgement-dialog", classes="dialog"):
+        with VerticalScroll(id="judgement-dialog", classes="dialog"):
             yield Label(
                 f"Judgement of theme {self.theme.number}: {self.theme.title}",
                 classes="dialog-title",
             )
             yield Static(self._basis(), classes="muted")
             chosen = self.current.judgement if self.current else None
-            with RadioSet(id="judgement-choice"):
+            with RadioSet(id="judgement-choice", compact=True):
                 for label in self.choices:
                     yield RadioButton(label, value=label == chosen)
                 if self.current is not None:

@@ -172,8 +172,7 @@ def falling_short(label: str, themes: Sequence[ThemeScore], limit: int = 5) -> C
     answered.sort(key=lambda pair: (Fraction(pair[1].yes, pair[1].answered), -pair[1].no))
     if not answered:
         return Content.styled(
-            f"Lowest shares of yes ({label}): no key question has {FEW_CASES} yes or no "
-            "answers yet, too few to rank.",
+            f"Lowest shares of yes: no key question has {FEW_CASES} yes or no answers to rank.",
             "dim",
         )
     lines = [
