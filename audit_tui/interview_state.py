@@ -109,6 +109,15 @@ class InterviewState:
     def first_applicable(self) -> int:
         return next((i for i, q in enumerate(self.order) if self.applies(q.id)), 0)
 
+    def peek(self, delta: int) -> Question | None:
+        """The question `step(delta)` would move to, without moving."""
+        i = self.index + delta
+        while 0 <= i < len(self.order):
+            if self.applies(self.order[i].id):
+                return self.order[i]
+            i += delta
+        return None
+
     def step(self, delta: int) -> bool:
         """Move to the next (or previous) applicable question; False at either end."""
         i = self.index + delta
@@ -200,8 +209,7 @@ class InterviewState:
                     sp.answered += 1
         return list(themes.values())
 
-    def section_of_current(self) -> list[Question]:
-        q = self.current
+    def section_of(self, q: Question) -> list[Question]:
         return [o for o in self.order if o.theme == q.theme and o.section == q.section]
 
     def counts(self) -> tuple[int, int]:

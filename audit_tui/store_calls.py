@@ -188,12 +188,15 @@ def open_case(store: InspectionStore, case_ref: str) -> CaseView:
     )
 
 
-def _outcome(store: InspectionStore, request: int, case_ref: str, qid: str) -> AnswerOutcome:
+def _outcome(
+    store: InspectionStore, request: int, case_ref: str, qid: str, answer: Any = None
+) -> AnswerOutcome:
+    """What the screen redraws after a change; `answer`: the one just recorded, if known."""
     return AnswerOutcome(
         request=request,
         case_ref=case_ref,
         question_id=qid,
-        answer=_saved(store.answer(case_ref, qid)),
+        answer=_saved(answer if answer is not None else store.answer(case_ref, qid)),
         progress=_progress(store, case_ref)[case_ref],
         case_scores=_scores(store, case_ref),
         inspection_scores=_scores(store, None),
@@ -209,8 +212,8 @@ def record_answer(
     inspector: str,
     note: str | None,
 ) -> AnswerOutcome:
-    store.record_answer(case_ref, qid, value, inspector=inspector, note=note)
-    return _outcome(store, request, case_ref, qid)
+    answer = store.record_answer(case_ref, qid, value, inspector=inspector, note=note)
+    return _outcome(store, request, case_ref, qid, answer)
 
 
 def set_note(

@@ -51,11 +51,21 @@ def _theme_score(bank: Bank, theme: Theme, counts: AnswerCounts, cases: int | No
 
 
 def _theme_counts(bank: Bank, number: int, counts: AnswerCounts) -> tuple[Any, ...]:
-    """The counts a theme's score is made from, as a key."""
+    """The counts a theme's score is made from, as a key (equal keys: equal counts; the same
+    counts in another order only miss the cache)."""
     empty: Mapping[str, int] = {}
-    return tuple(
-        tuple(sorted(counts.get(q.id, empty).items())) for q in bank.theme_questions(number)
-    )
+    return tuple(tuple(counts.get(qid, empty).items()) for qid in _theme_question_ids(bank, number))
+
+
+_QUESTION_IDS: dict[tuple[str, int], tuple[str, ...]] = {}
+
+
+def _theme_question_ids(bank: Bank, number: int) -> tuple[str, ...]:
+    key = (bank.content_hash, number)
+    ids = _QUESTION_IDS.get(key)
+    if ids is None:
+        ids = _QUESTION_IDS[key] = tuple(q.id for q in bank.theme_questions(number))
+    return ids
 
 
 def scores_by(

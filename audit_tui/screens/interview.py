@@ -25,13 +25,34 @@ from audit_tui.messages import (
     SectionClicked,
     StoreRefused,
 )
-from audit_tui.store_calls import OpenedFile, Progress
+from audit_tui.store_calls import OpenedFile, Progress, SavedAnswer
+from audit_tui.widgets.lines import KeptRows, Line
 from audit_tui.widgets.question_view import QuestionView
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
 SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
+KEEP_AHEAD_DELAY = 0.005  # seconds after a redraw before the next one is rendered ahead
+
+
+class SaveStatus(KeptRows):
+    """One line under the question: saved, saving, not saved."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.markup = ""
+
+    def show(self, markup: str) -> None:
+        self.markup = markup
+        self.refresh_rows()
+
+    def lines(self, width: int) -> list[Line]:
+        return [self.markup]
+
+
+def _saved_status(qid: str, value: str, saved: int) -> str:
+    return f"[$success]✓ saved[/] {qid} {value} · {saved} saved this session"
 
 
 def _after_load(method: Callable[..., None]) -> Callable[..., None]:
@@ -109,6 +130,9 @@ class InterviewScreen(Screen[None]):
         self._position_timer: Timer | None = None
         self._early: list[Callable[[], None]] = []
         self._saving_timer: Timer | None = None
+        self._keep_timer: Timer | None = None
+        self._keep_ahead: list[str] = []
+        self._keep_question: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,7 +142,7 @@ class InterviewScreen(Screen[None]):
             with Vertical(id="main"):
                 with VerticalScroll(id="question-area", can_focus=False):
                     yield Static("Opening the case…", id="question-placeholder")
-                yield Static(id="save-status")
+                yield SaveStatus(id="save-status")
                 yield ThemeScores(id="scores")
         yield Footer()
 
@@ -173,9 +197,7 @@ class InterviewScreen(Screen[None]):
         self.saved_count += 1
         self.progress = outcome.progress
         shown = outcome.answer.value if outcome.answer else "cleared"
-        self.query_one("#save-status", Static).update(
-            f"[$success]✓ saved[/] {qid} {shown} · {self.saved_count} saved this session"
-        )
+        self._status(_saved_status(qid, shown, self.saved_count))
         self._show_scores(outcome.case_scores, outcome.inspection_scores)
         self.refresh_view()
 
@@ -188,7 +210,7 @@ class InterviewScreen(Screen[None]):
             state.refusal[qid] = message.error
             if state.undo_stack and state.undo_stack[-1][0] == qid:
                 state.undo_stack.pop()
-            self.query_one("#save-status", Static).update(f"[$error]✗ not saved[/] {qid}")
+            self._status(f"[$error]✗ not saved[/] {qid}")
             self.refresh_view()
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
 
@@ -213,7 +235,7 @@ class InterviewScreen(Screen[None]):
     def on_case_status_changed(self, message: CaseStatusChanged) -> None:
         self.progress = message.progress
         verb = "complete" if message.change == "complete" else "reopened"
-        self.query_one("#save-status", Static).update(f"[$success]✓[/] case {self.case_ref} {verb}")
+        self._status(f"[$success]✓[/] case {self.case_ref} {verb}")
         self.refresh_view()
 
     def on_section_clicked(self, message: SectionClicked) -> None:
@@ -228,11 +250,14 @@ class InterviewScreen(Screen[None]):
             ScoreScope("Inspection", tuple(inspection_scores)),
         )
 
+    def _status(self, markup: str) -> None:
+        self.query_one(SaveStatus).show(markup)
+
     def _show_saving(self) -> None:
         self._saving_timer = None
         if self.state is not None and self.state.pending:
             waiting = ", ".join(self.state.pending)
-            self.query_one("#save-status", Static).update(f"[$warning]… saving[/] {waiting}")
+            self._status(f"[$warning]… saving[/] {waiting}")
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -247,8 +272,55 @@ class InterviewScreen(Screen[None]):
         panel.current = f"{state.current.theme}:{state.current.section}"
         status = self.progress.status if self.progress else "not_started"
         self.sub_title = f"inspector {self.inspector} · {status.replace('_', ' ')}"
-        self.query_one(QuestionView).revision += 1
+        view = self.query_one(QuestionView)
+        view.revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
+        # Once this is on screen, render ahead what the next answer key will show.
+        self._keep_ahead = []
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(KEEP_AHEAD_DELAY, self._keep_likely_answers)
+
+    def _keep_likely_answers(self) -> None:
+        """While the inspector reads the question, render what each answer to it would show
+        once saved (the next question, the side panel's figures), so that the redraw after
+        the answer key only renders the new scores. One answer at a time, so that a key
+        pressed meanwhile waits for one of them at most."""
+        self._keep_timer = None
+        state = self.state
+        if state is None or self.locked or state.pending or not self.is_current:
+            return
+        q = state.current
+        if not state.applies(q.id) or state.peek(1) is None:
+            return
+        self._keep_ahead = [o.value for o in state.bank.scale_of(q).options]
+        self._keep_question = q.id
+        self._keep_one()
+
+    def _keep_one(self) -> None:
+        state = self.state
+        if not self._keep_ahead or state is None or state.pending:
+            return
+        if state.current.id != self._keep_question:
+            return
+        value = self._keep_ahead.pop(0)
+        q, following = state.current, state.peek(1)
+        if following is None:
+            return
+        view, panel = self.query_one(QuestionView), self.query_one(ThemeProgressPanel)
+        # Only what is rendered is kept: the state is put back as it was.
+        index, answers = state.index, state.answers
+        try:
+            state.go_to(following.id)
+            state.answers = {**answers, q.id: SavedAnswer(value, None)}
+            view.keep_settled()
+            panel.keep_progress(tuple(state.progress()))
+            saved = _saved_status(q.id, value, self.saved_count + 1)
+            self.query_one(SaveStatus).keep([saved])
+        finally:
+            state.index, state.answers = index, answers
+        if self._keep_ahead:
+            self.call_later(self._keep_one)
 
     def moved(self, refresh: bool = True) -> None:
         """The current question changed: redraw and, after a rest, remember it for resume."""
@@ -465,7 +537,7 @@ class InterviewScreen(Screen[None]):
             failed=partial(StoreRefused, action="undo", question_id=qid),
         )
         state.go_to(qid)
-        self.query_one("#save-status", Static).update(f"[$warning]… undoing[/] {qid}")
+        self._status(f"[$warning]… undoing[/] {qid}")
         self.moved()
 
     # -- the case ---------------------------------------------------------------------------

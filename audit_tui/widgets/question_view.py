@@ -12,9 +12,10 @@ import textwrap
 from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState
+from audit_tui.widgets.lines import KeptRows, Line
+from question_bank.model import Question
 
 ANSWER_STYLES = {"yes": "$success", "no": "$error", "na": "$text-muted"}
 
@@ -23,60 +24,76 @@ def answer_glyph(value: str | None) -> str:
     return {"yes": "✓", "no": "✗", "na": "–", None: "·"}.get(value, "•")
 
 
-class QuestionView(Widget):
-    """Renders the InterviewState's current question; the screen sets `state` and refreshes."""
+class QuestionView(KeptRows):
+    """Renders the InterviewState's current question; the screen bumps `revision` to redraw.
+
+    At least as tall as the area it scrolls in, so a question with fewer lines than the last
+    one repaints in place instead of laying out the screen again.
+    """
 
     DEFAULT_CSS = """
     QuestionView {
         height: auto;
+        min-height: 100%;
         padding: 0 1;
     }
     """
 
-    revision: reactive[int] = reactive(0, layout=True)
+    revision: reactive[int] = reactive(0, repaint=False)
 
     def __init__(self, state: InterviewState, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state = state
 
-    def render(self) -> Content:
+    def watch_revision(self) -> None:
+        self.refresh_rows()
+
+    def lines(self, width: int) -> list[Line]:
+        return self.lines_for(self.state.current, width)
+
+    def keep_settled(self) -> None:
+        """Render (see KeptRows.keep) the lines the current question will have once every
+        answer being saved is saved."""
+        self.keep(self.lines_for(self.state.current, self.content_region.width, settled=True))
+
+    def lines_for(self, q: Question, width: int, settled: bool = False) -> list[Line]:
+        """The lines showing question `q` as the current one (`settled`: as they will be once
+        every answer being saved is saved)."""
         state = self.state
-        q = state.current
         theme = state.bank.theme_by_number[q.theme]
         section = state.sections[q.section]
-        applicable = state.applies(q.id)
         answered, total = state.counts()
-        lines: list[str] = []
+        lines: list[Line] = []
         key = " · [b $accent]key[/]" if q.key else ""
         lines.append(
             f"[$text-muted]Theme {theme.number} · {escape(section.title)} · "
             f"[b]{escape(q.id)}[/b]{key} · {answered}/{total}[/]"
         )
         lines.append("")
-        lines.append(f"[b]{escape(q.text)}[/b]")
-        width = max((self.content_region.width or self.size.width) - 4, 20)
+        # Plain text as Content: no markup to parse, and nothing in it is taken for markup.
+        lines.append(Content.styled(q.text, "bold"))
+        width = max(width - 4, 20)
         for prompt in q.guidance:
             # A hanging indent, so a prompt that wraps still reads as one bullet.
             wrapped = textwrap.wrap(prompt, width) or [""]
-            lines.append(f"[$text-muted]  • {escape(wrapped[0])}[/]")
-            lines.extend(f"[$text-muted]    {escape(more)}[/]" for more in wrapped[1:])
+            lines.append(Content.styled(f"  • {wrapped[0]}", "$text-muted"))
+            lines.extend(Content.styled(f"    {more}", "$text-muted") for more in wrapped[1:])
         lines.append("")
-        if not applicable:
+        if not state.applies(q.id):
             lines.append(
                 f"[b $text-muted]N/A automatically[/] [$text-muted]— "
                 f"{escape(state.why_not_applicable(q))}; skipped[/]"
             )
         else:
-            lines.append("Answer  " + self._scale_line())
-            lines.append(self._note_line())
-            lines.append(self._mark_line())
+            lines.append("Answer  " + self._scale_line(q))
+            lines.append(self._note_line(q))
+            lines.append(self._mark_line(q, settled))
         lines.append("")
-        lines.append(self._section_strip())
-        return Content.from_markup("\n".join(lines))
+        lines.append(self._section_strip(q, settled))
+        return lines
 
-    def _scale_line(self) -> str:
+    def _scale_line(self, q: Question) -> str:
         state = self.state
-        q = state.current
         shown = state.shown_answer(q.id)
         chips = []
         for option in state.bank.scale_of(q).options:
@@ -89,9 +106,8 @@ class QuestionView(Widget):
                 chips.append(f"{action}[$text-muted]{label}[/][/]")
         return " ".join(chips)
 
-    def _note_line(self) -> str:
+    def _note_line(self, q: Question) -> str:
         state = self.state
-        q = state.current
         shown = state.shown_answer(q.id)
         draft = state.draft_notes.get(q.id)
         required = ", ".join(q.note_required_for)
@@ -103,10 +119,12 @@ class QuestionView(Widget):
             return f"Note    [$text-muted]none · required for {escape(required)} · e to write[/]"
         return "Note    [$text-muted]none · e to write[/]"
 
-    def _mark_line(self) -> str:
+    def _mark_line(self, q: Question, settled: bool = False) -> str:
         state = self.state
-        qid = state.current.id
+        qid = q.id
         mark = state.marks.get(qid)
+        if mark == SAVING and settled:
+            mark = SAVED
         if mark == SAVING:
             return "[$warning]… saving[/]"
         if mark == REFUSED:
@@ -115,24 +133,23 @@ class QuestionView(Widget):
             return "[$success]✓ saved[/]"
         return "[$text-muted]not answered[/]"
 
-    def _section_strip(self) -> str:
+    def _section_strip(self, current: Question, settled: bool = False) -> str:
         state = self.state
-        current = state.current.id
         chips = []
-        for n, q in enumerate(state.section_of_current(), start=1):
+        for n, q in enumerate(state.section_of(current), start=1):
             if not state.applies(q.id):
                 text, style = f"{n} n/a", "$text-muted strike"
             else:
                 shown = state.shown_answer(q.id)
                 value = shown.value if shown else None
-                saving = state.marks.get(q.id) == SAVING
+                saving = not settled and state.marks.get(q.id) == SAVING
                 glyph = "…" if saving else answer_glyph(value)
                 text = f"{n}{glyph}"
                 style = ANSWER_STYLES.get(value or "", "") if value else ""
             chip = f"[@click=screen.go_to('{q.id}')]{text}[/]"
             if style:
                 chip = f"[{style}]{chip}[/]"
-            if q.id == current:
+            if q.id == current.id:
                 chip = f"[reverse]{chip}[/reverse]"
             chips.append(chip)
         return "Section " + " ".join(chips)

@@ -6,21 +6,23 @@ panel short enough for a 24-line terminal.
 
 from __future__ import annotations
 
-from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from audit_tui.interview_state import ThemeProgress
 from audit_tui.messages import SectionClicked
+from audit_tui.widgets.lines import KeptRows, Line
 
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-class ThemeProgressPanel(Widget):
-    """Themes and sections, each with answered / applicable; a click jumps to a section."""
+class ThemeProgressPanel(KeptRows):
+    """Themes and sections, each with answered / applicable; a click jumps to a section.
+
+    An answer changes one theme's and one section's figures: only those rows are redrawn.
+    """
 
     DEFAULT_CSS = """
     ThemeProgressPanel {
@@ -29,31 +31,27 @@ class ThemeProgressPanel(Widget):
     }
     """
 
-    themes: reactive[tuple[ThemeProgress, ...]] = reactive((), always_update=True)
-    current: reactive[str] = reactive("")
-
-    def _lines(self) -> int:
-        open_theme = self.current.partition(":")[0]
-        return sum(
-            1 + (len(t.sections) if str(t.theme.number) == open_theme else 0) for t in self.themes
-        )
+    themes: reactive[tuple[ThemeProgress, ...]] = reactive((), always_update=True, repaint=False)
+    current: reactive[str] = reactive("", repaint=False)
 
     def watch_themes(self) -> None:
-        self._relayout_if_taller_or_shorter()
+        self.refresh_rows()
 
     def watch_current(self) -> None:
-        self._relayout_if_taller_or_shorter()
+        self.refresh_rows()
 
-    def _relayout_if_taller_or_shorter(self) -> None:
-        lines = self._lines()
-        self.refresh(layout=lines != getattr(self, "_shown_lines", None))
-        self._shown_lines = lines
+    def keep_progress(self, themes: tuple[ThemeProgress, ...]) -> None:
+        """Render the lines of figures about to be shown (see KeptRows.keep)."""
+        self.keep(self.lines_for(themes, self.content_region.width))
 
-    def render(self) -> Content:
-        width = max(self.content_region.width or self.size.width, 12)
-        lines: list[str] = []
+    def lines(self, width: int) -> list[Line]:
+        return self.lines_for(self.themes, width)
+
+    def lines_for(self, themes: tuple[ThemeProgress, ...], width: int) -> list[Line]:
+        width = max(width, 12)
+        lines: list[Line] = []
         open_theme = self.current.partition(":")[0]
-        for theme in self.themes:
+        for theme in themes:
             figures = f"{theme.answered}/{theme.applicable}"
             title = _fit(f"{theme.theme.number} {theme.theme.title}", width - len(figures) - 1)
             style = "$success" if theme.applicable and theme.answered == theme.applicable else ""
@@ -81,7 +79,7 @@ class ThemeProgressPanel(Widget):
                 if here:
                     line = f"[reverse]{line}[/reverse]"
                 lines.append(line)
-        return Content.from_markup("\n".join(lines)) if lines else Content("")
+        return lines
 
     def action_select(self, key: str) -> None:
         self.post_message(SectionClicked(key))

@@ -15,8 +15,8 @@ from textual import events
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 
+from audit_tui.widgets.lines import KeptRows, Line
 from question_bank.scoring import ThemeScore
 
 # Columns of a scope in the order they are dropped last to first when the widget is narrow.
@@ -53,7 +53,7 @@ class ScoreScope:
     name: str | None = None
 
 
-class ThemeScores(Widget):
+class ThemeScores(KeptRows):
     """Theme scores (percent, yes/no/N-A, cases, indicative judgement, phrase) per scope."""
 
     DEFAULT_CSS = """
@@ -72,7 +72,7 @@ class ThemeScores(Widget):
             super().__init__()
             self.number = number
 
-    scopes: reactive[tuple[ScoreScope, ...]] = reactive(())
+    scopes: reactive[tuple[ScoreScope, ...]] = reactive((), repaint=False)
     # The lead's recorded judgement per theme number; None: no "recorded" column (interview).
     recorded: reactive[Mapping[int, str] | None] = reactive(None)
     # The theme whose row is marked (the dashboard's chosen theme); None marks none.
@@ -112,8 +112,8 @@ class ThemeScores(Widget):
         )
 
     def watch_scopes(self, old: tuple[ScoreScope, ...], new: tuple[ScoreScope, ...]) -> None:
-        # New figures redraw in place; only a different number of rows changes the layout.
-        self.refresh(layout=_rows(old) != _rows(new))
+        # New figures repaint the rows that changed; only a different number of rows lays out.
+        self.refresh_rows(layout=_rows(old) != _rows(new))
 
     def watch_selected(self) -> None:
         self.refresh()
@@ -168,6 +168,9 @@ class ThemeScores(Widget):
 
     def _mark_width(self) -> int:
         return len(MARK) if self.selected is not None else 0
+
+    def lines(self, width: int) -> list[Line]:
+        return list(self.render().split("\n"))
 
     def render(self) -> Content:
         if not self.scopes or not self.scopes[0].scores:

@@ -1,0 +1,149 @@
+"""Widgets drawn row by row, each row rendered once and repainted only when it changes.
+
+The interview redraws after every answer: a new question, one theme's progress, one row of
+scores. Rendering a whole widget again (parsing markup, wrapping, styling every line) costs a
+millisecond or more per widget, several per answer. Here a widget gives its lines (markup or
+Content); each is rendered once per width and style and kept, and `refresh_rows()` repaints
+only the rows that differ from what is on screen. A layout, which Textual does for the whole
+screen, is asked for only when the widget's height changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
+
+_KEPT_LINES = 2048  # rendered lines kept per widget before they are all let go
+
+Line = str | Content  # a line of Textual markup, or Content
+_Row = tuple[Any, int]  # (the line's key, which of its wrapped parts)
+
+
+class KeptRows(Widget):
+    """Subclasses give `lines(width)`; `refresh_rows()` after they change repaints the rows
+    that differ. Any other refresh (a style change, another reactive) draws everything again.
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: list[_Row] = []
+        self._rows_width = -1
+        self._rows_stale = True
+        self._lines: dict[Any, Line] = {}  # the lines on screen, by key
+        self._rendered: dict[tuple[Any, int], list[Strip]] = {}
+        self._rendered_for: tuple[Any, ...] = ()
+
+    def lines(self, width: int) -> list[Line]:
+        """The widget's lines for a content width of `width` cells (a long line wraps)."""
+        raise NotImplementedError
+
+    # -- updating ----------------------------------------------------------------------------
+
+    def refresh_rows(self, *, layout: bool = False) -> None:
+        """Show the current `lines()`: repaint the rows that changed, and lay out the screen
+        only if the widget's height changes (or `layout`)."""
+        width = self.content_region.width
+        if layout or not self.is_mounted or width <= 0:
+            self.refresh(layout=True)
+            return
+        old = self._rows
+        new = self._layout_rows(width)
+        self._rows, self._rows_width, self._rows_stale = new, width, False
+        height = self.content_region.height
+        if len(new) > height or (len(new) < height and len(old) >= height):
+            self.refresh(layout=True)
+            return
+        changed = [y for y, (was, now) in enumerate(zip(old, new, strict=False)) if was != now]
+        if len(new) != len(old):
+            changed += [min(len(new), len(old)), max(len(new), len(old)) - 1]
+        if changed:
+            # One region from the first changed row to the last: fewer, larger regions cost
+            # the compositor less than a region per row.
+            top, bottom = min(changed), max(changed)
+            super().refresh(Region(0, top, width, bottom - top + 1))
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> KeptRows:
+        if repaint and not regions:
+            self._rows_stale = True
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return self
+
+    def keep(self, lines: list[Line]) -> None:
+        """Render lines likely to be shown next (the next question), without showing them, so
+        that showing them later costs nothing. Done when the app is idle."""
+        width = self.content_region.width
+        if width > 0:
+            for line in lines:
+                self._strips(_key(line), line, width)
+
+    # -- Textual's hooks ---------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._layout_rows(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        if self._rows_stale or self._rows_width != width:
+            self._rows = self._layout_rows(width)
+            self._rows_width, self._rows_stale = width, False
+        if y >= len(self._rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        key, part = self._rows[y]
+        return self._strips(key, self._lines.get(key, ""), width)[part]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rendered.clear()
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _layout_rows(self, width: int) -> list[_Row]:
+        rows: list[_Row] = []
+        lines: dict[Any, Line] = {}
+        for line in self.lines(width):
+            key = _key(line)
+            lines[key] = line
+            rows.extend((key, part) for part in range(len(self._strips(key, line, width))))
+        self._lines = lines
+        return rows
+
+    def _strips(self, key: Any, line: Line, width: int) -> list[Strip]:
+        """One line rendered at a width (more than one strip when it wraps)."""
+        style = self.visual_style
+        if self.text_selection is not None:
+            return self._render(line, width, style)
+        kept_for = (style, self.app.theme)
+        if kept_for != self._rendered_for:
+            self._rendered.clear()
+            self._rendered_for = kept_for
+        strips = self._rendered.get((key, width))
+        if strips is None:
+            if len(self._rendered) >= _KEPT_LINES:
+                self._rendered.clear()
+            strips = self._rendered[key, width] = self._render(line, width, style)
+        return strips
+
+    def _render(self, line: Line, width: int, style: Any) -> list[Strip]:
+        content = Content.from_markup(line) if isinstance(line, str) else line
+        return Visual.to_strips(self, content, max(width, 1), None, style) or [Strip([])]
+
+
+def _key(line: Line) -> Any:
+    """What makes two lines the same: markup text, or Content's text with its spans (Content's
+    own equality compares text only)."""
+    if isinstance(line, str):
+        return line
+    return ("content", line.plain, tuple(line.spans))
