@@ -14,7 +14,7 @@ from pathlib import Path
 
 from db.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.errors import StoreError
-from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
+from db.file_format import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,9 @@ import functools
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
-
-import sqlcipher3.dbapi2 as cipher  # type: ignore[import-untyped]
 
 from db.errors import StoreError
 
@@ -137,18 +134,20 @@ def open_cipher(file: Path, *, readonly: bool = False) -> sqlite3.Connection:
     Moving a file between plain and encrypted (`sqlcipher_export`, the backup API) needs both
     sides on SQLCipher connections.
     """
+    # Imported here: a plain file never loads SQLCipher (db/cipher.py).
+    from db.cipher import cipher_connect
+
     if readonly:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        conn = cipher.connect(uri, uri=True, isolation_level=None, factory=_CipherConnection)
+        conn = cipher_connect(f"file:{quote(str(file.resolve()))}?mode=ro", uri=True)
     else:
-        conn = cipher.connect(str(file), isolation_level=None, factory=_CipherConnection)
+        conn = cipher_connect(str(file))
     try:
         # SQLCipher logs a failed page check to stderr; a wrong passphrase is one sentence.
         conn.execute("PRAGMA cipher_log_level = NONE")
     except BaseException:
         conn.close()
         raise
-    return cast(sqlite3.Connection, conn)
+    return conn
 
 
 def quote_literal(text: str) -> str:
@@ -187,98 +186,3 @@ def read_header(file: Path) -> bytes:
     """The first 100 bytes of a file (SQLite's database header), read without SQLite."""
     with open(file, "rb") as handle:
         return handle.read(100)
-
-
-# -- SQLCipher connections that raise the standard library's exceptions ------------------------
-
-
-def _translated(exc: BaseException) -> sqlite3.Error:
-    """The sqlite3 exception of the same name, so `except sqlite3.Error` catches it."""
-    kind = getattr(sqlite3, type(exc).__name__, sqlite3.DatabaseError)
-    if not (isinstance(kind, type) and issubclass(kind, sqlite3.Error)):
-        kind = sqlite3.DatabaseError
-    new = kind(*exc.args)
-    for attr in ("sqlite_errorcode", "sqlite_errorname"):
-        if hasattr(exc, attr):
-            setattr(new, attr, getattr(exc, attr))
-    return new
-
-
-class _CipherCursor(cipher.Cursor):  # type: ignore[misc]
-    """A SQLCipher cursor whose errors are sqlite3's."""
-
-    def execute(self, sql: str, parameters: Any = ()) -> Any:
-        try:
-            return super().execute(sql, parameters)
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> Any:
-        try:
-            return super().executemany(sql, seq_of_parameters)
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def executescript(self, script: str) -> Any:
-        try:
-            return super().executescript(script)
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def fetchmany(self, size: int | None = None) -> Any:
-        try:
-            return super().fetchmany(self.arraysize if size is None else size)
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def fetchall(self) -> Any:
-        try:
-            return super().fetchall()
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def __next__(self) -> Any:
-        try:
-            return super().__next__()
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-
-class _CipherConnection(cipher.Connection):  # type: ignore[misc]
-    """A SQLCipher connection whose cursors and errors look like sqlite3's."""
-
-    def cursor(self, factory: Any = _CipherCursor) -> Any:
-        return super().cursor(factory)
-
-    def execute(self, sql: str, parameters: Any = ()) -> Any:
-        return self.cursor().execute(sql, parameters)
-
-    def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> Any:
-        return self.cursor().executemany(sql, seq_of_parameters)
-
-    def executescript(self, script: str) -> Any:
-        return self.cursor().executescript(script)
-
-    def commit(self) -> None:
-        try:
-            super().commit()
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        except cipher.Error as exc:
-            raise _translated(exc) from None
-
-    def backup(self, target: Any, **kwargs: Any) -> None:
-        try:
-            super().backup(target, **kwargs)
-        except cipher.Error as exc:
-            raise _translated(exc) from None

@@ -12,9 +12,25 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-# 'AUDT': marks the file as an inspection for `file(1)` and for our own checks.
-APPLICATION_ID = 0x41554454
-MIGRATION_SET = "audit-tui"
+# The application id, the schema version and the migrations' names live in db/file_format.py,
+# which the checks before opening a file read without loading sqlite-utils.
+from db.file_format import (
+    APPLICATION_ID,
+    KNOWN_MIGRATIONS,
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    applied_migrations,
+)
+
+__all__ = [
+    "APPLICATION_ID",
+    "KNOWN_MIGRATIONS",
+    "MIGRATION_SET",
+    "SCHEMA_VERSION",
+    "applied_migrations",
+    "migrate",
+    "migrations",
+]
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -262,26 +278,10 @@ def m003_collation(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
-# The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 4
-KNOWN_MIGRATIONS = (
-    "m001_inspection_file",
-    "m002_history_chain",
-    "m003_collation",
-    "m004_judgements",
-)
-
-
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, each in its own transaction."""
     db = Database(conn, recursive_triggers=False, execute_plugins=False)
     migrations.apply(db)
-
-
-def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    """The names of our migrations the file records as applied (read-only)."""
-    db = Database(conn, recursive_triggers=False, execute_plugins=False)
-    return [m.name for m in migrations.applied(db)]
 
 
 JUDGEMENTS_V4: tuple[str, ...] = (

@@ -14,8 +14,6 @@ import typer
 from audit_tui.cli.cases import report_rows
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db.csv_import import ANSWER_COLUMNS, read_answer_rows
-from db.errors import InvalidRows
 
 app = typer.Typer(help="Answers: import them from CSV, export them as CSV or JSON.")
 
@@ -29,6 +27,9 @@ def import_answers(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Record the answers of a CSV file, all of them or none; each change goes in the history."""
+    from db.csv_import import read_answer_rows
+    from db.errors import InvalidRows
+
     passphrase = for_file(file, passphrase_file)
     rows = read_answer_rows(csv_path)
     with opened(file, readonly=False, passphrase=passphrase) as store:
@@ -54,6 +55,8 @@ def export_answers(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print every answer as CSV (the columns `answers import` reads) or JSON."""
+    from db.csv_import import ANSWER_COLUMNS
+
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         answers = store.answers()
     if as_json:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from audit_tui.cli.errors import UserError
-from question_bank.loader import load_bank, load_shipped, shipped_bank_paths
-from question_bank.model import Bank
+
+if TYPE_CHECKING:
+    from question_bank.model import Bank
 
 app = typer.Typer(help="Question banks: list the shipped ones, show one, validate a bank file.")
 
 
 def resolve_bank(ident: str) -> Bank:
     """A shipped bank by id, or a bank file by path."""
+    from question_bank.loader import load_bank, load_shipped
+
     path = Path(ident)
     if ident.endswith((".yaml", ".yml")) or path.exists():
         if not path.is_file():
@@ -30,6 +33,8 @@ def list_banks(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the question banks that come with audit-tui."""
+    from question_bank.loader import load_bank, shipped_bank_paths
+
     banks = [load_bank(path) for path in shipped_bank_paths().values()]
     rows = [
         {
@@ -121,6 +126,8 @@ def validate(
     path: Annotated[Path, typer.Argument(help="A bank file (YAML).")],
 ) -> None:
     """Check a bank file; print every problem, one per line, and exit 1 if there is any."""
+    from question_bank.loader import load_bank
+
     if not path.is_file():
         raise UserError(f"there is no file at {path}; give the path of a bank YAML file")
     bank = load_bank(path)

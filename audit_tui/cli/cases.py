@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db.csv_import import read_cases
-from db.errors import InvalidRows
-from db.records import CaseProgress
-from db.store import InspectionStore
-from question_bank.case import CaseRecord
+
+if TYPE_CHECKING:
+    from db.errors import InvalidRows
+    from db.records import CaseProgress
+    from db.store import InspectionStore
+    from question_bank.case import CaseRecord
 
 app = typer.Typer(help="The case sample: import it from CSV, list it, show one case.")
 
@@ -35,6 +36,9 @@ def import_cases(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Add the cases of a CSV file to the inspection, all of them or none."""
+    from db.csv_import import read_cases
+    from db.errors import InvalidRows
+
     passphrase = for_file(file, passphrase_file)
     with opened(file, passphrase=passphrase) as store:
         taken = {case.case_ref for case in store.cases()}

@@ -13,7 +13,6 @@ from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db.connection import is_encrypted
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 EncryptOption = Annotated[
@@ -125,6 +124,7 @@ def collate_command(
 ) -> None:
     """Merge inspector files of one inspection into OUT, keeping every conflict."""
     from db.collate import collate
+    from db.connection import is_encrypted
 
     encrypted = [f for f in [*files, out] if f.is_file() and is_encrypted(f)]
     passphrase = for_file(encrypted[0], passphrase_file) if encrypted else None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from db.errors import StoreError
-from question_bank.loader import BankError, UnknownBankError
 
 
 class UserError(Exception):
@@ -21,10 +21,20 @@ class AuditGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except BankError as exc:
-            for problem in exc.problems:
-                typer.echo(f"error: {problem}", err=True)
-            raise typer.Exit(1) from None
-        except (UserError, StoreError, UnknownBankError) as exc:
+        except (UserError, StoreError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:
+            # A bank error can only come from question_bank.loader, so it is loaded by then;
+            # looking it up in sys.modules keeps the loader (YAML, pydantic) off the start.
+            loader = sys.modules.get("question_bank.loader")
+            if loader is None:
+                raise
+            if isinstance(exc, loader.BankError):
+                for problem in exc.problems:
+                    typer.echo(f"error: {problem}", err=True)
+                raise typer.Exit(1) from None
+            if isinstance(exc, loader.UnknownBankError):
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1) from None
+            raise

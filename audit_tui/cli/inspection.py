@@ -6,15 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from audit_tui import backups
 from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.bank import resolve_bank
 from audit_tui.cli.errors import UserError
-from db.store import InspectionStore
+
+if TYPE_CHECKING:
+    from db.store import InspectionStore
 
 
 def warn(sentence: str) -> None:
@@ -33,6 +34,8 @@ def opened(
 
     Opened for writing, the file gets its rotating backup first (see audit_tui/backups.py).
     """
+    from audit_tui import backups
+
     with backups.open_store(path, readonly=readonly, passphrase=passphrase, warn=warn) as store:
         if notice and store.bank_notice:
             typer.echo(f"note: {store.bank_notice}", err=True)
@@ -74,6 +77,8 @@ def new(
     passphrase_file: passphrases.PassphraseFileOption = None,
 ) -> None:
     """Create a new inspection file that carries its question bank."""
+    from db.store import InspectionStore
+
     chosen = resolve_bank(bank)
     start, end = parse_fieldwork(fieldwork)
     if file.exists():

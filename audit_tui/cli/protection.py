@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,9 +12,9 @@ from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, given
 from audit_tui.cli.passphrase import ask as ask_passphrase
-from db import backup, crypto
-from db.checks import check_file
-from db.connection import is_encrypted
+
+if TYPE_CHECKING:
+    from db import backup
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -28,6 +28,8 @@ def _existing(file: Path) -> None:
 def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
     """Encrypt an inspection file with a passphrase, through a checked copy."""
     from audit_tui.locations import backups_dir
+    from db import backup, crypto
+    from db.connection import is_encrypted
 
     _existing(file)
     if is_encrypted(file):
@@ -51,6 +53,9 @@ def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None
 
 def decrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
     """Remove the encryption of an inspection file, through a checked copy."""
+    from db import crypto
+    from db.connection import is_encrypted
+
     _existing(file)
     if not is_encrypted(file):
         raise UserError(f"{file} is not encrypted; nothing was done")
@@ -101,6 +106,9 @@ def backups(
 ) -> None:
     """List the automatic backups of an inspection file, or restore one."""
     from audit_tui.locations import backups_dir
+    from db import backup
+    from db.checks import check_file
+    from db.connection import is_encrypted
 
     root = backups_dir()
     found = backup.list_backups(file, root)

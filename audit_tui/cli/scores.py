@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,9 +13,10 @@ from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from audit_tui.cli.summary import WhereOption, parse_where, where_label
-from db import figures
-from question_bank.case import SUBGROUP_FIELDS
-from question_bank.scoring import ThemeScore
+from question_bank.fields import SUBGROUP_FIELDS
+
+if TYPE_CHECKING:
+    from question_bank.scoring import ThemeScore
 
 
 def group_label(value: Any) -> str:
@@ -50,6 +51,8 @@ def scores(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
+    from db import figures
+
     if by is not None and by not in SUBGROUP_FIELDS:
         raise UserError(
             f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db import figures
 from db.records import CountFilter
-from question_bank.case import CONDITION_FIELDS, SUBGROUP_FIELDS
-from question_bank.scoring import ThemeScore, tally_dict
+from question_bank.fields import CONDITION_FIELDS, SUBGROUP_FIELDS
+
+if TYPE_CHECKING:
+    from question_bank.scoring import ThemeScore
 
 TRUE, FALSE = ("yes", "true", "y", "1"), ("no", "false", "n", "0")
 
@@ -62,6 +63,8 @@ def parse_where(conditions: list[str] | None) -> CountFilter:
 
 
 def where_label(filter: CountFilter) -> str:
+    from db import figures
+
     chosen = [
         figures.group_name(name, getattr(filter, name))
         for name in SUBGROUP_FIELDS
@@ -72,6 +75,8 @@ def where_label(filter: CountFilter) -> str:
 
 def theme_dict(theme: ThemeScore) -> dict[str, object]:
     """A theme's Data Summary: its key questions' yes, no and N/A counts."""
+    from question_bank.scoring import tally_dict
+
     return {
         "number": theme.number,
         "title": theme.title,
@@ -107,6 +112,8 @@ def summary(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each theme's Data Summary: per key question its id, chart label, yes, no and N/A."""
+    from db import figures
+
     if by is not None and by not in SUBGROUP_FIELDS:
         raise UserError(
             f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"

@@ -1,0 +1,50 @@
+"""db/file_format.py reads what sqlite-utils' migrations write, without loading sqlite-utils."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sqlite_utils import Database
+
+from db.connection import connect
+from db.file_format import KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
+from db.schema import migrations
+from db.store import InspectionStore
+from question_bank.loader import load_shipped
+
+
+def test_known_migrations_are_the_registered_ones():
+    assert KNOWN_MIGRATIONS == tuple(m.name for m in migrations._migrations)
+    assert SCHEMA_VERSION == len(KNOWN_MIGRATIONS)
+
+
+def test_applied_migrations_read_as_sqlite_utils_reads_them(tmp_path):
+    path = tmp_path / "f.inspection"
+    InspectionStore.create(path, area="Format", bank=load_shipped("fji-2014")).close()
+    conn = connect(path, readonly=True)
+    try:
+        by_sqlite_utils = [m.name for m in migrations.applied(Database(conn))]
+        assert applied_migrations(conn) == by_sqlite_utils == list(KNOWN_MIGRATIONS)
+    finally:
+        conn.close()
+    empty = connect(tmp_path / "empty.sqlite", create=True)
+    try:
+        assert applied_migrations(empty) == []
+    finally:
+        empty.close()
+
+
+def test_checking_a_file_loads_neither_sqlite_utils_nor_sqlcipher(tmp_path):
+    path = tmp_path / "f.inspection"
+    InspectionStore.create(path, area="Format", bank=load_shipped("fji-2014")).close()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from db.checks import check_file\n"
+        f"check_file(Path({str(path)!r}))\n"
+        "print(sorted(m for m in ('sqlite_utils', 'sqlcipher3', 'pydantic') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
