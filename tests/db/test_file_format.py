@@ -15,8 +15,8 @@ from question_bank.loader import load_shipped
 
 
 def test_known_migrations_are_the_registered_ones():
-    assert KNOWN_MIGRATIONS == tuple(m.name for m in migrations._migrations)
-    assert SCHEMA_VERSION == len(KNOWN_MIGRATIONS)
+    assert tuple(m.name for m in migrations._migrations) == KNOWN_MIGRATIONS
+    assert len(KNOWN_MIGRATIONS) == SCHEMA_VERSION
 
 
 def test_applied_migrations_read_as_sqlite_utils_reads_them(tmp_path):
