@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,10 +41,32 @@ def genesis(inspection_id: str) -> str:
     return hashlib.sha256(f"audit-tui answer_history {inspection_id}".encode()).hexdigest()
 
 
+def _one_shot_encoder() -> Callable[[Sequence[Any], int], Sequence[str]]:
+    """The encoder json.dumps(fields, ensure_ascii=False, separators=(",", ":")) builds per call.
+
+    Made once here (the C one, without the check for circular lists a flat row cannot have);
+    it returns the JSON in pieces to join.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    if make is None:  # pragma: no cover - CPython has the C encoder
+        return lambda fields, _: (encoder.encode(list(fields)),)
+    return make(  # type: ignore[no-any-return]
+        None, encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+
+
+_ENCODE = _one_shot_encoder()
+
+
+def canonical(fields: Sequence[Any]) -> str:
+    """The form a row's hash covers: its CHAINED_FIELDS as compact JSON (json.dumps exactly)."""
+    return "".join(_ENCODE(fields, 0))
+
+
 def row_hash(previous: str, fields: Sequence[Any]) -> str:
     """sha256 over the previous hash and the row's canonical form (its CHAINED_FIELDS)."""
-    canonical = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{previous}\n{canonical(fields)}".encode()).hexdigest()
 
 
 def _inspection_id(conn: sqlite3.Connection) -> str:
@@ -138,8 +160,55 @@ class _Row:
         return f"history row {self.id} (case {case_ref}{question}, {at})"
 
 
-def verify_history(conn: sqlite3.Connection) -> VerifyResult:
-    """Walk the chain; name the first row that does not fit, then check answers against it."""
+Chained = Callable[[tuple[Any, ...], str], object]
+
+
+def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
+    """Walk the chain; name the first row that does not fit, then check answers against it.
+
+    `chained(row, canonical)` is told every row (its id, CHAINED_FIELDS and hash) with its
+    canonical form, in id order, once the whole chain has been found intact (collation reuses
+    them rather than encode every row twice).
+    """
+    # One pass that only checks, as fast as Python goes; any row that does not fit sends the
+    # file to the walk that names it (_verify_slowly), so the result never depends on the path.
+    sha256, encode, join = hashlib.sha256, _ENCODE, "".join
+    previous = genesis(_inspection_id(conn))
+    told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
+    forms: list[tuple[tuple[Any, ...], str]] = []
+    keep = forms.append if chained is not None else None
+    count = 0
+    for row in conn.execute(
+        f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
+    ):
+        form = join(encode(row[1:12], 0))
+        if sha256(f"{previous}\n{form}".encode()).hexdigest() != row[12]:
+            return _verify_slowly(conn)
+        previous = row[12]
+        count += 1
+        event = row[4]
+        if event == "answer" or event == "note":
+            told[row[1:4]] = (row[6], row[8])
+        elif event == "clear":
+            told[row[1:4]] = None
+        if keep is not None:
+            keep((row, form))
+    stored = {
+        (c, q, r): (v, n)
+        for c, q, r, v, n in conn.execute(
+            "SELECT case_ref, question_id, role, value, note FROM answers"
+        )
+    }
+    if {key: state for key, state in told.items() if state is not None} != stored:
+        return _verify_slowly(conn)
+    if chained is not None:
+        for row, form in forms:
+            chained(row, form)
+    return VerifyResult(count, previous if count else None)
+
+
+def _verify_slowly(conn: sqlite3.Connection) -> VerifyResult:
+    """The walk that names the first row that does not fit (or the first answer that does not)."""
     rows = [
         _Row(r[0], tuple(r[1:-1]), r[-1])
         for r in conn.execute(
