@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -14,10 +15,19 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from audit_tui import settings, store_calls
-from audit_tui.messages import AnswerSaved, BankNotice, FileFailed, FileOpened, OpenCase
+from audit_tui.messages import (
+    AnswerSaved,
+    BankNotice,
+    FileFailed,
+    FileListed,
+    FileOpened,
+    ListingShown,
+    OpenCase,
+)
 from audit_tui.writer import StoreWriter
 
 if TYPE_CHECKING:
+    from audit_tui.screens.case_list import CaseListScreen
     from db.store import InspectionStore
 
 LIGHT, DARK = "textual-light", "textual-dark"
@@ -72,6 +82,10 @@ class AuditApp(App[str | None]):
         self.exit_on_open_failure = exit_on_open_failure
         self.writer: StoreWriter | None = None
         self.opened: store_calls.OpenedFile | None = None
+        # The case list shown before the store opened the file, and what waits for the store.
+        self._listed: CaseListScreen | None = None
+        self._listing_shown = threading.Event()
+        self._waiting_case: OpenCase | None = None
         if theme in (LIGHT, DARK):
             self.theme = theme
 
@@ -86,9 +100,12 @@ class AuditApp(App[str | None]):
             self.open_file(self.db_path)
 
     def open_file(self, path: Path) -> None:
-        """Start a writer thread on the file; FileOpened or FileFailed comes back.
+        """Start a writer thread on the file; FileListed, then FileOpened or FileFailed, come
+        back.
 
-        An encrypted file first asks for its passphrase, checked before the file is opened.
+        The case list is read first, without the store, and shown; the store opens the file
+        (validating its question bank, migrating it, taking the automatic backup) once the
+        list is on screen. An encrypted file first asks for its passphrase.
         """
         from db.connection import is_encrypted
 
@@ -106,17 +123,53 @@ class AuditApp(App[str | None]):
             opener = partial(self._open_store, path, passphrase=passphrase)
         self.writer = StoreWriter(opener)
         self.writer.start()
+        self._listed, self._waiting_case = None, None
+        self._listing_shown = shown = threading.Event()
+        self.writer.submit(
+            partial(
+                store_calls.list_file,
+                path=str(path),
+                passphrase=passphrase,
+                inspector=self.requested_inspector,
+            ),
+            reply_to=self,
+            done=FileListed,
+            failed=lambda _: FileListed(None),
+            needs_store=False,
+        )
         self.writer.submit(
             partial(store_calls.open_file, path=str(path), inspector=self.requested_inspector),
             reply_to=self,
             done=FileOpened,
             failed=FileFailed,
+            after=shown,
         )
 
     def submit(self, call: Callable[[InspectionStore], Any], **kwargs: Any) -> None:
         """Queue a store call on the writer thread (see writer.StoreWriter.submit)."""
         assert self.writer is not None, "no inspection file is open"
         self.writer.submit(call, **kwargs)
+
+    def on_file_listed(self, message: FileListed) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        listing = message.listing
+        if listing is None:
+            self._listing_shown.set()  # nothing to show early: the store opens it now
+            return
+        self.sub_title = f"{listing.area} · {listing.bank_label}"
+        resume = listing.resume
+        self._listed = CaseListScreen(listing, focus_case=resume.case_ref if resume else None)
+        self.push_screen(self._listed)
+
+    def on_listing_shown(self, message: ListingShown) -> None:
+        self._listing_shown.set()
+
+    def _clear_screens(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if self.is_screen_installed(DASHBOARD):
+            self.uninstall_screen(DASHBOARD)
 
     def on_file_opened(self, message: FileOpened) -> None:
         from audit_tui.screens.case_list import CaseListScreen
@@ -127,14 +180,19 @@ class AuditApp(App[str | None]):
         if self.remember:
             path = str(Path(opened.path).resolve())
             self.run_worker(partial(settings.save, last_file=path), thread=True)
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        if self.is_screen_installed(DASHBOARD):
-            self.uninstall_screen(DASHBOARD)
         resume = opened.resume
-        self.push_screen(CaseListScreen(opened, focus_case=resume.case_ref if resume else None))
+        listed, self._listed = self._listed, None
+        if listed is not None and self.screen_stack[1:] == [listed]:
+            listed.file_opened(opened)
+        else:
+            self._clear_screens()
+            focus = resume.case_ref if resume else None
+            self.push_screen(CaseListScreen(store_calls.listing_of(opened), focus, opened))
         self.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
-        if resume is not None and resume.interview:
+        waiting, self._waiting_case = self._waiting_case, None
+        if waiting is not None:
+            self.post_message(waiting)  # a case chosen while the store was opening the file
+        elif resume is not None and resume.interview:
             self.post_message(OpenCase(resume.case_ref, resume.question_id))
 
     def on_bank_notice(self, message: BankNotice) -> None:
@@ -152,6 +210,10 @@ class AuditApp(App[str | None]):
         self.open_file(path)
 
     def on_file_failed(self, message: FileFailed) -> None:
+        listed, self._listed = self._listed, None
+        if listed is not None and self.screen is listed:
+            # The store could not open a file whose list was shown: as if nothing was shown.
+            self.pop_screen()
         if self.exit_on_open_failure and self.opened is None and len(self.screen_stack) <= 1:
             self.exit(message.error, return_code=1)
             return
@@ -160,7 +222,9 @@ class AuditApp(App[str | None]):
     def on_open_case(self, message: OpenCase) -> None:
         from audit_tui.screens.interview import InterviewScreen
 
-        assert self.opened is not None
+        if self.opened is None:
+            self._waiting_case = message  # opened once the store has the file open
+            return
         self.push_screen(InterviewScreen(self.opened, message.case_ref, message.question_id))
 
     # -- figures: the dashboard and a case's own view ----------------------------------------

@@ -7,12 +7,25 @@ from textual.message import Message
 from audit_tui.store_calls import (
     AnswerOutcome,
     CaseList,
+    CaseListing,
     CaseView,
     FieldsUpdated,
     MissingItem,
     OpenedFile,
     Progress,
 )
+
+
+class FileListed(Message):
+    """The file's case list, read before the store opens it (None: nothing to show early)."""
+
+    def __init__(self, listing: CaseListing | None) -> None:
+        super().__init__()
+        self.listing = listing
+
+
+class ListingShown(Message):
+    """The case list is on screen: the store can open the file now without delaying it."""
 
 
 class FileOpened(Message):

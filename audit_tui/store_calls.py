@@ -8,15 +8,19 @@ screen needs to redraw, so a screen gets everything in one message after the com
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from question_bank.case import CaseRecord
-from question_bank.model import Bank
-from question_bank.scoring import ThemeScore
+from db.errors import StoreError
 
 if TYPE_CHECKING:
     from db.store import InspectionStore
+    from question_bank.case import CaseRecord
+    from question_bank.model import Bank
+    from question_bank.scoring import ThemeScore
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,29 @@ class OpenedFile:
     bank: Bank
     inspector: str
     cases: list[CaseRecord]
+    progress: dict[str, Progress]
+    resume: ResumePoint | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as the case list shows it: read before the store is open, or from a record."""
+
+    case_ref: str
+    inspector: str
+    disposal: str
+    status: str  # the case's own: current or terminated
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    """What the case list shows, which the app has before the store is open (`list_file`)."""
+
+    path: str
+    area: str
+    bank_label: str  # "fji-2014 v1"
+    inspector: str
+    cases: list[CaseRow]
     progress: dict[str, Progress]
     resume: ResumePoint | None
 
@@ -122,6 +149,53 @@ def _scores(store: InspectionStore, case_ref: str | None) -> list[ThemeScore]:
     return theme_scores(store, CountFilter(case_ref=case_ref))
 
 
+def list_file(
+    store: None, path: str, passphrase: str | None, inspector: str | None
+) -> CaseListing | None:
+    """The case list, read from the file after its checks but before the store opens it
+    (runs on the writer thread with no store). None when there is nothing to show early: the
+    file needs migrating first, or it fails a check, which `open_file` then reports."""
+    from db.case_list import read_case_list
+
+    try:
+        listing = read_case_list(Path(path), passphrase)
+    except (StoreError, sqlite3.Error):
+        return None
+    if listing is None:
+        return None
+    rows = [CaseRow(c.case_ref, c.inspector, c.disposal, c.status) for c in listing.cases]
+    chosen = inspector or listing.lead or _busiest_inspector(rows) or "XX"
+    resume = _resume_point(listing.state.get(resume_key(chosen)), {r.case_ref for r in rows})
+    return CaseListing(
+        path=path,
+        area=listing.area,
+        bank_label=f"{listing.bank_id} v{listing.bank_version}",
+        inspector=chosen,
+        cases=rows,
+        progress={
+            p.case_ref: Progress(p.status, p.answered, p.applicable) for p in listing.progress
+        },
+        resume=resume,
+    )
+
+
+def listing_of(opened: OpenedFile) -> CaseListing:
+    """The case list of a file the store has opened."""
+    return CaseListing(
+        path=opened.path,
+        area=opened.area,
+        bank_label=f"{opened.bank.id} v{opened.bank.version}",
+        inspector=opened.inspector,
+        cases=case_rows(opened.cases),
+        progress=dict(opened.progress),
+        resume=opened.resume,
+    )
+
+
+def case_rows(cases: Iterable[CaseRecord]) -> list[CaseRow]:
+    return [CaseRow(c.case_ref, c.inspector, c.disposal.value, c.status.value) for c in cases]
+
+
 def open_file(store: InspectionStore, path: str, inspector: str | None) -> OpenedFile:
     """Read what the case list needs, and where this inspector was last time."""
     inspection = store.inspection
@@ -145,7 +219,12 @@ def bank_notice(store: InspectionStore) -> str | None:
     return store.bank_notice
 
 
-def _busiest_inspector(cases: list[CaseRecord]) -> str | None:
+class _Assigned(Protocol):
+    @property
+    def inspector(self) -> str: ...
+
+
+def _busiest_inspector(cases: Iterable[_Assigned]) -> str | None:
     counts: dict[str, int] = {}
     for case in cases:
         counts[case.inspector] = counts.get(case.inspector, 0) + 1
@@ -153,7 +232,10 @@ def _busiest_inspector(cases: list[CaseRecord]) -> str | None:
 
 
 def read_resume(store: InspectionStore, inspector: str, refs: set[str]) -> ResumePoint | None:
-    raw = store.get_state(resume_key(inspector))
+    return _resume_point(store.get_state(resume_key(inspector)), refs)
+
+
+def _resume_point(raw: str | None, refs: set[str]) -> ResumePoint | None:
     if not raw:
         return None
     try:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The longest a call held back `after` an event waits for it (the case list's first frame).
+AFTER_TIMEOUT = 2.0
+
 StoreCall = Callable[["InspectionStore"], Any]
 Reply = Callable[[Any], "Message | None"]
 
@@ -37,6 +40,8 @@ class _Submitted:
     reply_to: MessagePump | None
     done: Reply | None
     failed: Callable[[str], Message | None] | None
+    needs_store: bool = True
+    after: threading.Event | None = None
 
 
 class StoreWriter:
@@ -62,12 +67,20 @@ class StoreWriter:
         reply_to: MessagePump | None = None,
         done: Reply | None = None,
         failed: Callable[[str], Message | None] | None = None,
+        needs_store: bool = True,
+        after: threading.Event | None = None,
     ) -> None:
-        """Queue `call(store)`; `done(result)` or `failed(sentence)` is posted to `reply_to`."""
+        """Queue `call(store)`; `done(result)` or `failed(sentence)` is posted to `reply_to`.
+
+        `needs_store=False`: the call runs without opening the store and gets None (reading
+        the case list before the store opens). `after`: the call, and every one queued behind
+        it, waits until the event is set (at most AFTER_TIMEOUT), so that opening the store
+        does not compete with the case list's first frame.
+        """
         with self._lock:
             self._pending += 1
             self._idle.clear()
-        self._queue.put(_Submitted(call, reply_to, done, failed))
+        self._queue.put(_Submitted(call, reply_to, done, failed, needs_store, after))
 
     @property
     def pending(self) -> int:
@@ -102,9 +115,11 @@ class StoreWriter:
 
     def _handle(self, item: _Submitted) -> None:
         try:
-            if self._store is None:
+            if item.after is not None:
+                item.after.wait(AFTER_TIMEOUT)
+            if item.needs_store and self._store is None:
                 self._store = self._open_store()
-            result = item.call(self._store)
+            result = item.call(self._store if item.needs_store else None)
         except StoreError as exc:
             self._reply(item, item.failed, str(exc))
         except Exception as exc:  # a bug must reach the screen, not kill the writer

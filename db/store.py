@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from db import history_chain, judgements
+from db.case_list import PROGRESS_SQL
 from db.cases import case_from_row, case_row, validation_sentence
 from db.checks import check_file
 from db.connection import connect
@@ -406,18 +407,7 @@ class InspectionStore:
         """Status and answered/applicable counts of every case (or one), in one query."""
         where = "WHERE c.case_ref = ?" if case_ref is not None else ""
         rows = self._conn.execute(
-            f"""
-            SELECT c.case_ref, s.status,
-                (SELECT COUNT(*) FROM answers a
-                 JOIN applicability ap ON ap.case_ref = a.case_ref
-                    AND ap.question_id = a.question_id AND ap.applies = 1
-                 WHERE a.case_ref = c.case_ref AND a.role = 'primary') AS answered,
-                (SELECT COUNT(*) FROM applicability ap
-                 WHERE ap.case_ref = c.case_ref AND ap.applies = 1) AS applicable
-            FROM cases c JOIN case_status s ON s.case_ref = c.case_ref {where}
-            ORDER BY c.position
-            """,
-            (case_ref,) if case_ref is not None else (),
+            PROGRESS_SQL.format(where=where), (case_ref,) if case_ref is not None else ()
         ).fetchall()
         if case_ref is not None and not rows:
             raise self._unknown_case(case_ref)

@@ -1,41 +1,30 @@
-"""The typer command line: one sub-app per noun, each a thin layer over question_bank and db."""
+"""The command line: `audit-tui` and its commands (typer, built in cli/commands.py).
+
+`main` starts the interface itself (plain `audit-tui`, `open FILE`, `demo`) without loading
+typer when the words are plain (cli/launch.py), since the inspector waits for its first frame;
+anything else goes to typer. `from audit_tui.cli import app` gives the typer app.
+"""
 
 from __future__ import annotations
 
-import typer
-
-from audit_tui.cli import answers, bank, cases, collation, inspection, protection, scores, tui
-from audit_tui.cli import summary as summary_cli
-from audit_tui.cli.errors import AuditGroup
-
-app = typer.Typer(
-    cls=AuditGroup,
-    help="audit-tui: case assessment for youth offending inspections.",
-    no_args_is_help=False,
-    invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(bank.app, name="bank")
-app.command("new")(inspection.new)
-app.add_typer(cases.app, name="cases")
-app.add_typer(answers.app, name="answers")
-app.command("scores")(scores.scores)
-app.command("summary")(summary_cli.summary)
-tui.register(app)
-protection.register(app)
-collation.register(app)
-
-
-@app.callback()
-def root(ctx: typer.Context) -> None:
-    """audit-tui: case assessment for youth offending inspections, in the terminal.
-
-    With no command, opens the last inspection file used (or the start screen).
-    """
-    if ctx.invoked_subcommand is None:
-        tui.open_last()
+import sys
+from typing import Any
 
 
 def main() -> None:
+    from audit_tui.cli.launch import quick_launch
+
+    code = quick_launch(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from audit_tui.cli.commands import app
+
     app()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from audit_tui.cli.commands import app
+
+        return app
+    raise AttributeError(f"module 'audit_tui.cli' has no attribute {name!r}")

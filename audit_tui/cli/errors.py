@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
-
-import typer
-from typer.core import TyperGroup
 
 from db.errors import StoreError
 
@@ -15,26 +11,25 @@ class UserError(Exception):
     """A mistake on the command line (a missing file, a bad option) with what to do about it."""
 
 
-class AuditGroup(TyperGroup):
-    """The root command group: every known error below it ends as a message and exit code 1."""
+def report(exc: BaseException) -> bool:
+    """Print a known error's sentence (or a bank's problems) on stderr: True if it was one.
 
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (UserError, StoreError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-        except Exception as exc:
-            # A bank error can only come from question_bank.loader, so it is loaded by then;
-            # looking it up in sys.modules keeps the loader (YAML, pydantic) off the start.
-            loader = sys.modules.get("question_bank.loader")
-            if loader is None:
-                raise
-            if isinstance(exc, loader.BankError):
-                for problem in exc.problems:
-                    typer.echo(f"error: {problem}", err=True)
-                raise typer.Exit(1) from None
-            if isinstance(exc, loader.UnknownBankError):
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(1) from None
-            raise
+    The root command group (commands.py) and the interface's quick launch (launch.py) both
+    end with exit code 1 after it.
+    """
+    if isinstance(exc, UserError | StoreError):
+        print(f"error: {exc}", file=sys.stderr)
+        return True
+    # A bank error can only come from question_bank.loader, so it is loaded by then; looking
+    # it up in sys.modules keeps the loader (YAML, pydantic) off the start.
+    loader = sys.modules.get("question_bank.loader")
+    if loader is None:
+        return False
+    if isinstance(exc, loader.BankError):
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return True
+    if isinstance(exc, loader.UnknownBankError):
+        print(f"error: {exc}", file=sys.stderr)
+        return True
+    return False

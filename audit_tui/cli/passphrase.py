@@ -13,9 +13,7 @@ import stat
 import sys
 import warnings
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import Annotated, Any
 
 from audit_tui.cli.errors import UserError
 from db.connection import is_encrypted
@@ -23,15 +21,23 @@ from db.connection import is_encrypted
 ENV = "AUDIT_TUI_PASSPHRASE"
 MIN_LENGTH = 8
 
-PassphraseFileOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--passphrase-file",
-        metavar="PATH",
-        help=f"Read the passphrase of an encrypted file from PATH (its first line); or set {ENV}; "
-        "otherwise you are asked.",
-    ),
-]
+
+def __getattr__(name: str) -> Any:
+    """`PassphraseFileOption`, the option every command taking a FILE declares, is made on
+    first use: the interface's quick launch (launch.py) reads a passphrase without typer."""
+    if name != "PassphraseFileOption":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import typer
+
+    return Annotated[
+        Path | None,
+        typer.Option(
+            "--passphrase-file",
+            metavar="PATH",
+            help=f"Read the passphrase of an encrypted file from PATH (its first line); "
+            f"or set {ENV}; otherwise you are asked.",
+        ),
+    ]
 
 
 def given(passphrase_file: Path | None) -> str | None:
@@ -75,8 +81,9 @@ def _read(path: Path) -> str:
     if not passphrase:
         raise UserError(f"the passphrase file {path} is empty; write the passphrase on line 1")
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        typer.echo(
-            f"warning: other users can read the passphrase file {path}; `chmod 600` it", err=True
+        print(
+            f"warning: other users can read the passphrase file {path}; `chmod 600` it",
+            file=sys.stderr,
         )
     return passphrase
 
@@ -94,6 +101,8 @@ def can_ask() -> bool:
 
 def ask(prompt: str, file: Path, *, confirm: bool) -> str:
     """Ask on the terminal without echo; with no terminal to ask on, say how to give it."""
+    import typer
+
     try:
         if not can_ask():
             raise typer.Abort()

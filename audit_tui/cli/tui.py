@@ -1,4 +1,8 @@
-"""`audit-tui open`, `audit-tui demo` and plain `audit-tui`: start the interface on a file."""
+"""`audit-tui open`, `audit-tui demo` and plain `audit-tui`: start the interface on a file.
+
+The commands as typer declares them; what they do is in launch.py, which also runs them
+without typer when the command line is plain.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from audit_tui.cli.errors import UserError
-from audit_tui.cli.passphrase import PassphraseFileOption, given
+from audit_tui.cli import launch
+from audit_tui.cli.passphrase import PassphraseFileOption
 
 InspectorOption = Annotated[
     str | None,
@@ -20,35 +24,13 @@ InspectorOption = Annotated[
 ]
 
 
-def run_app(path: Path | None, inspector: str | None = None, passphrase: str | None = None) -> None:
-    """Run the interface; a file that cannot be opened ends with its one sentence, exit 1.
-
-    An encrypted file's passphrase, when not given, is asked for by the interface.
-    """
-    from audit_tui import settings
-    from audit_tui.app import make_app
-
-    theme = settings.load().get("theme")
-    app = make_app(
-        path,
-        inspector=inspector,
-        theme=theme if isinstance(theme, str) else None,
-        passphrase=passphrase,
-    )
-    app.run()
-    if app.return_code:
-        raise UserError(app.return_value or "the inspection file could not be opened")
-
-
 def open_command(
     file: Annotated[Path, typer.Argument(help="The inspection file (.sqlite) to open.")],
     inspector: InspectorOption = None,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Open an inspection file in the interface: the case list, then the interview."""
-    if not file.is_file():
-        raise UserError(f"there is no inspection file at {file}; check the path")
-    run_app(file, inspector, given(passphrase_file))
+    launch.open_file(file, inspector, passphrase_file)
 
 
 def demo_command(
@@ -59,26 +41,12 @@ def demo_command(
     inspector: InspectorOption = None,
 ) -> None:
     """Build the demo inspection (61 synthetic cases, fixed seed) unless it exists, and open it."""
-    from audit_tui.locations import demo_path
-
-    target = path or demo_path()
-    if target.exists():
-        typer.echo(f"Using the existing demo inspection at {target}", err=True)
-    else:
-        from db.demo import build_demo
-
-        if not target.parent.is_dir():
-            raise UserError(f"the folder {target.parent} does not exist; create it first")
-        typer.echo(f"Building the demo inspection at {target}", err=True)
-        build_demo(target)
-    run_app(target, inspector)
+    launch.demo(path, inspector)
 
 
 def open_last() -> None:
     """Plain `audit-tui`: the last file used, or the start screen."""
-    from audit_tui import settings
-
-    run_app(settings.last_file(), passphrase=given(None))
+    launch.open_last()
 
 
 def register(app: typer.Typer) -> None:

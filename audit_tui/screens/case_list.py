@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,11 +18,14 @@ from audit_tui.messages import (
     CaseFieldsSaved,
     CasesLoaded,
     CaseStatusChanged,
+    ListingShown,
     OpenCase,
     StoreRefused,
 )
-from audit_tui.store_calls import OpenedFile, Progress
-from question_bank.case import CaseRecord
+from audit_tui.store_calls import CaseListing, CaseRow, OpenedFile, Progress, case_rows
+
+if TYPE_CHECKING:
+    from question_bank.case import CaseRecord
 
 STATUS_FILTERS: tuple[str | None, ...] = (None, "current", "terminated")
 PROGRESS_FILTERS: tuple[str | None, ...] = (None, "not_started", "in_progress", "complete")
@@ -56,7 +60,12 @@ class CaseTable(DataTable[Any]):
 
 
 class CaseListScreen(Screen[None]):
-    """Cases of the inspection; Enter starts (or resumes) the interview of the highlighted one."""
+    """Cases of the inspection; Enter starts (or resumes) the interview of the highlighted one.
+
+    Shown from the case list read before the store opened the file (`CaseListing`); the app
+    hands it the opened file (`file_opened`) once the store has it, and what needs the store
+    (a case's details) waits for that.
+    """
 
     bank_notice: reactive[str | None] = reactive(None)
 
@@ -71,12 +80,23 @@ class CaseListScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
-    def __init__(self, opened: OpenedFile, focus_case: str | None = None) -> None:
+    def __init__(
+        self,
+        listing: CaseListing,
+        focus_case: str | None = None,
+        opened: OpenedFile | None = None,
+    ) -> None:
         super().__init__()
+        self.listing = listing
         self.opened = opened
-        self.own = opened.inspector
-        self.cases: list[CaseRecord] = list(opened.cases)
-        self.progress: dict[str, Progress] = dict(opened.progress)
+        self.own = listing.inspector
+        self.cases: list[CaseRow] = list(listing.cases)
+        self.records: dict[str, CaseRecord] = {}
+        if opened is not None:
+            self.records = {c.case_ref: c for c in opened.cases}
+        self.progress: dict[str, Progress] = dict(listing.progress)
+        self._waiting: list[Callable[[], None]] = []
+        self._resumed = False
         self.inspector_filter: str | None = None
         self.status_filter: str | None = None
         self.progress_filter: str | None = None
@@ -102,6 +122,24 @@ class CaseListScreen(Screen[None]):
         self.title = "Cases"
         self.rebuild()
         table.focus()
+        self.screen_layout_refresh_signal.subscribe(self, self._first_frame)
+
+    def _first_frame(self, screen: Screen[Any]) -> None:
+        """Once the list has been drawn, say so (the store then opens the file)."""
+        self.screen_layout_refresh_signal.unsubscribe(self)
+        self.post_message(ListingShown())
+
+    def file_opened(self, opened: OpenedFile) -> None:
+        """The store has opened the file: what waited for it runs now."""
+        self.opened = opened
+        self.records = {c.case_ref: c for c in opened.cases}
+        progress = dict(opened.progress)
+        if progress != self.progress or case_rows(opened.cases) != self.cases:
+            self.cases, self.progress = case_rows(opened.cases), progress
+            self.rebuild()
+        waiting, self._waiting = self._waiting, []
+        for action in waiting:
+            action()
 
     def watch_bank_notice(self, text: str | None) -> None:
         notice = self.query_one("#bank-notice", Static)
@@ -109,17 +147,20 @@ class CaseListScreen(Screen[None]):
         notice.display = bool(text)
 
     def on_screen_resume(self) -> None:
+        if not self._resumed:
+            self._resumed = True  # first shown: the list was read just now
+            return
         self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded,
                         failed=StoreRefused)
 
     # -- data -------------------------------------------------------------------------------
 
-    def visible_cases(self) -> list[CaseRecord]:
+    def visible_cases(self) -> list[CaseRow]:
         rows = [
             c
             for c in self.cases
             if (self.inspector_filter is None or c.inspector == self.inspector_filter)
-            and (self.status_filter is None or c.status.value == self.status_filter)
+            and (self.status_filter is None or c.status == self.status_filter)
             and (
                 self.progress_filter is None
                 or self._state(c.case_ref) == self.progress_filter
@@ -132,17 +173,17 @@ class CaseListScreen(Screen[None]):
         progress = self.progress.get(ref)
         return progress.status if progress else "not_started"
 
-    def _sort_key(self, case: CaseRecord) -> tuple[Any, ...]:
+    def _sort_key(self, case: CaseRow) -> tuple[Any, ...]:
         progress = self.progress.get(case.case_ref)
         share = progress.answered / progress.applicable if progress and progress.applicable else 0
         if self.sort == "progress":
             return (share, case.case_ref)
         if self.sort == "disposal":
-            return (case.disposal.value, case.case_ref)
+            return (case.disposal, case.case_ref)
         if self.sort == "inspector":
             return (case.inspector, case.case_ref)
         if self.sort == "status":
-            return (case.status.value, case.case_ref)
+            return (case.status, case.case_ref)
         return (case.case_ref,)
 
     def rebuild(self) -> None:
@@ -156,8 +197,8 @@ class CaseListScreen(Screen[None]):
             table.add_row(
                 Text(case.case_ref, style="bold" if own else ""),
                 case.inspector,
-                DISPOSAL_LABELS.get(case.disposal.value, case.disposal.value),
-                case.status.value,
+                DISPOSAL_LABELS.get(case.disposal, case.disposal),
+                case.status,
                 progress_cell(self.progress.get(case.case_ref)),
                 Text(PROGRESS_LABELS.get(state, state), style=_state_style(state)),
                 key=case.case_ref,
@@ -203,7 +244,8 @@ class CaseListScreen(Screen[None]):
     # -- replies from the writer ------------------------------------------------------------
 
     def on_cases_loaded(self, message: CasesLoaded) -> None:
-        self.cases = list(message.cases.cases)
+        self.records = {c.case_ref: c for c in message.cases.cases}
+        self.cases = case_rows(message.cases.cases)
         self.progress = dict(message.cases.progress)
         self.rebuild()
 
@@ -233,9 +275,12 @@ class CaseListScreen(Screen[None]):
     def action_details(self) -> None:
         from audit_tui.screens.case_details import CaseDetailsScreen
 
+        if self.opened is None:
+            self._waiting.append(self.action_details)
+            return
         ref = self._highlighted()
         if ref:
-            case = next(c for c in self.cases if c.case_ref == ref)
+            case = self.records[ref]
             self.app.push_screen(
                 CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref))
             )

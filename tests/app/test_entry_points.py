@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from audit_tui import settings
 from audit_tui.app import AuditApp
 from audit_tui.cli import app as cli
-from audit_tui.cli import tui
+from audit_tui.cli import launch
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.start import StartScreen
 
@@ -26,7 +26,7 @@ def launched(monkeypatch):
     def run_app(path, inspector=None, passphrase=None):
         calls.append((path, inspector))
 
-    monkeypatch.setattr(tui, "run_app", run_app)
+    monkeypatch.setattr(launch, "run_app", run_app)
     return calls
 
 

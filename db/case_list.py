@@ -1,0 +1,90 @@
+"""The case list read straight from an inspection file, before the store is open.
+
+The interface shows the case list first and opens the store (which validates the file's
+question bank with pydantic, migrates an older schema and takes the automatic backup) right
+after: the list needs a few columns of three tables, read here with plain sqlite3 once the
+file has passed the same read-only checks the store makes (db/checks.py). The store's own
+progress figures use the same query (`PROGRESS_SQL`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.checks import check_file
+from db.connection import connect
+from db.file_format import SCHEMA_VERSION
+
+# Status and answered / applicable per case, in sample order; "{where}" narrows it to one case.
+PROGRESS_SQL = """
+SELECT c.case_ref, s.status,
+    (SELECT COUNT(*) FROM answers a
+     JOIN applicability ap ON ap.case_ref = a.case_ref
+        AND ap.question_id = a.question_id AND ap.applies = 1
+     WHERE a.case_ref = c.case_ref AND a.role = 'primary') AS answered,
+    (SELECT COUNT(*) FROM applicability ap
+     WHERE ap.case_ref = c.case_ref AND ap.applies = 1) AS applicable
+FROM cases c JOIN case_status s ON s.case_ref = c.case_ref {where}
+ORDER BY c.position
+"""
+
+
+@dataclass(frozen=True)
+class ListedCase:
+    """What the case list shows of a case (its assessment progress comes separately)."""
+
+    case_ref: str
+    inspector: str
+    disposal: str
+    status: str  # the case's own status: current or terminated
+
+
+@dataclass(frozen=True)
+class ListedProgress:
+    case_ref: str
+    status: str  # the assessment's: not_started, in_progress, complete, locked
+    answered: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class FileListing:
+    """An inspection file's case list, read without opening the store."""
+
+    area: str
+    bank_id: str
+    bank_version: str
+    lead: str | None
+    cases: list[ListedCase]
+    progress: list[ListedProgress]
+    state: dict[str, str]  # the interface's saved state (ui_state), e.g. where to resume
+
+
+def read_case_list(path: Path, passphrase: str | None = None) -> FileListing | None:
+    """The case list of a file that passes the checks; None when the store must open it first
+    (an older schema, to be migrated). A file that fails the checks raises their StoreError."""
+    facts = check_file(path, passphrase)
+    if facts.schema_version != SCHEMA_VERSION:
+        return None
+    conn = connect(path, readonly=True, passphrase=passphrase if facts.encrypted else None)
+    try:
+        return _read(conn)
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection) -> FileListing:
+    area, bank_id, bank_version, lead = conn.execute(
+        "SELECT area, bank_id, bank_version, lead FROM inspection"
+    ).fetchone()
+    cases = [
+        ListedCase(*row)
+        for row in conn.execute(
+            "SELECT case_ref, inspector, disposal, status FROM cases ORDER BY position"
+        )
+    ]
+    progress = [ListedProgress(*row) for row in conn.execute(PROGRESS_SQL.format(where=""))]
+    state = dict(conn.execute("SELECT key, value FROM ui_state").fetchall())
+    return FileListing(area, bank_id, bank_version, lead, cases, progress, state)
