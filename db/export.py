@@ -57,9 +57,12 @@ def split(
     `encrypt` encrypts them with that passphrase instead (also for a plain FILE).
     """
     path, out_dir = Path(path), Path(out_dir)
-    if not out_dir.is_dir():
-        raise StoreError(f"the folder {out_dir} does not exist; create it first")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StoreError(f"{out_dir} is a file, not a folder; give a folder for the split files")
     stem = stem or path.stem
+    if not path.is_file():
+        raise StoreError(f"there is no inspection file at {path}; check the path")
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with workspace(out_dir / "split") as work:
         source = check_input(path, work, 0, passphrase)
         key = encrypt or source.passphrase

@@ -33,12 +33,16 @@ def test_split(cli, inspection, tmp_path, handed_out):
     assert [(f["inspector"], f["cases"]) for f in listed] == [("JS", 2), ("KM", 1)]
     refused = cli("split", inspection, "--out", again)
     assert refused.exit_code == 1
-    assert (
-        refused.stderr
-        == f"error: {again / 'lambeth-JS.sqlite'} already exists; split into an empty folder (nothing was written)\n"
-    )  # noqa: E501
-    missing = cli("split", inspection, "--out", tmp_path / "nowhere")
-    assert missing.exit_code == 1 and "does not exist; create it first" in missing.stderr
+    exists = f"{again / 'lambeth-JS.sqlite'} already exists"
+    assert refused.stderr == f"error: {exists}; split into an empty folder (nothing was written)\n"
+    fresh = cli("split", inspection, "--out", tmp_path / "new" / "folder")
+    assert fresh.exit_code == 0, fresh.output
+    assert (tmp_path / "new" / "folder" / "lambeth-JS.sqlite").is_file()
+    not_a_folder = cli("split", inspection, "--out", inspection)
+    assert not_a_folder.exit_code == 1
+    assert not_a_folder.stderr == (
+        f"error: {inspection} is a file, not a folder; give a folder for the split files\n"
+    )
 
 
 def test_export(cli, handed_out, tmp_path):
