@@ -26,6 +26,7 @@ from db import merge
 from db.cases import case_row
 from db.connection import connect
 from db.errors import StoreError
+from db.history_copy import ChainOfCopies
 from db.history_merge import Containers, merge_histories
 from db.inputs import CheckedInput, check_inputs
 from db.merge import SourceCounts
@@ -33,8 +34,9 @@ from db.store import InspectionStore
 from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]
-# Indexes of the big tables, made once the rows are in (one sort beats a million inserts).
-BULK_INDEXES = ("answer_history_case", "answers_question")
+# Indexes of the big tables, made once the rows are in (one sort beats a million inserts), and
+# the trigger that refuses a history row without its hash (every row of the load has one).
+BULK_SCHEMA = ("answer_history_case", "answers_question", "answer_history_needs_hash")
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,6 @@ def _write(
     passphrase: str | None = None,
 ) -> merge.BuildReport:
     checked = [s.checked for s in sources]
-    bank = checked[0].bank
     inspection = merge.pick([tuple(vars(c.inspection).values()) for c in checked])
     report = merge.BuildReport(counts=[SourceCounts() for _ in sources])
     # Every case, the inputs holding it, and whether it needs the general merge.
@@ -261,6 +262,43 @@ def _write(
         for i in held[1:]:
             report.counts[i].cases_known += 1
 
+    copies = None
+    if (
+        keep is None
+        and passphrase is None
+        and not general
+        and all(s.checked.chained is not None and s.checked.passphrase is None for s in sources)
+    ):
+        # Inputs holding different cases: their merged history is chained meanwhile and copied
+        # by SQLite (db.history_copy).
+        copies = ChainOfCopies(checked, inspection[0], target.parent)
+        copies.start()
+    try:
+        _write_target(
+            sources, target, keep, keep_state, passphrase, copies, inspection, holders, general,
+            report,
+        )  # fmt: skip
+    finally:
+        if copies is not None:
+            copies.close()
+    report.cases = len(holders)
+    return report
+
+
+def _write_target(
+    sources: Sequence[merge._Source],
+    target: Path,
+    keep: Callable[[CaseRecord], bool] | None,
+    keep_state: Callable[[str], bool] | None,
+    passphrase: str | None,
+    copies: ChainOfCopies | None,
+    inspection: tuple[Any, ...],
+    holders: dict[str, list[int]],
+    general: set[str],
+    report: merge.BuildReport,
+) -> None:
+    checked = [s.checked for s in sources]
+    bank = checked[0].bank
     store = InspectionStore.create(
         target,
         area=inspection[1],
@@ -283,8 +321,10 @@ def _write(
         if keep is None:  # a split file holds its cases only, not the lead's judgements
             _write_judgements(conn, sources)
         merge.applicability_rows(conn, bank, records)
-        with merge.indexes_built_after(conn, BULK_INDEXES):
-            _write_rows(conn, sources, holders, general, inspection[0], report, passphrase is None)
+        with merge.built_after(conn, BULK_SCHEMA):
+            _write_rows(
+                conn, sources, holders, general, inspection[0], report, passphrase is None, copies
+            )
         conn.execute("COMMIT")
         dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(1)
         if dangling:  # the bulk load ran without per-row checks; this is the check
@@ -299,8 +339,6 @@ def _write(
         ) from None
     finally:
         conn.close()
-    report.cases = len(holders)
-    return report
 
 
 def _write_cases(
@@ -405,6 +443,7 @@ def _write_rows(
     inspection_id: str,
     report: merge.BuildReport,
     plain: bool,
+    copies: ChainOfCopies | None,
 ) -> None:
     """History (merged, hash-chained), answers and conflict versions.
 
@@ -412,59 +451,46 @@ def _write_rows(
     encrypted, so plain inputs' answers can be copied by SQLite itself.
     """
     counts = report.counts
-    # The rows of cases that need the general merge, per input (a small first pass).
-    shared_refs = sorted(general)
-    shared_history: dict[int, dict[str, list[merge.Row]]] = {}
-    shared_answers: dict[int, dict[str, list[merge.Row]]] = {}
-    for index, source in enumerate(sources):
-        held = [ref for ref in shared_refs if index in holders[ref]]
-        if held:
-            shared_history[index] = merge.case_rows(
-                source.conn, "answer_history", merge.HISTORY_FIELDS, held, "case_ref, id"
-            )
-            shared_answers[index] = merge.case_rows(
-                source.conn, "answers", merge.ANSWER_FIELDS, held, "case_ref, question_id, role"
-            )
-    containers = Containers(
-        {i: [r for rows in cases.values() for r in rows] for i, cases in shared_history.items()}
-    )
-
-    def on_shared(row: merge.Row, holding: list[int]) -> None:
-        counts[holding[0]].history_taken += 1
-        for other in holding[1:]:
-            counts[other].history_known += 1
-
-    # Per input, the cases it brings (None: all of them) and which of those are shared.
+    # Per input, the cases it brings (None: all of them).
     kept: list[set[str] | None] = []
     for index, source in enumerate(sources):
         held_here = {ref for ref, held in holders.items() if index in held}
         kept.append(None if len(held_here) == len(source.cases) else held_here)
-    alone = [0] * len(sources)
-
-    def stream(index: int) -> Iterator[merge.Row]:
-        mine, own = kept[index], 0
-        for row in merge.history_stream(sources[index].conn):
-            if mine is None or row[0] in mine:
-                if row[0] not in general:
-                    own += 1
-                yield row
-        alone[index] = own
-
-    history = merge.HistoryWriter(conn, inspection_id)
+    shared_refs = sorted(general)
+    shared_history: dict[int, dict[str, list[merge.Row]]] = {}
+    shared_answers: dict[int, dict[str, list[merge.Row]]] = {}
     merged_shared: dict[str, list[merge.Row]] = defaultdict(list)
-    streams = [stream(i) for i in range(len(sources))]
-    rows = merge_histories(streams, general.__contains__, containers, on_shared)
-    if general:
-        rows = _noting(rows, general, merged_shared)
-    history.extend(rows)
-    history.flush()
-    for index, own in enumerate(alone):
-        counts[index].history_taken += own
-    conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
+    if copies is not None:
+        conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
+        copies.stage(conn)
+    else:
+        # The rows of cases that need the general merge, per input (a small first pass).
+        for index, source in enumerate(sources):
+            held = [ref for ref in shared_refs if index in holders[ref]]
+            if held:
+                shared_history[index] = merge.case_rows(
+                    source.conn, "answer_history", merge.HISTORY_FIELDS, held, "case_ref, id"
+                )
+                shared_answers[index] = merge.case_rows(
+                    source.conn,
+                    "answers",
+                    merge.ANSWER_FIELDS,
+                    held,
+                    "case_ref, question_id, role",
+                )
+        report.history = _merge_history(
+            conn, sources, kept, general, shared_history, merged_shared, inspection_id, counts
+        )
+        conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     for index, source in enumerate(sources):
         bringing = kept[index]
         skip = set(source.cases) - bringing if bringing is not None else set()
         counts[index].answers_taken += _copy_answers(conn, source, skip | general, plain)
+    if copies is not None:
+        taken = copies.finish(conn)
+        for index, count in enumerate(taken):
+            counts[index].history_taken += count
+        report.history = sum(taken)
     conn.execute("BEGIN")
     answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
     versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
@@ -482,10 +508,55 @@ def _write_rows(
     versions.flush()
     report.conflict_keys = sorted(set(report.conflict_keys))
     report.conflicts = len(report.conflict_keys)
-    report.history = history.next_id - 1
     report.answers, report.second_reads = conn.execute(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE role = 'second_read') FROM answers"
     ).fetchone()
+
+
+def _merge_history(
+    conn: sqlite3.Connection,
+    sources: Sequence[merge._Source],
+    kept: list[set[str] | None],
+    general: set[str],
+    shared_history: dict[int, dict[str, list[merge.Row]]],
+    merged_shared: dict[str, list[merge.Row]],
+    inspection_id: str,
+    counts: list[SourceCounts],
+) -> int:
+    """The general merge (db.history_merge) written row by row; returns the rows written.
+
+    The merged rows of shared cases are kept in `merged_shared` (their answers are merged after).
+    """
+    containers = Containers(
+        {i: [r for rows in cases.values() for r in rows] for i, cases in shared_history.items()}
+    )
+
+    def on_shared(row: merge.Row, holding: list[int]) -> None:
+        counts[holding[0]].history_taken += 1
+        for other in holding[1:]:
+            counts[other].history_known += 1
+
+    alone = [0] * len(sources)
+
+    def stream(index: int) -> Iterator[merge.Row]:
+        mine, own = kept[index], 0
+        for row in merge.history_stream(sources[index].conn):
+            if mine is None or row[0] in mine:
+                if row[0] not in general:
+                    own += 1
+                yield row
+        alone[index] = own
+
+    history = merge.HistoryWriter(conn, inspection_id)
+    streams = [stream(i) for i in range(len(sources))]
+    rows = merge_histories(streams, general.__contains__, containers, on_shared)
+    if general:
+        rows = _noting(rows, general, merged_shared)
+    history.extend(rows)
+    history.flush()
+    for index, own in enumerate(alone):
+        counts[index].history_taken += own
+    return history.next_id - 1
 
 
 def _copy_answers(

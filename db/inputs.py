@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -56,6 +57,7 @@ class CheckedInput:
     bank_stored_at: str
     manifest: dict[str, Any] | None
     passphrase: str | None = None  # the copy stays encrypted when the input is
+    chained: ChainedHistory | None = None  # its verified history, ready to merge
 
     @property
     def name(self) -> str:
@@ -66,6 +68,30 @@ class CheckedInput:
         conn = connect(self.copy, readonly=True, passphrase=self.passphrase)
         conn.execute("PRAGMA cache_size = -1024")  # many inputs may be open at once
         return conn
+
+
+@dataclass(frozen=True)
+class ChainedHistory:
+    """An input's verified history as the merge orders it, written beside its private copy.
+
+    One entry per history row, in id order: `(at or "", at is None, case_ref, index, position,
+    canonical)`, where `index` is the input's, `position` the row's place in its input (from 0)
+    and `canonical` the form its hash covers (db.history_chain.canonical). The first three are
+    db.history_merge.case_key, so entries of inputs holding different cases compare as their
+    rows do, and the canonical form is encoded once, by the process that verified it.
+    """
+
+    path: Path
+    index: int
+    rows: int
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        with open(self.path, "rb") as handle:
+            while size := int.from_bytes(handle.read(8), "little"):
+                yield from marshal.loads(handle.read(size))
+
+
+_CHUNK = 2048
 
 
 def manifest_path(path: Path) -> Path:
@@ -101,7 +127,7 @@ def check_input(
     copy = workdir / f"input-{index:04d}.sqlite"
     digest = _copy_private(path, copy)
     try:
-        return _check_copy(path, copy, digest, key)
+        return _check_copy(path, copy, digest, key, index)
     except StoreError as exc:
         # check_file names the file it read: the copy. The user knows the original.
         raise StoreError(str(exc).replace(str(copy), str(path))) from None
@@ -144,7 +170,9 @@ def _copy_private(path: Path, copy: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_copy(path: Path, copy: Path, digest: str, key: str | None = None) -> CheckedInput:
+def _check_copy(
+    path: Path, copy: Path, digest: str, key: str | None, index: int
+) -> CheckedInput:
     size = copy.stat().st_size
     if size == 0 or (key is None and not read_header(copy).startswith(SQLITE_MAGIC)):
         check_file(copy)  # refuses with its sentence: empty, not SQLite
@@ -166,13 +194,21 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None = None) -> 
             raise _damaged(path)
         _refuse_foreign_schema(path, found, version)
         check_file(copy, key)
+        chained = None
         if version >= 2:
-            result = verify_history(conn)
+            entries: list[tuple[Any, ...]] = []
+            keep = entries.append
+
+            def chain(row: tuple[Any, ...], form: str) -> None:
+                keep((row[10] or "", row[10] is None, row[1], index, len(entries), form))
+
+            result = verify_history(conn, chain)
             if not result.ok:
                 raise StoreError(
                     f"{path} fails the history check ({result.problem}), so it was not collated; "
                     "ask for the inspector's own copy of the file"
                 )
+            chained = _write_chained(copy.with_suffix(".history"), index, entries)
         inspection, bank, stored_at = _read_facts(path, conn)
     except sqlite3.Error as exc:
         raise StoreError(
@@ -181,7 +217,20 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None = None) -> 
     finally:
         conn.close()
     manifest = _check_manifest(path, digest, inspection, bank)
-    return CheckedInput(path, copy, digest, version, inspection, bank, stored_at, manifest, key)
+    return CheckedInput(
+        path, copy, digest, version, inspection, bank, stored_at, manifest, key, chained
+    )
+
+
+def _write_chained(where: Path, index: int, entries: list[tuple[Any, ...]]) -> ChainedHistory:
+    """Write the entries of a verified history in chunks (read back a chunk at a time)."""
+    fd = os.open(where, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        for start in range(0, len(entries), _CHUNK):
+            chunk = marshal.dumps(entries[start : start + _CHUNK])
+            handle.write(len(chunk).to_bytes(8, "little"))
+            handle.write(chunk)
+    return ChainedHistory(where, index, len(entries))
 
 
 def _damaged(path: Path) -> StoreError:

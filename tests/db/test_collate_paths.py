@@ -1,0 +1,116 @@
+"""Inputs holding different cases take the SQL copy of history; it writes what the row-by-row
+merge writes, whatever the order of the inputs and however their clocks ran."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from collate_files import Clock, make_master
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import db.collate
+import db.history_copy
+from db.collate import collate, content_of
+from db.connection import connect
+from db.errors import StoreError
+from db.export import split
+from db.history_chain import verify_history
+from db.history_copy import ChainOfCopies
+from db.inputs import check_inputs
+from db.store import InspectionStore
+
+op = st.tuples(
+    st.integers(0, 1),  # which of the file's two cases
+    st.sampled_from(("A1", "A2", "A3", "R1", "R2")),
+    st.sampled_from(("yes", "no", "na", "clear")),
+    st.sampled_from(("primary", "second_read")),
+)
+# Sessions on chosen days, in any order: a file's clock may run backwards, and files tie in time.
+sessions = st.lists(st.tuples(st.integers(16, 18), st.lists(op, max_size=5)), max_size=3)
+
+
+@pytest.fixture(scope="module")
+def handed_out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("handed")
+    master = make_master(folder / "lambeth.sqlite")
+    with InspectionStore.open(master, clock=Clock(day=10)) as store:
+        store.record_answer("C001", "A1", "yes", inspector="JS")
+    out = folder / "out"
+    out.mkdir()
+    return {f.inspector: f.path for f in split(master, out)}
+
+
+def answered(base: Path, path: Path, plan) -> Path:
+    shutil.copyfile(base, path)
+    for day, ops in plan:
+        with InspectionStore.open(path, clock=Clock(day=day)) as store:
+            refs = [c.case_ref for c in store.cases()]
+            for which, qid, value, role in ops:
+                ref = refs[which % len(refs)]
+                who = store.case(ref).inspector if role == "primary" else "AB"
+                try:
+                    if value == "clear":
+                        store.clear_answer(ref, qid, inspector=who, role=role)
+                    else:
+                        note = "evidence" if value == "no" else None
+                        store.record_answer(ref, qid, value, inspector=who, role=role, note=note)
+                except StoreError:
+                    pass  # a question that does not apply to the case
+    return path
+
+
+def row_by_row(monkeypatch):
+    """Collation with the chained histories dropped, so every row goes through Python."""
+
+    def checked_without_chains(*args, **kwargs):
+        return [dataclasses.replace(c, chained=None) for c in check_inputs(*args, **kwargs)]
+
+    monkeypatch.setattr(db.collate, "check_inputs", checked_without_chains)
+
+
+@settings(
+    max_examples=int(os.environ.get("COLLATE_LAW_EXAMPLES", "12")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(js=sessions, km=sessions)
+def test_the_sql_copy_writes_what_the_row_by_row_merge_writes(handed_out, js, km):
+    with tempfile.TemporaryDirectory() as name, pytest.MonkeyPatch.context() as patch:
+        folder = Path(name)
+        inputs = [
+            answered(handed_out["JS"], folder / "js.sqlite", js),
+            answered(handed_out["KM"], folder / "km.sqlite", km),
+        ]
+        copied: list[int] = []
+        real = ChainOfCopies.start
+        patch.setattr(ChainOfCopies, "start", lambda self: copied.append(1) or real(self))
+        reverse = collate(inputs[::-1], folder / "reverse.sqlite")  # chained here
+        patch.setattr(db.history_copy, "OWN_PROCESS_FROM", 0)
+        fast = collate(inputs, folder / "fast.sqlite")  # chained by a process of its own
+        assert len(copied) == 2, "inputs of different cases take the SQL copy"
+        row_by_row(patch)
+        slow = collate(inputs, folder / "slow.sqlite")
+        assert content_of(folder / "fast.sqlite") == content_of(folder / "slow.sqlite")
+        assert content_of(folder / "reverse.sqlite") == content_of(folder / "slow.sqlite")
+        assert fast.as_dict() | {"out": ""} == slow.as_dict() | {"out": ""}
+        assert [i.counts for i in reverse.inputs] == [i.counts for i in fast.inputs][::-1]
+        conn = connect(folder / "fast.sqlite", readonly=True)
+        try:
+            assert verify_history(conn).ok
+        finally:
+            conn.close()
+
+
+def test_shared_cases_take_the_row_by_row_merge(handed_out, tmp_path, monkeypatch):
+    copied: list[int] = []
+    monkeypatch.setattr(ChainOfCopies, "start", lambda self: copied.append(1))
+    js = answered(handed_out["JS"], tmp_path / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])])
+    again = answered(js, tmp_path / "again.sqlite", [(17, [(0, "A3", "no", "primary")])])
+    collate([js, again], tmp_path / "out.sqlite")
+    assert not copied
