@@ -170,9 +170,7 @@ def _copy_private(path: Path, copy: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_copy(
-    path: Path, copy: Path, digest: str, key: str | None, index: int
-) -> CheckedInput:
+def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int) -> CheckedInput:
     size = copy.stat().st_size
     if size == 0 or (key is None and not read_header(copy).startswith(SQLITE_MAGIC)):
         check_file(copy)  # refuses with its sentence: empty, not SQLite
