@@ -160,7 +160,7 @@ def group_against_rest(
     whole_counts, whole_cases = store.answer_counts(filter), store.cases_by_theme(filter)
     whole_size = store.case_count(filter)
     if fixed is not None and fixed != value:  # the filter already leaves the group out
-        counts: dict[str, dict[str, int]] = {}
+        counts: dict[str, Mapping[str, int]] = {}
         cases: dict[int, int] = {}
         size = 0
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -937,17 +937,18 @@ class InspectionStore:
 
     # -- counts ------------------------------------------------------------------------------
 
-    def answer_counts(self, filter: CountFilter = CountFilter()) -> dict[str, dict[str, int]]:
+    def answer_counts(self, filter: CountFilter = CountFilter()) -> dict[str, Mapping[str, int]]:
         """Per question and value, the answers that count: to questions applying to the case.
 
-        The whole inspection's (no filter) come from the in-memory tally (db/tally.py).
+        The whole inspection's (no filter) come from the in-memory tally (db/tally.py), whose
+        per-question counts are read-only.
         """
         if filter == CountFilter():
             return self._answer_tally().answer_counts()
         return self._sql_answer_counts(filter)
 
-    def _sql_answer_counts(self, filter: CountFilter) -> dict[str, dict[str, int]]:
-        return self.answer_counts_by(None, filter).get(None, {})
+    def _sql_answer_counts(self, filter: CountFilter) -> dict[str, Mapping[str, int]]:
+        return dict(self.answer_counts_by(None, filter).get(None, {}))
 
     def answer_counts_by(
         self, field: str | None, filter: CountFilter = CountFilter()

@@ -11,7 +11,9 @@ connection (`PRAGMA data_version`), so the next read rebuilds it from SQL.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from question_bank.model import Bank, Question, Scale
 
@@ -30,26 +32,32 @@ GROUP BY a.case_ref, kq.theme
 @dataclass
 class AnswerTally:
     """Primary answers to questions that apply: per question and value, and per theme the
-    cases with a yes or no to one of its key questions (what `cases_by_theme` counts)."""
+    cases with a yes or no to one of its key questions (what `cases_by_theme` counts).
 
-    counts: dict[str, dict[str, int]]
+    A question's counts are never changed in place: a move replaces them with a read-only
+    copy, so the counts handed out stay as they were when handed out, without copying them.
+    """
+
+    counts: dict[str, Mapping[str, int]]
     key_answers: dict[tuple[str, int], int]
     cases_by_theme: dict[int, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, conn: sqlite3.Connection, counts: dict[str, dict[str, int]]) -> AnswerTally:
+    def build(
+        cls, conn: sqlite3.Connection, counts: Mapping[str, Mapping[str, int]]
+    ) -> AnswerTally:
         """From the store's own count of answers and one query for the key-question cases."""
         key_answers = {(case, theme): n for case, theme, n in conn.execute(KEY_ANSWERS_SQL)}
         by_theme: dict[int, int] = {}
         for (_, theme), n in key_answers.items():
             if n > 0:
                 by_theme[theme] = by_theme.get(theme, 0) + 1
-        copied = {qid: dict(values) for qid, values in counts.items()}
-        return cls(copied, key_answers, by_theme)
+        frozen = {qid: MappingProxyType(dict(values)) for qid, values in counts.items()}
+        return cls(dict(frozen), key_answers, by_theme)
 
-    def answer_counts(self) -> dict[str, dict[str, int]]:
-        """A copy, so a caller can never move the tally."""
-        return {qid: dict(values) for qid, values in self.counts.items()}
+    def answer_counts(self) -> dict[str, Mapping[str, int]]:
+        """Per question, read-only counts (a caller can never move the tally)."""
+        return dict(self.counts)
 
     def move(
         self, bank: Bank, case_ref: str, question: Question, old: str | None, new: str | None
@@ -57,7 +65,7 @@ class AnswerTally:
         """One primary answer to an applying question went from `old` to `new` (None: none)."""
         if old == new:
             return
-        values = self.counts.setdefault(question.id, {})
+        values = dict(self.counts.get(question.id, {}))
         if old is not None:
             left = values.get(old, 0) - 1
             if left > 0:
@@ -66,8 +74,10 @@ class AnswerTally:
                 values.pop(old, None)
         if new is not None:
             values[new] = values.get(new, 0) + 1
-        if not values:
-            del self.counts[question.id]
+        if values:
+            self.counts[question.id] = MappingProxyType(values)
+        else:
+            self.counts.pop(question.id, None)
         if not question.key:
             return
         scale = bank.scale_of(question)
