@@ -148,7 +148,7 @@ def collate(
         jobs = [(index, path) for index, path in enumerate(paths, start=1)]
         if existing:
             jobs.insert(0, (0, out))
-        checked = check_inputs(jobs, work, passphrase)
+        checked = check_inputs(jobs, work, passphrase, merge.read_facts)
         same_inspection(checked)
         target = work / "collated.sqlite"
         key = passphrase if any(c.passphrase for c in checked) else None

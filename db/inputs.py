@@ -20,9 +20,9 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ class CheckedInput:
     manifest: dict[str, Any] | None
     passphrase: str | None = None  # the copy stays encrypted when the input is
     chained: ChainedHistory | None = None  # its verified history, ready to merge
+    facts: Any = None  # what `read` (of check_inputs) gave: db.merge.InputFacts or a refusal
 
     @property
     def name(self) -> str:
@@ -106,12 +107,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+Read = Callable[["CheckedInput", sqlite3.Connection], Any]
+
+
 def check_input(
-    path: Path, workdir: Path, index: int, passphrase: str | None = None
+    path: Path, workdir: Path, index: int, passphrase: str | None = None, read: Read | None = None
 ) -> CheckedInput:
     """Copy an input into `workdir` and refuse it, naming it, unless every check passes.
 
-    An encrypted input is read with `passphrase`; its private copy stays encrypted.
+    An encrypted input is read with `passphrase`; its private copy stays encrypted. `read`,
+    given the input once it passed, reads more of it in the same process (kept as `facts`).
     """
     path = Path(path)
     if not path.exists():
@@ -127,10 +132,17 @@ def check_input(
     copy = workdir / f"input-{index:04d}.sqlite"
     digest = _copy_private(path, copy)
     try:
-        return _check_copy(path, copy, digest, key, index)
+        checked = _check_copy(path, copy, digest, key, index)
     except StoreError as exc:
         # check_file names the file it read: the copy. The user knows the original.
         raise StoreError(str(exc).replace(str(copy), str(path))) from None
+    if read is None:
+        return checked
+    conn = checked.connect()
+    try:
+        return replace(checked, facts=read(checked, conn))
+    finally:
+        conn.close()
 
 
 # Checking is per file and CPU-bound (integrity, the history chain): many inputs are checked
@@ -139,16 +151,22 @@ PARALLEL_FROM = 16
 
 
 def check_inputs(
-    jobs: Sequence[tuple[int, Path]], workdir: Path, passphrase: str | None = None
+    jobs: Sequence[tuple[int, Path]],
+    workdir: Path,
+    passphrase: str | None = None,
+    read: Read | None = None,
 ) -> list[CheckedInput]:
-    """check_input of every (index, path), in order; the first bad one (in order) is refused."""
+    """check_input of every (index, path), in order; the first bad one (in order) is refused.
+
+    `read` (a module-level function, so a process can run it) is as for check_input.
+    """
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [check_input(path, workdir, index, passphrase) for index, path in jobs]
+        return [check_input(path, workdir, index, passphrase, read) for index, path in jobs]
     pool = ProcessPoolExecutor(workers)
     try:
         futures = [
-            pool.submit(check_input, path, workdir, index, passphrase) for index, path in jobs
+            pool.submit(check_input, path, workdir, index, passphrase, read) for index, path in jobs
         ]
         return [future.result() for future in futures]
     finally:

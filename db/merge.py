@@ -110,11 +110,12 @@ class BuildReport:
 
 
 @dataclass
-class _Source:
-    """What the merge reads of one input before streaming its answers and history."""
+class InputFacts:
+    """What the merge reads of one input, validated, before streaming its answers and history.
 
-    checked: CheckedInput
-    conn: sqlite3.Connection
+    Plain data, so the process that checked an input can read them too (`read_facts`).
+    """
+
     cases: dict[str, tuple[CaseRecord, int, str]]  # ref -> (record, position, added_at)
     case_edits: dict[str, str]
     statuses: dict[str, Row]
@@ -126,6 +127,14 @@ class _Source:
     judgements: list[Row] = field(default_factory=list)  # the lead's, JUDGEMENT_FIELDS
 
 
+@dataclass
+class _Source(InputFacts):
+    """An input's facts with its checked copy and a read-only connection to it."""
+
+    checked: CheckedInput = field(default=None)  # type: ignore[assignment]
+    conn: sqlite3.Connection = field(default=None)  # type: ignore[assignment]
+
+
 # -- reading and validating an input ------------------------------------------------------------
 
 
@@ -134,15 +143,32 @@ def _refuse(source: CheckedInput, what: str) -> StoreError:
 
 
 def _read_source(checked: CheckedInput, bank: Bank) -> _Source:
+    if isinstance(checked.facts, Exception):
+        raise checked.facts  # found while checking; refused now, in the order of the inputs
     conn = checked.connect()
     try:
-        return _read(checked, conn, bank)
+        facts = (
+            checked.facts if isinstance(checked.facts, InputFacts) else _read(checked, conn, bank)
+        )
+        return _Source(**vars(facts), checked=checked, conn=conn)
     except BaseException:
         conn.close()
         raise
 
 
-def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Source:
+def read_facts(checked: CheckedInput, conn: sqlite3.Connection) -> InputFacts | Exception:
+    """An input's facts, read where it is checked, or the refusal they give (raised later).
+
+    They are validated against the input's own bank: collation refuses inputs of another bank
+    before it uses any input's facts (db.collate.same_inspection).
+    """
+    try:
+        return _read(checked, conn, checked.bank)
+    except (StoreError, sqlite3.Error) as exc:
+        return exc
+
+
+def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputFacts:
     cases: dict[str, tuple[CaseRecord, int, str]] = {}
     columns = (*ROW_FIELDS, "position", "added_at")
     for values in conn.execute(f"SELECT {', '.join(columns)} FROM cases"):
@@ -199,9 +225,7 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> _Sourc
         ]
         if any(row[1] not in bank.theme_by_number for row in judgements):
             raise _refuse(checked, "a recorded judgement of a theme its bank does not have")
-    return _Source(
-        checked=checked,
-        conn=conn,
+    return InputFacts(
         cases=cases,
         case_edits=case_edits,
         statuses=statuses,
