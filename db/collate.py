@@ -26,7 +26,7 @@ from db import merge
 from db.cases import case_row
 from db.connection import connect
 from db.errors import StoreError
-from db.history_copy import ChainOfCopies
+from db.history_copy import ChainOfCopies, ignoring_checks
 from db.history_merge import Containers, merge_histories
 from db.inputs import CheckedInput, check_inputs
 from db.merge import SourceCounts
@@ -36,7 +36,8 @@ from question_bank.case import CaseRecord
 Clock = Callable[[], datetime]
 # Indexes of the big tables, made once the rows are in (one sort beats a million inserts), and
 # the trigger that refuses a history row without its hash (every row of the load has one).
-BULK_SCHEMA = ("answer_history_case", "answers_question", "answer_history_needs_hash")
+ANSWERS_BULK = ("answers_question",)
+HISTORY_BULK = ("answer_history_case", "answer_history_needs_hash")
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,10 @@ def _write(
         # Inputs holding different cases: their merged history is chained meanwhile and copied
         # by SQLite (db.history_copy).
         copies = ChainOfCopies(checked, inspection[0], target.parent)
-        copies.start()
     try:
+        if copies is not None:
+            copies.start()
+            copies.stage()
         _write_target(
             sources, target, keep, keep_state, passphrase, copies, inspection, holders, general,
             report,
@@ -321,17 +324,11 @@ def _write_target(
         if keep is None:  # a split file holds its cases only, not the lead's judgements
             _write_judgements(conn, sources)
         merge.applicability_rows(conn, bank, records)
-        with merge.built_after(conn, BULK_SCHEMA):
-            _write_rows(
-                conn, sources, holders, general, inspection[0], report, passphrase is None, copies
-            )
+        checked_tables = _write_rows(
+            conn, sources, holders, general, inspection[0], report, passphrase is None, copies
+        )
         conn.execute("COMMIT")
-        dangling = conn.execute("PRAGMA foreign_key_check").fetchmany(1)
-        if dangling:  # the bulk load ran without per-row checks; this is the check
-            raise StoreError(
-                f"the inputs hold rows that do not fit together (in table {dangling[0][0]}); "
-                "nothing was collated"
-            )
+        _refuse_dangling(conn, checked_tables)
     except sqlite3.IntegrityError as exc:
         raise StoreError(
             f"the inputs hold rows the inspection schema refuses (SQLite says: {exc}); "
@@ -339,6 +336,32 @@ def _write_target(
         ) from None
     finally:
         conn.close()
+
+
+# Rows written here from the cases written and the bank's questions, which cannot dangle.
+_MADE_HERE = frozenset({"applicability"})
+
+
+def _refuse_dangling(conn: sqlite3.Connection, skip: set[str]) -> set[str]:
+    """Refuse rows whose foreign key finds nothing, in any table the inputs' rows went to.
+
+    The bulk load ran without per-row checks; this is the check. Returns the tables checked
+    (all but those in `skip`, checked before or later).
+    """
+    checked = set()
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    ).fetchall():
+        if table in _MADE_HERE or table in skip:
+            continue
+        dangling = conn.execute(f'PRAGMA foreign_key_check("{table}")').fetchmany(1)
+        if dangling:
+            raise StoreError(
+                f"the inputs hold rows that do not fit together (in table {dangling[0][0]}); "
+                "nothing was collated"
+            )
+        checked.add(table)
+    return checked
 
 
 def _write_cases(
@@ -353,6 +376,12 @@ def _write_cases(
     statuses: list[tuple[Any, ...]] = []
     for ref in sorted(holders):
         held = [sources[i] for i in holders[ref]]
+        if len(held) == 1:  # the common case: one input's case, taken as it is
+            record, position, added_at = held[0].cases[ref]
+            status = held[0].statuses.get(ref) or ("not_started", added_at, None)
+            chosen.append((record, position, added_at))
+            statuses.append((ref, *status))
+            continue
         variants = [
             (s.case_edits.get(ref, ""), merge.order_key(list(case_row(s.cases[ref][0]).values())))
             for s in held
@@ -372,8 +401,9 @@ def _write_cases(
         statuses.append((ref, *status))
     used = {record.inspector for record, _, _ in chosen}
     for source in sources:
-        for ref in holders:
-            used |= source.answer_inspectors.get(ref, set())
+        for ref, answered_by in source.answer_inspectors.items():
+            if ref in holders:
+                used |= answered_by
     if inspection[5]:
         used.add(inspection[5])
     inspectors: dict[str, list[tuple[Any, ...]]] = {}
@@ -444,11 +474,12 @@ def _write_rows(
     report: merge.BuildReport,
     plain: bool,
     copies: ChainOfCopies | None,
-) -> None:
+) -> set[str]:
     """History (merged, hash-chained), answers and conflict versions.
 
     Called inside a transaction and returns inside one; `plain` says the new file is not
-    encrypted, so plain inputs' answers can be copied by SQLite itself.
+    encrypted, so plain inputs' answers can be copied by SQLite itself. Returns the tables
+    whose foreign keys were checked already (while the history was being chained).
     """
     counts = report.counts
     # Per input, the cases it brings (None: all of them).
@@ -460,9 +491,10 @@ def _write_rows(
     shared_history: dict[int, dict[str, list[merge.Row]]] = {}
     shared_answers: dict[int, dict[str, list[merge.Row]]] = {}
     merged_shared: dict[str, list[merge.Row]] = defaultdict(list)
+    answers_schema = merge.drop_for_load(conn, ANSWERS_BULK)
+    history_schema = merge.drop_for_load(conn, HISTORY_BULK)
     if copies is not None:
         conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
-        copies.stage(conn)
     else:
         # The rows of cases that need the general merge, per input (a small first pass).
         for index, source in enumerate(sources):
@@ -481,16 +513,12 @@ def _write_rows(
         report.history = _merge_history(
             conn, sources, kept, general, shared_history, merged_shared, inspection_id, counts
         )
+        merge.remake(conn, history_schema)
         conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     for index, source in enumerate(sources):
         bringing = kept[index]
         skip = set(source.cases) - bringing if bringing is not None else set()
         counts[index].answers_taken += _copy_answers(conn, source, skip | general, plain)
-    if copies is not None:
-        taken = copies.finish(conn)
-        for index, count in enumerate(taken):
-            counts[index].history_taken += count
-        report.history = sum(taken)
     conn.execute("BEGIN")
     answers = merge.RowWriter(conn, "answers", merge.ANSWER_FIELDS)
     versions = merge.RowWriter(conn, "answer_versions", merge.VERSION_FIELDS)
@@ -506,11 +534,24 @@ def _write_rows(
         report.conflict_keys.extend((v[0], v[1], v[2]) for v in result.versions if not v[8])
     answers.flush()
     versions.flush()
+    merge.remake(conn, answers_schema)
     report.conflict_keys = sorted(set(report.conflict_keys))
     report.conflicts = len(report.conflict_keys)
     report.answers, report.second_reads = conn.execute(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE role = 'second_read') FROM answers"
     ).fetchone()
+    checked: set[str] = set()
+    if copies is not None:
+        # Everything but the history is in: check it while the history is being chained.
+        checked = _refuse_dangling(conn, {"answer_history"})
+        conn.execute("COMMIT")
+        taken = copies.finish(conn)
+        for index, count in enumerate(taken):
+            counts[index].history_taken += count
+        report.history = sum(taken)
+        conn.execute("BEGIN")
+        merge.remake(conn, history_schema)
+    return checked
 
 
 def _merge_history(
@@ -586,10 +627,11 @@ def _copy_answers(
     try:
         conn.execute("CREATE TEMP TABLE skipped (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
         conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(ref,) for ref in skip])
-        cursor = conn.execute(
-            f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers "
-            "WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"
-        )
+        with ignoring_checks(conn):
+            cursor = conn.execute(
+                f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers "
+                "WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"
+            )
         copied = cursor.rowcount
         conn.execute("DROP TABLE temp.skipped")
     finally:

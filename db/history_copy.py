@@ -3,11 +3,12 @@
 When no case is held by two inputs, the merged history is every input's rows taken in the
 order of db.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before. Here
 Python touches only what that needs: the merge keys and canonical forms the checks wrote while
-verifying each input (db.inputs.ChainedHistory), merged and hashed in order by a process of its
-own (`ChainOfCopies.start`) while the rest of the file is written. The rows themselves go from
-the private copies into a scratch file in each input's own order (`stage`), then into the new
-file by one INSERT ... SELECT that takes them in the merged order with their new ids and hashes
-(`finish`). The result is the file db.merge.HistoryWriter writes from the same rows.
+verifying each input (db.inputs.ChainedHistory). A process of its own (`ChainOfCopies.start`)
+merges and hashes them while the rest of the file is written; meanwhile the rows go from the
+private copies into a scratch file, input after input (`stage`); the process then puts them in
+the merged order with their new ids and hashes, and the new file takes them in one sequential
+INSERT ... SELECT (`finish`). The result is the file db.merge.HistoryWriter writes from the
+same rows.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import hashlib
 import heapq
 import multiprocessing
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from db.errors import StoreError
 from db.history_chain import CHAINED_FIELDS, genesis
@@ -47,34 +50,34 @@ class ChainOfCopies:
         self.rows_file = folder / "history-rows.scratch"
         self.chain_file = folder / "history-chain.scratch"
         self._process: Any = None
-        self._result: Connection | None = None
+        self._done: Connection | None = None  # the process says it is done (or why not)
+        self._staged: Connection | None = None  # this one says the rows are staged
 
     def start(self) -> None:
         """Begin merging and hashing: in a process of its own when the history is large."""
         if self.rows < OWN_PROCESS_FROM or multiprocessing.get_start_method() != "fork":
-            _chain_into(self.chain_file, self.chained, self.starts, self.genesis)
-            return
+            return  # all done in finish
         context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
+        done, done_here = context.Pipe(duplex=False)
+        staged_there, staged = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_chain_in_process,
-            args=(writer, self.chain_file, self.chained, self.starts, self.genesis),
+            target=_in_process,
+            args=(done_here, staged_there, self.chain_file, self.rows_file, self.chained,
+                  self.starts, self.genesis),
             daemon=True,
-        )
+        )  # fmt: skip
         self._process.start()
-        writer.close()
-        self._result = reader
+        done_here.close()
+        staged_there.close()
+        self._done, self._staged = done, staged
 
-    def stage(self, conn: sqlite3.Connection) -> None:
-        """Every input's history into the scratch file, input after input, each in id order.
-
-        Called outside a transaction; leaves none open.
-        """
-        conn.execute("ATTACH DATABASE ? AS scratch", (str(self.rows_file),))
+    def stage(self) -> None:
+        """Every input's history into a scratch file, input after input, each in id order."""
+        conn = _scratch(self.rows_file)
         try:
-            conn.execute("PRAGMA scratch.journal_mode = OFF")
-            conn.execute("PRAGMA scratch.synchronous = OFF")
-            conn.execute(f"CREATE TABLE scratch.rows (id INTEGER PRIMARY KEY, {_FIELDS})")
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute(f"CREATE TABLE rows (id INTEGER PRIMARY KEY, {_FIELDS})")
             for checked, chained in zip(self.inputs, self.chained, strict=True):
                 count, last = _stage_one(conn, checked)
                 if count != chained.rows or last != self.starts[chained.index] + count - 1:
@@ -83,29 +86,32 @@ class ChainOfCopies:
                         f"rows, {chained.rows} were checked); nothing was collated"
                     )
         finally:
-            conn.execute("DETACH DATABASE scratch")
+            conn.close()
+        if self._staged is not None:
+            self._staged.send(True)
 
     def finish(self, conn: sqlite3.Connection) -> list[int]:
-        """Copy the staged rows in the merged order with their ids and hashes; rows per input.
+        """Copy the merged history into `conn`'s file; returns the rows each input brought.
 
         Called outside a transaction; leaves none open.
         """
-        self._wait()
-        conn.execute("ATTACH DATABASE ? AS scratch", (str(self.rows_file),))
+        if self._done is None:
+            _chain_into(self.chain_file, self.chained, self.starts, self.genesis)
+            _order(self.chain_file, self.rows_file)
+        else:
+            self._wait()
         conn.execute("ATTACH DATABASE ? AS chain", (str(self.chain_file),))
         try:
-            conn.execute("BEGIN")
-            fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
-            copied = conn.execute(
-                f"INSERT INTO main.answer_history (id, {_FIELDS}, hash) "
-                f"SELECT c.id, {fields}, c.hash FROM chain.chain c "
-                "JOIN scratch.rows r ON r.id = c.row ORDER BY c.id"
-            ).rowcount
-            conn.execute("COMMIT")
+            with ignoring_checks(conn):
+                conn.execute("BEGIN")
+                copied = conn.execute(
+                    f"INSERT INTO main.answer_history (id, {_FIELDS}, hash) "
+                    f"SELECT id, {_FIELDS}, hash FROM chain.history ORDER BY id"
+                ).rowcount
+                conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            conn.execute("DETACH DATABASE scratch")
             conn.execute("DETACH DATABASE chain")
         if copied != self.rows:  # cannot happen: every staged row is chained once
             raise StoreError(
@@ -122,25 +128,46 @@ class ChainOfCopies:
                 self._process.terminate()
             self._process.join()
             self._process = None
-        if self._result is not None:
-            self._result.close()
-            self._result = None
+        for pipe in (self._done, self._staged):
+            if pipe is not None:
+                pipe.close()
+        self._done = self._staged = None
         for path in (self.rows_file, self.chain_file):
             path.unlink(missing_ok=True)
 
     def _wait(self) -> None:
-        if self._result is None:
-            return
+        assert self._done is not None and self._process is not None
         try:
-            problem = self._result.recv()
+            problem = self._done.recv()
         except EOFError:
             problem = "the process merging the history stopped"
         self._process.join()
         self._process = None
-        self._result.close()
-        self._result = None
         if problem is not None:
             raise StoreError(f"the history could not be merged ({problem}); nothing was collated")
+
+
+@contextmanager
+def ignoring_checks(conn: sqlite3.Connection) -> Iterator[None]:
+    """CHECK constraints off while rows of checked inputs are copied as they are.
+
+    Every input passed quick_check, which checks every CHECK constraint, under exactly this
+    schema; copying a row cannot break one (and evaluating them again costs a third of a copy).
+    """
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def _scratch(path: Path) -> sqlite3.Connection:
+    """A scratch file of the private work folder (not an inspection file), taking URIs."""
+    return sqlite3.connect(f"file:{quote(str(path.resolve()))}", uri=True, isolation_level=None)
+
+
+def _read_only(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
 def _chained(checked: CheckedInput) -> ChainedHistory:
@@ -150,14 +177,14 @@ def _chained(checked: CheckedInput) -> ChainedHistory:
 
 
 def _stage_one(conn: sqlite3.Connection, checked: CheckedInput) -> tuple[int, int]:
-    conn.execute("ATTACH DATABASE ? AS input", (f"file:{checked.copy}?mode=ro",))
+    conn.execute("ATTACH DATABASE ? AS input", (_read_only(checked.copy),))
     try:
         conn.execute("BEGIN")
         count = conn.execute(
-            f"INSERT INTO scratch.rows ({_FIELDS}) "
+            f"INSERT INTO main.rows ({_FIELDS}) "
             f"SELECT {_FIELDS} FROM input.answer_history ORDER BY id"
         ).rowcount
-        last = conn.execute("SELECT MAX(id) FROM scratch.rows").fetchone()[0] or 0
+        last = conn.execute("SELECT MAX(id) FROM main.rows").fetchone()[0] or 0
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
@@ -166,20 +193,51 @@ def _stage_one(conn: sqlite3.Connection, checked: CheckedInput) -> tuple[int, in
     return count, last
 
 
-def _chain_in_process(
-    result: Connection,
+def _in_process(
+    done: Connection,
+    staged: Connection,
     path: Path,
+    rows_file: Path,
     chained: list[ChainedHistory],
     starts: dict[int, int],
     previous: str,
 ) -> None:
+    """The merge and the chain, then (once the rows are staged) the rows in the merged order."""
     try:
         _chain_into(path, chained, starts, previous)
-        result.send(None)
+        if not staged.recv():
+            return
+        _order(path, rows_file)
+        done.send(None)
+    except EOFError:
+        pass  # the collation stopped before the rows were staged
     except Exception as exc:  # told to the parent, which refuses the collation
-        result.send(str(exc) or type(exc).__name__)
+        done.send(str(exc) or type(exc).__name__)
     finally:
-        result.close()
+        done.close()
+        staged.close()
+
+
+def _order(path: Path, rows_file: Path) -> None:
+    """`history`: the staged rows in the merged order, with their new ids and hashes."""
+    conn = _scratch(path)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
+        conn.execute(
+            f"CREATE TABLE history (id INTEGER PRIMARY KEY, {_FIELDS}, hash TEXT NOT NULL)"
+        )
+        fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
+        conn.execute("BEGIN")
+        conn.execute(
+            f"INSERT INTO history (id, {_FIELDS}, hash) SELECT c.id, {fields}, c.hash "
+            "FROM chain c JOIN staged.rows r ON r.id = c.row ORDER BY c.id"
+        )
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE staged")
+    finally:
+        conn.close()
 
 
 def _chain_into(
@@ -190,7 +248,7 @@ def _chain_into(
     Writes `chain (id, row, hash)` into a new scratch file: the merged history's ids in order,
     each with the scratch row it copies and its hash.
     """
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = _scratch(path)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")

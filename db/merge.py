@@ -25,7 +25,6 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -537,9 +536,8 @@ def case_values(record: CaseRecord, position: int, added_at: str) -> dict[str, A
     return case_row(record) | {"position": position, "added_at": added_at}
 
 
-@contextmanager
-def built_after(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
-    """Drop indexes and triggers for a bulk load and make them again after, from their own SQL.
+def drop_for_load(conn: sqlite3.Connection, names: Sequence[str]) -> list[str]:
+    """Drop indexes and triggers for a bulk load; returns their SQL, to make them again after.
 
     An index is made in one sort rather than a million inserts; a trigger that guards single
     writes (answer_history_needs_hash) is not run for rows the load itself hashed.
@@ -554,8 +552,12 @@ def built_after(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None
     ]
     for name, kind, _ in made:
         conn.execute(f"DROP {kind.upper()} {name}")
-    yield
-    for _, _, sql in made:
+    return [sql for _, _, sql in made]
+
+
+def remake(conn: sqlite3.Connection, made: Sequence[str]) -> None:
+    """Make again what drop_for_load dropped, from its own SQL."""
+    for sql in made:
         conn.execute(sql)
 
 
