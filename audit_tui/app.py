@@ -17,7 +17,6 @@ from textual.screen import ModalScreen, Screen
 from audit_tui import settings, store_calls
 from audit_tui.messages import (
     AnswerSaved,
-    BankNotice,
     FileFailed,
     FileListed,
     FileOpened,
@@ -188,19 +187,12 @@ class AuditApp(App[str | None]):
             self._clear_screens()
             focus = resume.case_ref if resume else None
             self.push_screen(CaseListScreen(store_calls.listing_of(opened), focus, opened))
-        self.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
+        # A case chosen while the store was opening the file, else where the inspector was.
         waiting, self._waiting_case = self._waiting_case, None
+        if waiting is None and resume is not None and resume.interview:
+            waiting = OpenCase(resume.case_ref, resume.question_id)
         if waiting is not None:
-            self.post_message(waiting)  # a case chosen while the store was opening the file
-        elif resume is not None and resume.interview:
-            self.post_message(OpenCase(resume.case_ref, resume.question_id))
-
-    def on_bank_notice(self, message: BankNotice) -> None:
-        from audit_tui.screens.case_list import CaseListScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, CaseListScreen):
-                screen.bank_notice = message.text
+            self.on_open_case(waiting)
 
     def _passphrase_given(self, path: Path, passphrase: str | None) -> None:
         if passphrase is None:

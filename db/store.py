@@ -26,6 +26,7 @@ from db.cases import case_from_row, case_row, validation_sentence
 from db.checks import check_file
 from db.connection import connect
 from db.errors import IncompleteCase, InvalidRows, RowProblem, StoreError
+from db.file_format import SCHEMA_VERSION
 from db.records import (
     CASE_FILTER_FIELDS,
     ROLES,
@@ -36,7 +37,6 @@ from db.records import (
     Inspection,
     Missing,
 )
-from db.schema import SCHEMA_VERSION, migrate
 from db.tally import AnswerTally
 from question_bank.case import SUBGROUP_FIELDS, CaseRecord
 from question_bank.loader import BankError, load_shipped, validate_bank
@@ -117,6 +117,8 @@ class InspectionStore:
             raise StoreError(f"fieldwork ends ({end}) before it starts ({start}); check the dates")
         conn = connect(path, create=True, passphrase=passphrase)
         try:
+            from db.schema import migrate  # sqlite-utils: only to make or migrate a file
+
             migrate(conn)
             now = (clock or _utc_now)().isoformat(timespec="milliseconds")
             with _transaction(conn, path):
@@ -184,6 +186,8 @@ class InspectionStore:
             raise StoreError(f"{path} cannot be opened (SQLite says: {exc})") from None
         try:
             if not readonly and facts.schema_version < SCHEMA_VERSION:
+                from db.schema import migrate
+
                 migrate(conn)
             return cls(
                 conn, path, bank=bank, readonly=readonly, clock=clock, encrypted=facts.encrypted

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from question_bank.model import Bank
@@ -16,17 +16,25 @@ from question_bank.model import Bank
 BANKS_DIR = Path(__file__).parent / "banks"
 
 
-class _BankYamlLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false, so an answer value `no` stays the string "no"."""
+@functools.cache
+def _bank_yaml_loader() -> Any:
+    """The YAML loader of bank files, made (and YAML imported) when a bank file is first read:
+    a bank stored in an inspection file is JSON and needs no YAML."""
+    import yaml
 
+    class _BankYamlLoader(yaml.SafeLoader):
+        """YAML 1.2 booleans: only true/false, so an answer value `no` stays the string "no"."""
 
-_BankYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_BankYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+    _BankYamlLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _BankYamlLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return _BankYamlLoader
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,10 @@ def load_bank(path: Path, _resolving: tuple[str, ...] = ()) -> Bank:
         raise BankError(
             [Problem(name, "file", f"cannot be read ({exc.__class__.__name__})")]
         ) from exc
+    import yaml
+
     try:
-        raw = yaml.load(text, Loader=_BankYamlLoader)  # noqa: S506 - a safe loader
+        raw = yaml.load(text, Loader=_bank_yaml_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else "file"

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from audit_tui import store_calls
 from audit_tui.messages import (
+    BankNotice,
     CaseFieldsSaved,
     CasesLoaded,
     CaseStatusChanged,
@@ -97,6 +98,7 @@ class CaseListScreen(Screen[None]):
         self.progress: dict[str, Progress] = dict(listing.progress)
         self._waiting: list[Callable[[], None]] = []
         self._resumed = False
+        self._notice = "unread"  # the bank notice: unread, due (when shown again), asked
         self.inspector_filter: str | None = None
         self.status_filter: str | None = None
         self.progress_filter: str | None = None
@@ -123,6 +125,8 @@ class CaseListScreen(Screen[None]):
         self.rebuild()
         table.focus()
         self.screen_layout_refresh_signal.subscribe(self, self._first_frame)
+        if self.opened is not None:
+            self.call_later(self._read_bank_notice)
 
     def _first_frame(self, screen: Screen[Any]) -> None:
         """Once the list has been drawn, say so (the store then opens the file)."""
@@ -140,6 +144,22 @@ class CaseListScreen(Screen[None]):
         waiting, self._waiting = self._waiting, []
         for action in waiting:
             action()
+        self.call_later(self._read_bank_notice)
+
+    def _read_bank_notice(self) -> None:
+        """Whether the shipped bank has changed since the file was made: read once the list
+        is on screen (it loads the shipped bank file), not while a case is being opened."""
+        if self.opened is None or self._notice == "asked":
+            return
+        if not self.is_current:
+            self._notice = "due"
+            return
+        self._notice = "asked"
+        self.app.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
+
+    def on_bank_notice(self, message: BankNotice) -> None:
+        message.stop()
+        self.bank_notice = message.text
 
     def watch_bank_notice(self, text: str | None) -> None:
         notice = self.query_one("#bank-notice", Static)
@@ -147,6 +167,8 @@ class CaseListScreen(Screen[None]):
         notice.display = bool(text)
 
     def on_screen_resume(self) -> None:
+        if self._notice == "due":
+            self._read_bank_notice()
         if not self._resumed:
             self._resumed = True  # first shown: the list was read just now
             return

@@ -129,6 +129,14 @@ class InterviewScreen(Screen[None]):
         self.saved_count = 0
         self._position_timer: Timer | None = None
         self._early: list[Callable[[], None]] = []
+        # Read the case while the screen is being built: the reply waits in the screen's
+        # queue until it is mounted.
+        self.app.submit(
+            partial(store_calls.open_case, case_ref=case_ref),
+            reply_to=self,
+            done=CaseLoaded,
+            failed=StoreRefused,
+        )
         self._saving_timer: Timer | None = None
         self._keep_timer: Timer | None = None
         self._keep_ahead: list[str] = []
@@ -148,12 +156,6 @@ class InterviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"Case {self.case_ref}"
-        self.app.submit(
-            partial(store_calls.open_case, case_ref=self.case_ref),
-            reply_to=self,
-            done=CaseLoaded,
-            failed=StoreRefused,
-        )
 
     # -- replies from the writer ------------------------------------------------------------
 
@@ -267,9 +269,9 @@ class InterviewScreen(Screen[None]):
         if self._saving_timer is not None and not state.pending:
             self._saving_timer.stop()
             self._saving_timer = None
-        panel = self.query_one(ThemeProgressPanel)
-        panel.themes = tuple(state.progress())
-        panel.current = f"{state.current.theme}:{state.current.section}"
+        self.query_one(ThemeProgressPanel).show(
+            tuple(state.progress()), f"{state.current.theme}:{state.current.section}"
+        )
         status = self.progress.status if self.progress else "not_started"
         self.sub_title = f"inspector {self.inspector} · {status.replace('_', ' ')}"
         view = self.query_one(QuestionView)

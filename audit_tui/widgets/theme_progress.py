@@ -40,6 +40,11 @@ class ThemeProgressPanel(KeptRows):
     def watch_current(self) -> None:
         self.refresh_rows()
 
+    def show(self, themes: tuple[ThemeProgress, ...], current: str) -> None:
+        """New figures and current section, redrawn once."""
+        self.set_reactive(ThemeProgressPanel.current, current)
+        self.themes = themes
+
     def keep_progress(self, themes: tuple[ThemeProgress, ...]) -> None:
         """Render the lines of figures about to be shown (see KeptRows.keep)."""
         self.keep(self.lines_for(themes, self.content_region.width))

@@ -1,0 +1,80 @@
+"""The case list comes first, read before the store opens the file; the store opens it after."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from audit_tui.app import AuditApp
+from audit_tui.backups import open_store
+from audit_tui.screens.case_list import CaseListScreen
+from audit_tui.screens.interview import InterviewScreen
+from db.errors import StoreError
+
+from .conftest import screen_text, settle
+
+SIZE = (100, 40)
+
+
+def held_opener(release: threading.Event):
+    """A store opener that waits for the test before opening, as a slow first import would."""
+
+    def opener(path, passphrase=None):
+        assert release.wait(10), "the test never let the store open"
+        return open_store(path, passphrase=passphrase)
+
+    return opener
+
+
+async def until(pilot, condition) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def test_the_list_is_shown_before_the_store_opens_and_enter_waits_for_it(inspection):
+    release = threading.Event()
+    app = AuditApp(inspection, remember=False, open_store=held_opener(release))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "cases shown" in screen_text(app))
+        assert isinstance(app.screen, CaseListScreen)
+        assert app.opened is None, "the store has not opened the file yet"
+        text = screen_text(app)
+        assert "C02" in text and "6 of 6 cases shown" in text
+        await pilot.press("down", "enter")  # C03, the second of AB's own cases
+        await pilot.pause()
+        assert isinstance(app.screen, CaseListScreen), "the interview needs the store"
+        release.set()
+        await settle(app, pilot)
+        assert app.opened is not None
+        assert isinstance(app.screen, InterviewScreen) and app.screen.case_ref == "C03"
+        assert "A1" in screen_text(app)
+
+
+async def test_the_bank_notice_is_read_once_the_list_shows(inspection):
+    release = threading.Event()
+    app = AuditApp(inspection, remember=False, open_store=held_opener(release))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
+        await pilot.press("enter")  # a case chosen at once: the notice waits for the list
+        release.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
+        assert "does not ship" in screen_text(app)
+
+
+async def test_a_store_that_cannot_open_a_listed_file_ends_the_app(inspection):
+    def refusing(path, passphrase=None):
+        raise StoreError(f"the question bank stored in {path} cannot be read by this audit-tui")
+
+    app = AuditApp(inspection, remember=False, open_store=refusing)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await asyncio.sleep(0)
+    assert app.return_code == 1
+    assert "cannot be read by this audit-tui" in (app.return_value or "")
