@@ -247,11 +247,11 @@ def _semantic_problems(raw: dict[str, Any], name: str) -> list[Problem]:
         for prompt in q.get("guidance") or []:
             if not _text(prompt):
                 add(place, "a guidance prompt is empty")
-        theme = q.get("theme")
-        if theme not in theme_numbers:
-            add(place, f"theme {theme!r} is not a theme of this bank")
-        elif q.get("key") and not scored.get(theme):
-            add(place, f"is a key question in theme {theme}, which is not case-scored")
+        theme_number = q.get("theme")
+        if theme_number not in theme_numbers:
+            add(place, f"theme {theme_number!r} is not a theme of this bank")
+        elif q.get("key") and not scored.get(theme_number):
+            add(place, f"is a key question in theme {theme_number}, which is not case-scored")
         if q.get("section") not in section_ids:
             add(place, f"section {q.get('section')!r} is not a section of this bank")
         scale_name = q.get("scale", "yes_no_na")

@@ -107,7 +107,7 @@ class Condition(_Strict):
             return f"not {self.not_.describe()}"
         if self.equals is not None:
             if isinstance(self.equals, bool):
-                return self.field if self.equals else f"not {self.field}"
+                return f"{self.field}" if self.equals else f"not {self.field}"
             return f"{self.field} is {self.equals}"
         if self.in_ is not None:
             return f"{self.field} is {' or '.join(self.in_)}"
