@@ -94,8 +94,18 @@ class KeptRows(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._layout_rows(width))
 
+    def render(self) -> Content:
+        """Every line as one Content: what Textual copies a text selection from."""
+        width = self.content_region.width or self.size.width
+        return Content("\n").join(_content(line) for line in self.lines(width))
+
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
+        if self.text_selection is not None:
+            # The selection's coordinates are the whole text's: render it all (only while
+            # text is selected).
+            strips = Visual.to_strips(self, self.render(), width, None, self.visual_style)
+            return strips[y] if y < len(strips) else Strip.blank(width)
         if self._rows_stale or self._rows_width != width:
             self._rows = self._layout_rows(width)
             self._rows_width, self._rows_stale = width, False
@@ -124,7 +134,7 @@ class KeptRows(Widget):
         """One line rendered at a width (more than one strip when it wraps)."""
         style = self.visual_style
         if self.text_selection is not None:
-            return self._render(line, width, style)
+            return self._draw(line, width, style)  # drawn with the selection: not kept
         kept_for = (style, self.app.theme)
         if kept_for != self._rendered_for:
             self._rendered.clear()
@@ -133,12 +143,15 @@ class KeptRows(Widget):
         if strips is None:
             if len(self._rendered) >= _KEPT_LINES:
                 self._rendered.clear()
-            strips = self._rendered[key, width] = self._render(line, width, style)
+            strips = self._rendered[key, width] = self._draw(line, width, style)
         return strips
 
-    def _render(self, line: Line, width: int, style: Any) -> list[Strip]:
-        content = Content.from_markup(line) if isinstance(line, str) else line
-        return Visual.to_strips(self, content, max(width, 1), None, style) or [Strip([])]
+    def _draw(self, line: Line, width: int, style: Any) -> list[Strip]:
+        return Visual.to_strips(self, _content(line), max(width, 1), None, style) or [Strip([])]
+
+
+def _content(line: Line) -> Content:
+    return Content.from_markup(line) if isinstance(line, str) else line
 
 
 def _key(line: Line) -> Any:
