@@ -7,6 +7,7 @@ key.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from textual.content import Content
@@ -18,6 +19,18 @@ from audit_tui.widgets.lines import KeptRows, Line
 from question_bank.model import Question
 
 ANSWER_STYLES = {"yes": "$success", "no": "$error", "na": "$text-muted"}
+
+
+@functools.lru_cache(maxsize=512)
+def _guidance(prompts: tuple[str, ...], width: int) -> tuple[Content, ...]:
+    """A question's guidance prompts as bullets, each wrapped with a hanging indent so that a
+    prompt that wraps still reads as one bullet (kept: every redraw of a question needs them)."""
+    lines: list[Content] = []
+    for prompt in prompts:
+        wrapped = textwrap.wrap(prompt, width) or [""]
+        lines.append(Content.styled(f"  • {wrapped[0]}", "$text-muted"))
+        lines.extend(Content.styled(f"    {more}", "$text-muted") for more in wrapped[1:])
+    return tuple(lines)
 
 
 def answer_glyph(value: str | None) -> str:
@@ -72,12 +85,7 @@ class QuestionView(KeptRows):
         lines.append("")
         # Plain text as Content: no markup to parse, and nothing in it is taken for markup.
         lines.append(Content.styled(q.text, "bold"))
-        width = max(width - 4, 20)
-        for prompt in q.guidance:
-            # A hanging indent, so a prompt that wraps still reads as one bullet.
-            wrapped = textwrap.wrap(prompt, width) or [""]
-            lines.append(Content.styled(f"  • {wrapped[0]}", "$text-muted"))
-            lines.extend(Content.styled(f"    {more}", "$text-muted") for more in wrapped[1:])
+        lines.extend(_guidance(tuple(q.guidance), max(width - 4, 20)))
         lines.append("")
         if not state.applies(q.id):
             lines.append(
