@@ -21,7 +21,7 @@ from textual.widget import Widget
 _KEPT_LINES = 2048  # rendered lines kept per widget before they are all let go
 
 Line = str | Content  # a line of Textual markup, or Content
-_Row = tuple[Any, int]  # (the line's key, which of its wrapped parts)
+_Row = tuple[Any, int, Line]  # the line's key, which of its wrapped parts, the line
 
 
 class KeptRows(Widget):
@@ -36,7 +36,6 @@ class KeptRows(Widget):
         self._rows: list[_Row] = []
         self._rows_width = -1
         self._rows_stale = True
-        self._lines: dict[Any, Line] = {}  # the lines on screen, by key
         self._rendered: dict[tuple[Any, int], list[Strip]] = {}
         self._rendered_for: tuple[Any, ...] = ()
 
@@ -60,7 +59,9 @@ class KeptRows(Widget):
         if len(new) > height or (len(new) < height and len(old) >= height):
             self.refresh(layout=True)
             return
-        changed = [y for y, (was, now) in enumerate(zip(old, new, strict=False)) if was != now]
+        changed = [
+            y for y, (was, now) in enumerate(zip(old, new, strict=False)) if was[:2] != now[:2]
+        ]
         if len(new) != len(old):
             changed += [min(len(new), len(old)), max(len(new), len(old)) - 1]
         if changed:
@@ -111,8 +112,8 @@ class KeptRows(Widget):
             self._rows_width, self._rows_stale = width, False
         if y >= len(self._rows):
             return Strip.blank(width, self.visual_style.rich_style)
-        key, part = self._rows[y]
-        return self._strips(key, self._lines.get(key, ""), width)[part]
+        key, part, line = self._rows[y]
+        return self._strips(key, line, width)[part]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -122,12 +123,9 @@ class KeptRows(Widget):
 
     def _layout_rows(self, width: int) -> list[_Row]:
         rows: list[_Row] = []
-        lines: dict[Any, Line] = {}
         for line in self.lines(width):
             key = _key(line)
-            lines[key] = line
-            rows.extend((key, part) for part in range(len(self._strips(key, line, width))))
-        self._lines = lines
+            rows.extend((key, part, line) for part in range(len(self._strips(key, line, width))))
         return rows
 
     def _strips(self, key: Any, line: Line, width: int) -> list[Strip]:
