@@ -26,7 +26,7 @@ from db import merge
 from db.cases import case_row
 from db.connection import connect
 from db.errors import StoreError
-from db.history_copy import ChainOfCopies, ignoring_checks
+from db.history_copy import ChainOfCopies
 from db.history_merge import Containers, merge_histories
 from db.inputs import CheckedInput, check_inputs
 from db.merge import SourceCounts
@@ -36,8 +36,15 @@ from question_bank.case import CaseRecord
 Clock = Callable[[], datetime]
 # Indexes of the big tables, made once the rows are in (one sort beats a million inserts), and
 # the trigger that refuses a history row without its hash (every row of the load has one).
+# The history's append-only triggers go too while it is loaded (nothing but inserts happen):
+# a table with none takes the rows of the merged history as whole records.
 ANSWERS_BULK = ("answers_question",)
-HISTORY_BULK = ("answer_history_case", "answer_history_needs_hash")
+HISTORY_BULK = (
+    "answer_history_case",
+    "answer_history_needs_hash",
+    "answer_history_no_update",
+    "answer_history_no_delete",
+)
 
 
 @dataclass(frozen=True)
@@ -627,7 +634,7 @@ def _copy_answers(
     try:
         conn.execute("CREATE TEMP TABLE skipped (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
         conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(ref,) for ref in skip])
-        with ignoring_checks(conn):
+        with merge.ignoring_checks(conn):
             cursor = conn.execute(
                 f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers "
                 "WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"

@@ -160,15 +160,15 @@ class _Row:
         return f"history row {self.id} (case {case_ref}{question}, {at})"
 
 
-Chained = Callable[[tuple[Any, ...], str], object]
+Chained = Callable[[list[tuple[tuple[Any, ...], str]]], object]
 
 
 def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
     """Walk the chain; name the first row that does not fit, then check answers against it.
 
-    `chained(row, canonical)` is told every row (its id, CHAINED_FIELDS and hash) with its
-    canonical form, in id order, once the whole chain has been found intact (collation reuses
-    them rather than encode every row twice).
+    `chained` is given every row (its id, CHAINED_FIELDS and hash) with its canonical form, in
+    id order, once the whole chain is found intact (collation reuses them rather than encode
+    every row twice).
     """
     # One pass that only checks, as fast as Python goes; any row that does not fit sends the
     # file to the walk that names it (_verify_slowly), so the result never depends on the path.
@@ -202,8 +202,7 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     if {key: state for key, state in told.items() if state is not None} != stored:
         return _verify_slowly(conn)
     if chained is not None:
-        for row, form in forms:
-            chained(row, form)
+        chained(forms)
     return VerifyResult(count, previous if count else None)
 
 

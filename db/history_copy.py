@@ -17,8 +17,7 @@ import hashlib
 import heapq
 import multiprocessing
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,9 @@ from urllib.parse import quote
 
 from db.errors import StoreError
 from db.history_chain import CHAINED_FIELDS, genesis
-from db.inputs import ChainedHistory, CheckedInput
+from db.inputs import ChainedHistory, CheckedInput, expected_schema
+from db.merge import ignoring_checks
+from db.schema import SCHEMA_VERSION
 
 BATCH = 20_000
 # Below this many rows the chain is made in this process: a process costs more than it saves.
@@ -105,8 +106,7 @@ class ChainOfCopies:
             with ignoring_checks(conn):
                 conn.execute("BEGIN")
                 copied = conn.execute(
-                    f"INSERT INTO main.answer_history (id, {_FIELDS}, hash) "
-                    f"SELECT id, {_FIELDS}, hash FROM chain.history ORDER BY id"
+                    "INSERT INTO main.answer_history SELECT * FROM chain.answer_history"
                 ).rowcount
                 conn.execute("COMMIT")
         finally:
@@ -145,20 +145,6 @@ class ChainOfCopies:
         self._process = None
         if problem is not None:
             raise StoreError(f"the history could not be merged ({problem}); nothing was collated")
-
-
-@contextmanager
-def ignoring_checks(conn: sqlite3.Connection) -> Iterator[None]:
-    """CHECK constraints off while rows of checked inputs are copied as they are.
-
-    Every input passed quick_check, which checks every CHECK constraint, under exactly this
-    schema; copying a row cannot break one (and evaluating them again costs a third of a copy).
-    """
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    try:
-        yield
-    finally:
-        conn.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 def _scratch(path: Path) -> sqlite3.Connection:
@@ -219,22 +205,23 @@ def _in_process(
 
 
 def _order(path: Path, rows_file: Path) -> None:
-    """`history`: the staged rows in the merged order, with their new ids and hashes."""
+    """`answer_history`: the staged rows in the merged order, with their new ids and hashes."""
     conn = _scratch(path)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
-        conn.execute(
-            f"CREATE TABLE history (id INTEGER PRIMARY KEY, {_FIELDS}, hash TEXT NOT NULL)"
-        )
+        # The very table of an inspection file, so that the new file takes its rows as they
+        # are (SQLite's transfer of whole records, when nothing on its side needs them decoded).
+        conn.execute(expected_schema(SCHEMA_VERSION)["answer_history"][2] or "")
         fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
-        conn.execute("BEGIN")
-        conn.execute(
-            f"INSERT INTO history (id, {_FIELDS}, hash) SELECT c.id, {fields}, c.hash "
-            "FROM chain c JOIN staged.rows r ON r.id = c.row ORDER BY c.id"
-        )
-        conn.execute("COMMIT")
+        with ignoring_checks(conn):
+            conn.execute("BEGIN")
+            conn.execute(
+                f"INSERT INTO answer_history (id, {_FIELDS}, hash) SELECT c.id, {fields}, c.hash "
+                "FROM chain c JOIN staged.rows r ON r.id = c.row ORDER BY c.id"
+            )
+            conn.execute("COMMIT")
         conn.execute("DETACH DATABASE staged")
     finally:
         conn.close()

@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -213,10 +213,14 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
         chained = None
         if version >= 2:
             entries: list[tuple[Any, ...]] = []
-            keep = entries.append
 
-            def chain(row: tuple[Any, ...], form: str) -> None:
-                keep((row[10] or "", row[10] is None, row[1], index, len(entries), form))
+            def chain(forms: list[tuple[tuple[Any, ...], str]]) -> None:
+                entries.extend(
+                    [
+                        (r[10] or "", r[10] is None, r[1], index, p, f)
+                        for p, (r, f) in enumerate(forms)
+                    ]
+                )
 
             result = verify_history(conn, chain)
             if not result.ok:
@@ -329,11 +333,8 @@ def _read_facts(path: Path, conn: sqlite3.Connection) -> tuple[Inspection, Bank,
         (inspection.bank_hash,),
     ).fetchone()
     canonical, stored_at = stored
-    try:
-        bank = validate_bank(json.loads(canonical), path.name)
-    except (BankError, ValueError):
-        bank = None
-    if bank is None or bank.canonical_json() != canonical:
+    bank = _bank_of(canonical)
+    if bank is None:
         raise StoreError(
             f"the question bank stored in {path} is not in canonical form, so its hash proves "
             "nothing; it was not collated"
@@ -344,6 +345,19 @@ def _read_facts(path: Path, conn: sqlite3.Connection) -> tuple[Inspection, Bank,
             f"{bank.id} v{bank.version}; it was not collated"
         )
     return inspection, bank, stored_at
+
+
+@lru_cache(maxsize=8)
+def _bank_of(canonical: str) -> Bank | None:
+    """The bank a canonical form describes, or None when it is not one (or not canonical).
+
+    Inputs of one inspection carry the same bank: it is validated once per process.
+    """
+    try:
+        bank = validate_bank(json.loads(canonical), "bank")
+    except (BankError, ValueError):
+        return None
+    return bank if bank.canonical_json() == canonical else None
 
 
 # -- the manifest -------------------------------------------------------------------------------
