@@ -54,6 +54,13 @@ class AuditApp(App[str | None]):
             key_display="F2",
             tooltip="Scores, Data Summary charts and recorded judgements of every theme",
         ),
+        Binding(
+            "f3",
+            "moderation",
+            "Moderation",
+            key_display="F3",
+            tooltip="Collated files: conflicts, second-read disagreements and agreement",
+        ),
         Binding("ctrl+t", "toggle_dark", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -234,8 +241,19 @@ class AuditApp(App[str | None]):
             self.install_screen(DashboardScreen(self.opened), name=DASHBOARD)
         self.push_screen(DASHBOARD)
 
+    def action_moderation(self) -> None:
+        """Show the moderation screen over the current one, or leave it."""
+        from audit_tui.screens.moderation import ModerationScreen
+
+        if self.opened is None or isinstance(self.screen, ModalScreen):
+            return
+        if isinstance(self.screen, ModerationScreen):
+            self.pop_screen()
+            return
+        self.push_screen(ModerationScreen(self.opened))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "dashboard" and self.opened is None:
+        if action in ("dashboard", "moderation") and self.opened is None:
             return None
         return True
 

@@ -53,6 +53,7 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
     from audit_tui.screens.dialogs import CompletionDialog, NoteDialog, ReopenDialog
     from audit_tui.screens.figure_dialogs import JudgementDialog
     from audit_tui.screens.interview import InterviewScreen
+    from audit_tui.screens.moderation import ModerationScreen, RulingDialog
     from audit_tui.screens.start import StartScreen
 
     everywhere = [
@@ -69,6 +70,8 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
         ("Note", key_rows(NoteDialog.BINDINGS)),
         ("Completing a case", key_rows(CompletionDialog.BINDINGS)),
         ("Reopening a case", key_rows(ReopenDialog.BINDINGS)),
+        ("Moderation (collated files)", key_rows(ModerationScreen.BINDINGS)),
+        ("Ruling on an answer", key_rows(RulingDialog.BINDINGS)),
         ("Start screen", key_rows(StartScreen.BINDINGS)),
     ]
 

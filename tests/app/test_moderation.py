@@ -100,3 +100,21 @@ async def test_a_ruling_needs_a_reason(tmp_path, bank):
         assert len(rows(app.screen)) == 2
     with InspectionStore.open(path, readonly=True) as store:
         assert store.case_progress("C01")["C01"].status == "complete"
+
+
+async def test_f3_opens_moderation_from_the_case_list_and_escape_returns(tmp_path, bank):
+    from audit_tui.app import make_app
+    from audit_tui.screens.case_list import CaseListScreen
+
+    path = collated_with_conflict(tmp_path, bank)
+    app = make_app(path, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ModerationScreen)
+        assert rows(app.screen)[0][:3] == ["conf", "C01", "A1"]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
