@@ -60,6 +60,7 @@ class AuditApp(App[str | None]):
             "Moderation",
             key_display="F3",
             tooltip="Collated files: conflicts, second-read disagreements and agreement",
+            show=False,  # a collation-week screen: in help and the palette, not the footer
         ),
         Binding("ctrl+t", "toggle_dark", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
