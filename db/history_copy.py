@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import multiprocessing
 import sqlite3
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -25,7 +24,7 @@ from urllib.parse import quote
 
 from db.errors import StoreError
 from db.history_chain import CHAINED_FIELDS, genesis
-from db.inputs import ChainedHistory, CheckedInput, expected_schema
+from db.inputs import ChainedHistory, CheckedInput, expected_schema, process_context
 from db.merge import ignoring_checks
 from db.schema import SCHEMA_VERSION
 
@@ -56,9 +55,9 @@ class ChainOfCopies:
 
     def start(self) -> None:
         """Begin merging and hashing: in a process of its own when the history is large."""
-        if self.rows < OWN_PROCESS_FROM or multiprocessing.get_start_method() != "fork":
+        if self.rows < OWN_PROCESS_FROM:
             return  # all done in finish
-        context = multiprocessing.get_context("fork")
+        context = process_context()
         done, done_here = context.Pipe(duplex=False)
         staged_there, staged = context.Pipe(duplex=False)
         self._process = context.Process(
