@@ -12,7 +12,8 @@ collation passes. In the same run, on the same disk:
   answers, history with its stored hashes, statuses, inspectors) from every file into a copy of
   the same empty schema, with the same pragmas as collation's bulk load; no checks, no merge;
 - the parts of collation on their own: the input checks (private copy, schema, integrity,
-  history chain verified) and the merge and write;
+  history chain verified, each input's facts read and validated by the process checking it)
+  and the merge and write;
 - how collation's time grows from 6 to all the files.
 
 Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own; tracemalloc
@@ -152,11 +153,13 @@ def run_collate(files: list[str], out: str) -> dict[str, Any]:
 
 
 def run_checks(files: list[str], out: str) -> dict[str, Any]:
+    from db import merge
     from db.collate import workspace
     from db.inputs import check_inputs
 
-    with workspace(Path(out)) as work:
-        check_inputs([(index, Path(path)) for index, path in enumerate(files)], work)
+    with workspace(Path(out)) as work:  # as collate checks them, facts read by the same process
+        jobs = [(index, Path(path)) for index, path in enumerate(files, start=1)]
+        check_inputs(jobs, work, None, merge.read_facts)
     return {}
 
 

@@ -37,14 +37,14 @@ Clock = Callable[[], datetime]
 # Indexes of the big tables, made once the rows are in (one sort beats a million inserts), and
 # the trigger that refuses a history row without its hash (every row of the load has one).
 # The history's append-only triggers go too while it is loaded (nothing but inserts happen):
-# a table with none takes the rows of the merged history as whole records.
+# a table with none takes the merged history of db.history_copy, index and all, as whole records.
 ANSWERS_BULK = ("answers_question",)
-HISTORY_BULK = (
-    "answer_history_case",
+HISTORY_TRIGGERS = (
     "answer_history_needs_hash",
     "answer_history_no_update",
     "answer_history_no_delete",
 )
+HISTORY_INDEXES = ("answer_history_case",)
 
 
 @dataclass(frozen=True)
@@ -499,7 +499,9 @@ def _write_rows(
     shared_answers: dict[int, dict[str, list[merge.Row]]] = {}
     merged_shared: dict[str, list[merge.Row]] = defaultdict(list)
     answers_schema = merge.drop_for_load(conn, ANSWERS_BULK)
-    history_schema = merge.drop_for_load(conn, HISTORY_BULK)
+    history_schema = merge.drop_for_load(
+        conn, HISTORY_TRIGGERS if copies is not None else HISTORY_TRIGGERS + HISTORY_INDEXES
+    )
     if copies is not None:
         conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     else:

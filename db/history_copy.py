@@ -4,11 +4,11 @@ When no case is held by two inputs, the merged history is every input's rows tak
 order of db.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before. Here
 Python touches only what that needs: the merge keys and canonical forms the checks wrote while
 verifying each input (db.inputs.ChainedHistory). A process of its own (`ChainOfCopies.start`)
-merges and hashes them while the rest of the file is written; meanwhile the rows go from the
-private copies into a scratch file, input after input (`stage`); the process then puts them in
-the merged order with their new ids and hashes, and the new file takes them in one sequential
-INSERT ... SELECT (`finish`). The result is the file db.merge.HistoryWriter writes from the
-same rows.
+merges and hashes them while the rest of the file is written; meanwhile the inputs' rows go into
+a scratch file, input after input (`stage`). The process then puts them in the merged order with
+their new ids, hashes and index, in a table just like the inspection file's, which the new file
+takes whole (`finish`), by SQLite's transfer of records. The result is the file
+db.merge.HistoryWriter writes from the same rows.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import hashlib
 import heapq
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -38,65 +39,48 @@ class ChainOfCopies:
     """The merged history of inputs holding different cases, from start to finish."""
 
     def __init__(self, inputs: Sequence[CheckedInput], inspection_id: str, folder: Path) -> None:
-        self.inputs = list(inputs)
-        self.chained = [_chained(c) for c in self.inputs]
-        self.rows = sum(c.rows for c in self.chained)
-        self.starts: dict[int, int] = {}  # per input index, the scratch id before its rows
-        staged = 0
-        for one in self.chained:
-            self.starts[one.index] = staged + 1
-            staged += one.rows
+        self.inputs = [_Input(c.path, c.copy, _chained(c)) for c in inputs]
+        self.rows = sum(i.chained.rows for i in self.inputs)
         self.genesis = genesis(inspection_id)
         self.rows_file = folder / "history-rows.scratch"
         self.chain_file = folder / "history-chain.scratch"
         self._process: Any = None
         self._done: Connection | None = None  # the process says it is done (or why not)
         self._staged: Connection | None = None  # this one says the rows are staged
+        self._starts: dict[int, int] = {}
 
     def start(self) -> None:
         """Begin merging and hashing: in a process of its own when the history is large."""
         if self.rows < OWN_PROCESS_FROM:
             return  # all done in finish
         context = process_context()
-        done, done_here = context.Pipe(duplex=False)
-        staged_there, staged = context.Pipe(duplex=False)
+        self._done, done = context.Pipe(duplex=False)
+        staged, self._staged = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_in_process,
-            args=(done_here, staged_there, self.chain_file, self.rows_file, self.chained,
-                  self.starts, self.genesis),
+            args=(done, staged, self.inputs, self.rows_file, self.chain_file, self.genesis),
             daemon=True,
-        )  # fmt: skip
+        )
         self._process.start()
-        done_here.close()
-        staged_there.close()
-        self._done, self._staged = done, staged
+        done.close()
+        staged.close()
 
     def stage(self) -> None:
-        """Every input's history into a scratch file, input after input, each in id order."""
-        conn = _scratch(self.rows_file)
-        try:
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            conn.execute(f"CREATE TABLE rows (id INTEGER PRIMARY KEY, {_FIELDS})")
-            for checked, chained in zip(self.inputs, self.chained, strict=True):
-                count, last = _stage_one(conn, checked)
-                if count != chained.rows or last != self.starts[chained.index] + count - 1:
-                    raise StoreError(
-                        f"{checked.path} changed while it was collated (its history has {count} "
-                        f"rows, {chained.rows} were checked); nothing was collated"
-                    )
-        finally:
-            conn.close()
+        """Every input's history into a scratch file (meanwhile the process merges and hashes)."""
+        self._starts = _stage(self.inputs, self.rows_file)
         if self._staged is not None:
-            self._staged.send(True)
+            self._staged.send(self._starts)
 
     def finish(self, conn: sqlite3.Connection) -> list[int]:
         """Copy the merged history into `conn`'s file; returns the rows each input brought.
 
-        Called outside a transaction; leaves none open.
+        Called outside a transaction; leaves none open. The table must be empty, without its
+        triggers, with its index: it takes the rows and their index as whole records.
         """
         if self._done is None:
-            _chain_into(self.chain_file, self.chained, self.starts, self.genesis)
+            _chain_into(
+                self.chain_file, [i.chained for i in self.inputs], self._starts, self.genesis
+            )
             _order(self.chain_file, self.rows_file)
         else:
             self._wait()
@@ -118,7 +102,7 @@ class ChainOfCopies:
                 "nothing was collated"
             )
         self.close()
-        return [c.rows for c in self.chained]
+        return [i.chained.rows for i in self.inputs]
 
     def close(self) -> None:
         """Stop the process (if it still runs) and remove the scratch files."""
@@ -135,7 +119,8 @@ class ChainOfCopies:
             path.unlink(missing_ok=True)
 
     def _wait(self) -> None:
-        assert self._done is not None and self._process is not None
+        if self._done is None or self._process is None:
+            raise ValueError("the history's process was never started")
         try:
             problem = self._done.recv()
         except EOFError:
@@ -144,6 +129,64 @@ class ChainOfCopies:
         self._process = None
         if problem is not None:
             raise StoreError(f"the history could not be merged ({problem}); nothing was collated")
+
+
+@dataclass(frozen=True)
+class _Input:
+    path: Path
+    copy: Path
+    chained: ChainedHistory
+
+
+def _in_process(
+    done: Connection, staged: Connection, inputs: list[_Input], rows: Path, chain: Path, first: str
+) -> None:
+    """Merge and chain; once the rows are staged, put them in order with their index."""
+    try:
+        entries = [i.chained for i in inputs]
+        starts: dict[int, int] = {}
+        staged_at = 1
+        for one in entries:  # where each input's rows will be staged, in this order
+            starts[one.index] = staged_at
+            staged_at += one.rows
+        _chain_into(chain, entries, starts, first)
+        if staged.recv() != starts:
+            raise StoreError("the history was staged otherwise than it was chained")
+        _order(chain, rows)
+        done.send(None)
+    except EOFError:
+        pass  # the collation stopped before the rows were staged
+    except Exception as exc:  # told to the parent, which refuses the collation
+        done.send(str(exc) or type(exc).__name__)
+    finally:
+        done.close()
+        staged.close()
+
+
+def _stage(inputs: list[_Input], rows_file: Path) -> dict[int, int]:
+    """Every input's history into a scratch file, input after input, each in id order.
+
+    Returns, per input index, the scratch id of its first row.
+    """
+    starts: dict[int, int] = {}
+    conn = _scratch(rows_file)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute(f"CREATE TABLE rows (id INTEGER PRIMARY KEY, {_FIELDS})")
+        staged = 0
+        for one in inputs:
+            count, last = _stage_one(conn, one.copy)
+            if count != one.chained.rows or last != staged + count:
+                raise StoreError(
+                    f"{one.path} changed while it was collated (its history has {count} rows, "
+                    f"{one.chained.rows} were checked); nothing was collated"
+                )
+            starts[one.chained.index] = staged + 1
+            staged += count
+    finally:
+        conn.close()
+    return starts
 
 
 def _scratch(path: Path) -> sqlite3.Connection:
@@ -161,8 +204,8 @@ def _chained(checked: CheckedInput) -> ChainedHistory:
     return checked.chained
 
 
-def _stage_one(conn: sqlite3.Connection, checked: CheckedInput) -> tuple[int, int]:
-    conn.execute("ATTACH DATABASE ? AS input", (_read_only(checked.copy),))
+def _stage_one(conn: sqlite3.Connection, copy: Path) -> tuple[int, int]:
+    conn.execute("ATTACH DATABASE ? AS input", (_read_only(copy),))
     try:
         conn.execute("BEGIN")
         count = conn.execute(
@@ -178,31 +221,6 @@ def _stage_one(conn: sqlite3.Connection, checked: CheckedInput) -> tuple[int, in
     return count, last
 
 
-def _in_process(
-    done: Connection,
-    staged: Connection,
-    path: Path,
-    rows_file: Path,
-    chained: list[ChainedHistory],
-    starts: dict[int, int],
-    previous: str,
-) -> None:
-    """The merge and the chain, then (once the rows are staged) the rows in the merged order."""
-    try:
-        _chain_into(path, chained, starts, previous)
-        if not staged.recv():
-            return
-        _order(path, rows_file)
-        done.send(None)
-    except EOFError:
-        pass  # the collation stopped before the rows were staged
-    except Exception as exc:  # told to the parent, which refuses the collation
-        done.send(str(exc) or type(exc).__name__)
-    finally:
-        done.close()
-        staged.close()
-
-
 def _order(path: Path, rows_file: Path) -> None:
     """`answer_history`: the staged rows in the merged order, with their new ids and hashes."""
     conn = _scratch(path)
@@ -212,7 +230,8 @@ def _order(path: Path, rows_file: Path) -> None:
         conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
         # The very table of an inspection file, so that the new file takes its rows as they
         # are (SQLite's transfer of whole records, when nothing on its side needs them decoded).
-        conn.execute(expected_schema(SCHEMA_VERSION)["answer_history"][2] or "")
+        schema = expected_schema(SCHEMA_VERSION)
+        conn.execute(schema["answer_history"][2] or "")
         fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
         with ignoring_checks(conn):
             conn.execute("BEGIN")
@@ -220,6 +239,7 @@ def _order(path: Path, rows_file: Path) -> None:
                 f"INSERT INTO answer_history (id, {_FIELDS}, hash) SELECT c.id, {fields}, c.hash "
                 "FROM chain c JOIN staged.rows r ON r.id = c.row ORDER BY c.id"
             )
+            conn.execute(schema["answer_history_case"][2] or "")
             conn.execute("COMMIT")
         conn.execute("DETACH DATABASE staged")
     finally:
