@@ -16,7 +16,8 @@ collation passes. In the same run, on the same disk:
   and the merge and write;
 - how collation's time grows from 6 to all the files.
 
-Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own; tracemalloc
+Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own, beside the
+largest peak of the processes it started (collation's checks and history chain); tracemalloc
 gives the peak of Python's own allocations. Target: collate within 2x of raw.
 """
 
@@ -198,7 +199,11 @@ def _measured(
     seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] if traced else 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    queue.put({"seconds": seconds, "python_peak": peak, "rss": rss, **result})
+    # Collation's own processes (input checks, the history's chain): the largest of them.
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    queue.put(
+        {"seconds": seconds, "python_peak": peak, "rss": rss, "child_rss": child_rss, **result}
+    )
 
 
 def measure(job: Callable[..., dict[str, Any]], *args: Any, traced: bool = False) -> dict[str, Any]:
@@ -250,7 +255,7 @@ def main() -> None:
     assert raw["answers"] == full["answers"] == answers, (raw, full, answers)
     merge = full["collate_seconds"] - checks["seconds"]
     print(f"scores of the collated file: {full['scores']}")
-    print(f"{'':36} {'seconds':>8} {'x raw':>6} {'peak RSS':>10}")
+    print(f"{'':36} {'seconds':>8} {'x raw':>6} {'peak RSS':>10} {'children':>10}")
     for label, result, seconds in (
         ("raw ATTACH + INSERT ... SELECT", raw, raw["seconds"]),
         ("collate, open, scores (all)", full, full["seconds"]),
@@ -260,7 +265,10 @@ def main() -> None:
         ("  open the result (its checks)", full, full["open_seconds"]),
         ("  every theme's score", full, full["scores_seconds"]),
     ):
-        print(f"{label:34} {seconds:8.2f} {seconds / raw['seconds']:6.2f} {mb(result['rss']):>10}")
+        print(
+            f"{label:34} {seconds:8.2f} {seconds / raw['seconds']:6.2f} {mb(result['rss']):>10} "
+            f"{mb(result['child_rss']):>10}"
+        )
     print(f"Python's own peak allocation during collate + scores: {mb(traced['python_peak'])}")
     print("growth with the number of files (collate alone, against raw):")
     for count in sorted({6, 12, 25, 50, 100, args.files}):

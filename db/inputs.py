@@ -95,7 +95,7 @@ class ChainedHistory:
                 yield from marshal.loads(handle.read(size))
 
 
-_CHUNK = 2048
+_CHUNK = 512  # entries of every input are read a chunk at a time: this bounds the memory
 
 
 def manifest_path(path: Path) -> Path:
@@ -182,9 +182,12 @@ def check_inputs(
         futures = [
             pool.submit(check_input, path, workdir, index, passphrase, read) for index, path in jobs
         ]
-        return [future.result() for future in futures]
+        checked = [future.result() for future in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    # Each process sent its own copy of the bank: one object per bank is kept.
+    banks: dict[str, Bank] = {}
+    return [replace(c, bank=banks.setdefault(c.bank.content_hash, c.bank)) for c in checked]
 
 
 def _copy_private(path: Path, copy: Path) -> str:
