@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -78,10 +78,10 @@ class ChainOfCopies:
         triggers, with its index: it takes the rows and their index as whole records.
         """
         if self._done is None:
+            chained = [i.chained for i in self.inputs]
             _chain_into(
-                self.chain_file, [i.chained for i in self.inputs], self._starts, self.genesis
+                self.chain_file, self.rows_file, chained, self._starts, self.genesis, lambda _: True
             )
-            _order(self.chain_file, self.rows_file)
         else:
             self._wait()
         conn.execute("ATTACH DATABASE ? AS chain", (str(self.chain_file),))
@@ -141,18 +141,23 @@ class _Input:
 def _in_process(
     done: Connection, staged: Connection, inputs: list[_Input], rows: Path, chain: Path, first: str
 ) -> None:
-    """Merge and chain; once the rows are staged, put them in order with their index."""
+    """Merge and chain; as soon as the rows are staged, write them in order with their index."""
     try:
         entries = [i.chained for i in inputs]
         starts: dict[int, int] = {}
         staged_at = 1
-        for one in entries:  # where each input's rows will be staged, in this order
+        for one in entries:  # where each input's rows are staged, in this order
             starts[one.index] = staged_at
             staged_at += one.rows
-        _chain_into(chain, entries, starts, first)
-        if staged.recv() != starts:
-            raise StoreError("the history was staged otherwise than it was chained")
-        _order(chain, rows)
+
+        def ready(wait: bool) -> bool:
+            if not (wait or staged.poll()):
+                return False
+            if staged.recv() != starts:
+                raise StoreError("the history was staged otherwise than it was chained")
+            return True
+
+        _chain_into(chain, rows, entries, starts, first, ready)
         done.send(None)
     except EOFError:
         pass  # the collation stopped before the rows were staged
@@ -221,60 +226,69 @@ def _stage_one(conn: sqlite3.Connection, copy: Path) -> tuple[int, int]:
     return count, last
 
 
-def _order(path: Path, rows_file: Path) -> None:
-    """`answer_history`: the staged rows in the merged order, with their new ids and hashes."""
-    conn = _scratch(path)
-    try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
-        # The very table of an inspection file, so that the new file takes its rows as they
-        # are (SQLite's transfer of whole records, when nothing on its side needs them decoded).
-        schema = expected_schema(SCHEMA_VERSION)
-        conn.execute(schema["answer_history"][2] or "")
-        fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
-        with ignoring_checks(conn):
-            conn.execute("BEGIN")
-            conn.execute(
-                f"INSERT INTO answer_history (id, {_FIELDS}, hash) SELECT c.id, {fields}, c.hash "
-                "FROM chain c JOIN staged.rows r ON r.id = c.row ORDER BY c.id"
-            )
-            conn.execute(schema["answer_history_case"][2] or "")
-            conn.execute("COMMIT")
-        conn.execute("DETACH DATABASE staged")
-    finally:
-        conn.close()
-
-
 def _chain_into(
-    path: Path, chained: list[ChainedHistory], starts: dict[int, int], previous: str
+    path: Path,
+    rows_file: Path,
+    chained: list[ChainedHistory],
+    starts: dict[int, int],
+    previous: str,
+    ready: Callable[[bool], bool],
 ) -> None:
-    """Merge the inputs' entries, hash each onto the one before, and note which row it is.
+    """Merge the inputs' entries, hash each onto the one before, and write the merged history.
 
-    Writes `chain (id, row, hash)` into a new scratch file: the merged history's ids in order,
-    each with the scratch row it copies and its hash.
+    Writes `answer_history` into a new scratch file: the very table of an inspection file, so
+    that the new file takes it as whole records. `ready(wait)` says whether the rows are staged
+    yet (waiting for them when `wait`); batches chained before are held until they are.
     """
     conn = _scratch(path)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(
-            "CREATE TABLE chain (id INTEGER PRIMARY KEY, row INTEGER NOT NULL, hash TEXT NOT NULL)"
+        schema = expected_schema(SCHEMA_VERSION)
+        conn.execute(schema["answer_history"][2] or "")
+        # A batch is its first id, the scratch rows it takes (a JSON array, read by json_each
+        # in order) and their hashes (64 characters each, in one blob: substr of a blob is a
+        # slice, of a text a walk).
+        fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
+        insert = (
+            f"INSERT INTO answer_history (id, {_FIELDS}, hash) "
+            f"SELECT ? + j.key, {fields}, CAST(substr(?, j.key * 64 + 1, 64) AS TEXT) "
+            "FROM json_each(?) j JOIN staged.rows r ON r.id = j.value"
         )
-        insert = "INSERT INTO chain (row, hash) VALUES (?, ?)"
+        held: list[tuple[int, bytes, str]] = []
+        staged = False
+
+        def write(batch: tuple[int, bytes, str], wait: bool = False) -> None:
+            nonlocal staged
+            held.append(batch)
+            if not staged and ready(wait):
+                staged = True
+                conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
+            if staged:
+                for one in held:
+                    conn.execute(insert, one)
+                held.clear()
+
         sha256 = hashlib.sha256
-        batch: list[tuple[int, str]] = []
-        append = batch.append
-        conn.execute("BEGIN")
-        # Entries compare as their rows' case_key, then by input and place: inputs holding
-        # different cases never tie, so this is heapq.merge(..., key=case_key) of the rows.
-        for _, _, _, index, position, form in heapq.merge(*(c.entries() for c in chained)):
-            previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
-            append((starts[index] + position, previous))
-            if len(batch) >= BATCH:
-                conn.executemany(insert, batch)
-                batch.clear()
-        conn.executemany(insert, batch)
-        conn.execute("COMMIT")
+        rows: list[int] = []
+        hashes: list[str] = []
+        first = 1
+        with ignoring_checks(conn):  # rows of checked inputs, as they are
+            conn.execute("BEGIN")
+            # Entries compare as their rows' case_key, then by input and place: inputs holding
+            # different cases never tie, so this is heapq.merge(..., key=case_key) of the rows.
+            for _, _, _, index, position, form in heapq.merge(*(c.entries() for c in chained)):
+                previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
+                rows.append(starts[index] + position)
+                hashes.append(previous)
+                if len(rows) >= BATCH:
+                    write((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
+                    first += len(rows)
+                    rows.clear()
+                    hashes.clear()
+            write((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"), wait=True)
+            conn.execute(schema["answer_history_case"][2] or "")
+            conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE staged")
     finally:
         conn.close()
