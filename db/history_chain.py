@@ -160,23 +160,21 @@ class _Row:
         return f"history row {self.id} (case {case_ref}{question}, {at})"
 
 
-Chained = Callable[[list[tuple[tuple[Any, ...], str]]], object]
+Chained = Callable[[tuple[Any, ...], str], object]
 
 
 def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
     """Walk the chain; name the first row that does not fit, then check answers against it.
 
-    `chained` is given every row (its id, CHAINED_FIELDS and hash) with its canonical form, in
-    id order, once the whole chain is found intact (collation reuses them rather than encode
-    every row twice).
+    `chained(row, canonical)` is told each row (its id, CHAINED_FIELDS and hash) with its
+    canonical form, in id order, as the walk finds it in place; what it was told counts only
+    when the result is ok (collation reuses the forms rather than encode every row twice).
     """
     # One pass that only checks, as fast as Python goes; any row that does not fit sends the
     # file to the walk that names it (_verify_slowly), so the result never depends on the path.
     sha256, encode, join = hashlib.sha256, _ENCODE, "".join
     previous = genesis(_inspection_id(conn))
     told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
-    forms: list[tuple[tuple[Any, ...], str]] = []
-    keep = forms.append if chained is not None else None
     count = 0
     for row in conn.execute(
         f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
@@ -191,8 +189,8 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
             told[row[1:4]] = (row[6], row[8])
         elif event == "clear":
             told[row[1:4]] = None
-        if keep is not None:
-            keep((row, form))
+        if chained is not None:
+            chained(row, form)
     stored = {
         (c, q, r): (v, n)
         for c, q, r, v, n in conn.execute(
@@ -201,8 +199,6 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     }
     if {key: state for key, state in told.items() if state is not None} != stored:
         return _verify_slowly(conn)
-    if chained is not None:
-        chained(forms)
     return VerifyResult(count, previous if count else None)
 
 

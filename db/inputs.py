@@ -229,23 +229,14 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
         check_file(copy, key)
         chained = None
         if version >= 2:
-            entries: list[tuple[Any, ...]] = []
-
-            def chain(forms: list[tuple[tuple[Any, ...], str]]) -> None:
-                entries.extend(
-                    [
-                        (r[10] or "", r[10] is None, r[1], index, p, f)
-                        for p, (r, f) in enumerate(forms)
-                    ]
-                )
-
-            result = verify_history(conn, chain)
+            with _ChainedWriter(copy.with_suffix(".history"), index) as writer:
+                result = verify_history(conn, writer.add)
             if not result.ok:
                 raise StoreError(
                     f"{path} fails the history check ({result.problem}), so it was not collated; "
                     "ask for the inspector's own copy of the file"
                 )
-            chained = _write_chained(copy.with_suffix(".history"), index, entries)
+            chained = ChainedHistory(writer.path, index, writer.rows)
         inspection, bank, stored_at = _read_facts(path, conn)
     except sqlite3.Error as exc:
         raise StoreError(
@@ -259,15 +250,36 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
     )
 
 
-def _write_chained(where: Path, index: int, entries: list[tuple[Any, ...]]) -> ChainedHistory:
-    """Write the entries of a verified history in chunks (read back a chunk at a time)."""
-    fd = os.open(where, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        for start in range(0, len(entries), _CHUNK):
-            chunk = marshal.dumps(entries[start : start + _CHUNK])
-            handle.write(len(chunk).to_bytes(8, "little"))
-            handle.write(chunk)
-    return ChainedHistory(where, index, len(entries))
+class _ChainedWriter:
+    """Writes a ChainedHistory's entries as the chain is verified, a chunk at a time."""
+
+    def __init__(self, path: Path, index: int) -> None:
+        self.path, self.index, self.rows = path, index, 0
+        self._chunk: list[tuple[Any, ...]] = []
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        self._file = os.fdopen(fd, "wb")
+
+    def add(self, row: tuple[Any, ...], form: str) -> None:
+        self._chunk.append((row[10] or "", row[10] is None, row[1], self.index, self.rows, form))
+        self.rows += 1
+        if len(self._chunk) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        data = marshal.dumps(self._chunk)
+        self._file.write(len(data).to_bytes(8, "little"))
+        self._file.write(data)
+        self._chunk.clear()
+
+    def __enter__(self) -> _ChainedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._chunk:
+                self._flush()
+        finally:
+            self._file.close()
 
 
 def _damaged(path: Path) -> StoreError:
