@@ -384,27 +384,41 @@ class InterviewScreen(Screen[None]):
         if note:
             self.submit_answer(qid, value, note)
 
-    def submit_answer(self, qid: str, value: str, note: str | None, advance: bool = True) -> None:
-        state = self.state
-        assert state is not None
+    def _submit_write(
+        self,
+        qid: str,
+        action: str,
+        call: Callable[..., Any],
+        pending_value: str | None,
+        pending_note: str | None,
+        **arguments: Any,
+    ) -> None:
+        """Send one change of a question to the writer; it shows as saving until the reply."""
+        assert self.state is not None
         self.request += 1
-        state.undo_stack.append((qid, state.shown_answer(qid)))
-        state.pending[qid] = Pending(self.request, value, note)
-        state.marks[qid] = SAVING
-        state.draft_notes.pop(qid, None)
+        self.state.pending[qid] = Pending(self.request, pending_value, pending_note)
+        self.state.marks[qid] = SAVING
         self.app.submit(
             partial(
-                store_calls.record_answer,
+                call,
                 request=self.request,
                 case_ref=self.case_ref,
                 qid=qid,
-                value=value,
                 inspector=self.inspector,
-                note=note,
+                **arguments,
             ),
             reply_to=self,
             done=AnswerSaved,
-            failed=partial(StoreRefused, action="answer", question_id=qid),
+            failed=partial(StoreRefused, action=action, question_id=qid),
+        )
+
+    def submit_answer(self, qid: str, value: str, note: str | None, advance: bool = True) -> None:
+        state = self.state
+        assert state is not None
+        state.undo_stack.append((qid, state.shown_answer(qid)))
+        state.draft_notes.pop(qid, None)
+        self._submit_write(
+            qid, "answer", store_calls.record_answer, value, note, value=value, note=note
         )
         if advance and state.current.id == qid and not state.step(1):
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
@@ -489,23 +503,8 @@ class InterviewScreen(Screen[None]):
             state.draft_notes[qid] = note
             self.refresh_view()
             return
-        self.request += 1
         state.undo_stack.append((qid, shown))
-        state.pending[qid] = Pending(self.request, shown.value, note)
-        state.marks[qid] = SAVING
-        self.app.submit(
-            partial(
-                store_calls.set_note,
-                request=self.request,
-                case_ref=self.case_ref,
-                qid=qid,
-                note=note,
-                inspector=self.inspector,
-            ),
-            reply_to=self,
-            done=AnswerSaved,
-            failed=partial(StoreRefused, action="note", question_id=qid),
-        )
+        self._submit_write(qid, "note", store_calls.set_note, shown.value, note, note=note)
         self.refresh_view()
 
     @_after_load
@@ -520,23 +519,13 @@ class InterviewScreen(Screen[None]):
             self.notify("Nothing to undo in this session.", timeout=3)
             return
         qid, previous = state.undo_stack.pop()
-        self.request += 1
-        state.pending[qid] = Pending(
-            self.request, previous.value if previous else None, previous.note if previous else None
-        )
-        state.marks[qid] = SAVING
-        self.app.submit(
-            partial(
-                store_calls.restore_answer,
-                request=self.request,
-                case_ref=self.case_ref,
-                qid=qid,
-                previous=previous,
-                inspector=self.inspector,
-            ),
-            reply_to=self,
-            done=AnswerSaved,
-            failed=partial(StoreRefused, action="undo", question_id=qid),
+        self._submit_write(
+            qid,
+            "undo",
+            store_calls.restore_answer,
+            previous.value if previous else None,
+            previous.note if previous else None,
+            previous=previous,
         )
         state.go_to(qid)
         self._status(f"[$warning]… undoing[/] {qid}")
