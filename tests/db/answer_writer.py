@@ -1,9 +1,11 @@
 """The child of the kill test: records answers one by one and prints each one confirmed.
 
 It imports everything once, then for each `go START ROUND LIMIT` line on stdin forks a writer
-that opens the store and records up to LIMIT answers from key START on, printing `ok I` only after
-record_answer has returned (the COMMIT is done). The test SIGKILLs the writer at a random
-moment; this process reaps it and prints `done`.
+that opens the store, works out the answer keys, prints `pid P` once it is about to write, and
+records up to LIMIT answers from key START on, printing `ok I` only after record_answer has
+returned (the COMMIT is done). The test SIGKILLs the writer after a random number of confirmed
+answers, so the kill lands while it writes however fast the machine is; this process reaps it
+and prints `done`.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ def say(line: str) -> None:
 
 
 def write(path: str, start: int, round_no: int, limit: int) -> None:
-    say(f"pid {os.getpid()}")
     with InspectionStore.open(path) as store:
         keys = answer_keys(store)
+        say(f"pid {os.getpid()}")
         for index in range(start, min(start + limit, len(keys))):
             case_ref, question_id = keys[index]
             store.record_answer(
