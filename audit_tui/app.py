@@ -27,7 +27,7 @@ from audit_tui.writer import StoreWriter
 
 if TYPE_CHECKING:
     from audit_tui.screens.case_list import CaseListScreen
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
 
 LIGHT, DARK = "textual-light", "textual-dark"
 DASHBOARD = "dashboard"  # the name the dashboard screen is installed under
@@ -114,7 +114,7 @@ class AuditApp(App[str | None]):
         (validating its question bank, migrating it, taking the automatic backup) once the
         list is on screen. An encrypted file first asks for its passphrase.
         """
-        from db.connection import is_encrypted
+        from db.file.connection import is_encrypted
 
         passphrase = self._passphrases.get(path)
         if passphrase is None and is_encrypted(path):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from db.backup import take_backup
 from db.errors import StoreError
-from db.store import InspectionStore
+from db.file.store import InspectionStore
+from db.protection.backup import take_backup
 
 
 def open_store(

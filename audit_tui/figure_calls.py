@@ -1,7 +1,8 @@
 """The store calls of the dashboard and of a case's own view, each returning a plain snapshot.
 
 Like store_calls.py these run on the writer thread (see writer.py) and never touch a widget.
-Every figure comes from db.figures, the code `audit-tui scores` and `audit-tui summary` call.
+Every figure comes from db.reporting.figures, the code `audit-tui scores` and `audit-tui summary`
+call.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from db import figures
-from db.judgements import Judgement, choices
-from db.records import CountFilter
+from db.file.records import CountFilter
+from db.reporting import figures
+from db.reporting.judgements import Judgement, choices
 from question_bank.case import CONDITION_FIELDS, SUBGROUP_FIELDS
 from question_bank.scoring import ThemeScore
 
 if TYPE_CHECKING:
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
 
 # The fields a breakdown filters on, in the order the pickers list them.
 BREAKDOWN_FIELDS: tuple[str, ...] = SUBGROUP_FIELDS

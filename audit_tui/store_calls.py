@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from db.errors import StoreError
 
 if TYPE_CHECKING:
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
     from question_bank.case import CaseRecord
     from question_bank.model import Bank
     from question_bank.scoring import ThemeScore
@@ -143,8 +143,8 @@ def _saved(answer: Any) -> SavedAnswer | None:
 
 
 def _scores(store: InspectionStore, case_ref: str | None) -> list[ThemeScore]:
-    from db.figures import theme_scores
-    from db.records import CountFilter
+    from db.file.records import CountFilter
+    from db.reporting.figures import theme_scores
 
     return theme_scores(store, CountFilter(case_ref=case_ref))
 
@@ -155,7 +155,7 @@ def list_file(
     """The case list, read from the file after its checks but before the store opens it
     (runs on the writer thread with no store). None when there is nothing to show early: the
     file needs migrating first, or it fails a check, which `open_file` then reports."""
-    from db.case_list import read_case_list
+    from db.file.case_list import read_case_list
 
     try:
         listing = read_case_list(Path(path), passphrase)

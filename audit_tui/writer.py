@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.message_pump import MessagePump
 
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
 
 log = logging.getLogger(__name__)
 

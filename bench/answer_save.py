@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db import figures
-from db.connection import connect, derived_key
-from db.crypto import encrypt_file
-from db.demo import build_demo, demo_cases
-from db.store import InspectionStore
+from db.file.connection import connect, derived_key
+from db.file.store import InspectionStore
+from db.protection.crypto import encrypt_file
+from db.reporting import figures
+from db.reporting.demo import build_demo, demo_cases
 from question_bank.loader import load_shipped
 
 PASSPHRASE = "bench passphrase, not a secret"

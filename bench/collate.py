@@ -6,8 +6,8 @@ The inspector files are generated fast with direct SQL into copies of one real i
 (same schema, fji-2014, valid hash-chained history, answers matching it), so every check of
 collation passes. In the same run, on the same disk:
 
-- `collate`: db.collate.collate of all files into one new file, then every theme's score
-  (db.figures) computed on it;
+- `collate`: db.collation.collate.collate of all files into one new file, then every theme's score
+  (db.reporting.figures) computed on it;
 - `raw`: a plain sqlite3 ATTACH and INSERT ... SELECT of the same rows (cases, applicability,
   answers, history with its stored hashes, statuses, inspectors) from every file into a copy of
   the same empty schema, with the same pragmas as collation's bulk load; no checks, no merge;
@@ -36,10 +36,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from db import history_chain
-from db.cases import case_row
-from db.demo import demo_cases
-from db.store import InspectionStore
+from db.file import history_chain
+from db.file.cases import case_row
+from db.file.store import InspectionStore
+from db.reporting.demo import demo_cases
 from question_bank.loader import load_shipped
 
 HISTORY_FIELDS = history_chain.CHAINED_FIELDS
@@ -134,8 +134,8 @@ def make_inspector_file(template: Path, target: Path, index: int, cases: int) ->
 
 
 def run_collate(files: list[str], out: str) -> dict[str, Any]:
-    from db import figures
-    from db.collate import collate
+    from db.collation.collate import collate
+    from db.reporting import figures
 
     start = time.perf_counter()
     summary = collate([Path(f) for f in files], Path(out))
@@ -154,9 +154,9 @@ def run_collate(files: list[str], out: str) -> dict[str, Any]:
 
 
 def run_checks(files: list[str], out: str) -> dict[str, Any]:
-    from db import merge
-    from db.collate import workspace
-    from db.inputs import check_inputs
+    from db.collation import merge
+    from db.collation.collate import workspace
+    from db.collation.inputs import check_inputs
 
     with workspace(Path(out)) as work:  # as collate checks them, facts read by the same process
         jobs = [(index, Path(path)) for index, path in enumerate(files, start=1)]

@@ -125,8 +125,11 @@ async def audit_presses(path: Path, presses: int, paced: bool = True) -> list[fl
                 while len(times) < presses:
                     key = "a" if len(times) % 4 == 3 else "y"
                     question = state.current
-                    if key in [o.key for o in state.bank.scale_of(question).options
-                               if o.value in question.note_required_for]:
+                    if key in [
+                        o.key
+                        for o in state.bank.scale_of(question).options
+                        if o.value in question.note_required_for
+                    ]:
                         key = "y"
                     times.append(await press(app, clock, key))
                     await human_pause(pacing)
@@ -179,8 +182,15 @@ def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
     main, child = pty.openpty()
     os.set_blocking(main, False)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=child, stdout=child, stderr=child, env=env,
-                               close_fds=True, start_new_session=True)
+    process = subprocess.Popen(
+        argv,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(child)
     seen = b""
     try:
@@ -207,8 +217,15 @@ def first_interview(argv: list[str], env: dict[str, str]) -> float:
     main, child = pty.openpty()
     os.set_blocking(main, False)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=child, stdout=child, stderr=child, env=env,
-                               close_fds=True, start_new_session=True)
+    process = subprocess.Popen(
+        argv,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(child)
     seen, pressed = b"", False
     try:
@@ -235,8 +252,13 @@ def startups(work: Path, demo: Path, runs: int) -> tuple[list[float], list[float
     script = Path(sys.executable).with_name("audit-tui")
     bare = work / "bare_app.py"
     bare.write_text(BARE_APP, encoding="utf-8")
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40",
-               AUDIT_TUI_HOME=str(work / "home"))
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        COLUMNS="120",
+        LINES="40",
+        AUDIT_TUI_HOME=str(work / "home"),
+    )
     ours, theirs = [], []
     for run in range(runs):
         copy = work / f"start-{run}.sqlite"
@@ -248,8 +270,13 @@ def startups(work: Path, demo: Path, runs: int) -> tuple[list[float], list[float
 
 def interviews(work: Path, demo: Path, runs: int) -> list[float]:
     script = Path(sys.executable).with_name("audit-tui")
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40",
-               AUDIT_TUI_HOME=str(work / "home-enter"))
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        COLUMNS="120",
+        LINES="40",
+        AUDIT_TUI_HOME=str(work / "home-enter"),
+    )
     times = []
     for run in range(runs):
         copy = work / f"enter-{run}.sqlite"
@@ -268,7 +295,7 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument("--starts", type=int, default=7)
     args = parser.parse_args()
-    from db.demo import build_demo
+    from db.reporting.demo import build_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -286,11 +313,15 @@ def main() -> None:
     report("answer key -> updated score (median)", audit, bare)
     report("  same, presses back to back", audit_burst, bare_burst)
     report("start -> first interactive frame", ours_start, bare_start)
-    print(f"{'  start, Enter on that frame -> interview':<38} "
-          f"{statistics.median(enter) * 1000:9.1f} ms {'':>12} {'':>8}   (n={len(enter)})")
+    print(
+        f"{'  start, Enter on that frame -> interview':<38} "
+        f"{statistics.median(enter) * 1000:9.1f} ms {'':>12} {'':>8}   (n={len(enter)})"
+    )
     p90 = statistics.quantiles(audit, n=10)[-1] * 1000
-    print(f"answer key -> updated score, 90th percentile: {p90:.1f} ms; "
-          f"cases: 61, questions answered: {len(audit)}")
+    print(
+        f"answer key -> updated score, 90th percentile: {p90:.1f} ms; "
+        f"cases: 61, questions answered: {len(audit)}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ committed one after another (a key question flipped between yes and no, at a per
 each reaches the app, which tells the dashboard, which reads every theme's figures again on the
 writer thread and redraws the score table and the chosen theme's chart. Measured per answer:
 
-- recompute: figure_calls.dashboard_figures on the writer thread (db.figures for every theme,
+- recompute: figure_calls.dashboard_figures on the writer thread (db.reporting.figures for every
+theme,
   the judgements and the groups the pickers offer);
 - redraw: the interface thread's work for it, DashboardScreen.show (the widgets take the new
   figures) plus the screen update that lays out, renders and writes the frame;
@@ -78,7 +79,9 @@ async def dashboard_answers(path: Path, answers: int, size: tuple[int, int], com
     shows: list[float] = []
     marks: dict[str, float] = {}
     read, show, changed = (
-        figure_calls.dashboard_figures, DashboardScreen.show, AuditApp.figures_changed
+        figure_calls.dashboard_figures,
+        DashboardScreen.show,
+        AuditApp.figures_changed,
     )
 
     def timed_read(store: Any, breakdown: Any) -> Any:
@@ -181,7 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=200)
     args = parser.parse_args()
-    from db.demo import build_demo
+    from db.reporting.demo import build_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

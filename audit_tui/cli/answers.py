@@ -27,8 +27,8 @@ def import_answers(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Record the answers of a CSV file, all of them or none; each change goes in the history."""
-    from db.csv_import import read_answer_rows
     from db.errors import InvalidRows
+    from db.file.csv_import import read_answer_rows
 
     passphrase = for_file(file, passphrase_file)
     rows = read_answer_rows(csv_path)
@@ -55,7 +55,7 @@ def export_answers(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print every answer as CSV (the columns `answers import` reads) or JSON."""
-    from db.csv_import import ANSWER_COLUMNS
+    from db.file.csv_import import ANSWER_COLUMNS
 
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         answers = store.answers()

@@ -13,8 +13,8 @@ from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 
 if TYPE_CHECKING:
     from db.errors import InvalidRows
-    from db.records import CaseProgress
-    from db.store import InspectionStore
+    from db.file.records import CaseProgress
+    from db.file.store import InspectionStore
     from question_bank.case import CaseRecord
 
 app = typer.Typer(help="The case sample: import it from CSV, list it, show one case.")
@@ -36,8 +36,8 @@ def import_cases(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Add the cases of a CSV file to the inspection, all of them or none."""
-    from db.csv_import import read_cases
     from db.errors import InvalidRows
+    from db.file.csv_import import read_cases
 
     passphrase = for_file(file, passphrase_file)
     with opened(file, passphrase=passphrase) as store:

@@ -41,7 +41,7 @@ def split_command(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write one file per inspector holding only the cases assigned to them."""
-    from db.export import split
+    from db.collation.export import split
 
     passphrase = for_file(file, passphrase_file)
     written = split(
@@ -84,8 +84,8 @@ def export_command(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write a clean self-contained copy of FILE and OUT.manifest.json beside it."""
-    from db.export import export
-    from db.inputs import manifest_path
+    from db.collation.export import export
+    from db.collation.inputs import manifest_path
 
     passphrase = for_file(file, passphrase_file)
     if deidentify:
@@ -123,8 +123,8 @@ def collate_command(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Merge inspector files of one inspection into OUT, keeping every conflict."""
-    from db.collate import collate
-    from db.connection import is_encrypted
+    from db.collation.collate import collate
+    from db.file.connection import is_encrypted
 
     encrypted = [f for f in [*files, out] if f.is_file() and is_encrypted(f)]
     passphrase = for_file(encrypted[0], passphrase_file) if encrypted else None
@@ -153,7 +153,7 @@ def report_command(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Write the report's figures: scores, Data Summary, subgroups, agreement, conflicts."""
-    from db import report
+    from db.reporting import report
 
     if fmt not in report.FORMATS:
         raise UserError(f"--format {fmt!r} is not a report format; use md, csv, xlsx or json")
@@ -212,7 +212,7 @@ def _export_deidentified(
     as_json: bool,
 ) -> None:
     """`export --deidentify`: the copy analysts may take outside the secure setting."""
-    from db.deidentify import deidentified_copy
+    from db.protection.deidentify import deidentified_copy
 
     if out.exists():
         raise UserError(f"{out} already exists; choose a new file name for the export")

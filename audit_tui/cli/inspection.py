@@ -15,7 +15,7 @@ from audit_tui.cli.bank import resolve_bank
 from audit_tui.cli.errors import UserError
 
 if TYPE_CHECKING:
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
 
 
 def warn(sentence: str) -> None:
@@ -77,7 +77,7 @@ def new(
     passphrase_file: passphrases.PassphraseFileOption = None,
 ) -> None:
     """Create a new inspection file that carries its question bank."""
-    from db.store import InspectionStore
+    from db.file.store import InspectionStore
 
     chosen = resolve_bank(bank)
     start, end = parse_fieldwork(fieldwork)

@@ -62,7 +62,7 @@ def demo(path: Path | None = None, inspector: str | None = None) -> None:
     if target.exists():
         print(f"Using the existing demo inspection at {target}", file=sys.stderr)
     else:
-        from db.demo import build_demo
+        from db.reporting.demo import build_demo
 
         if not target.parent.is_dir():
             raise UserError(f"the folder {target.parent} does not exist; create it first")

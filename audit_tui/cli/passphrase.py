@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from audit_tui.cli.errors import UserError
-from db.connection import is_encrypted
+from db.file.connection import is_encrypted
 
 ENV = "AUDIT_TUI_PASSPHRASE"
 MIN_LENGTH = 8

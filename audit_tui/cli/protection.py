@@ -14,7 +14,7 @@ from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, gi
 from audit_tui.cli.passphrase import ask as ask_passphrase
 
 if TYPE_CHECKING:
-    from db import backup
+    from db.protection import backup
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -28,8 +28,8 @@ def _existing(file: Path) -> None:
 def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
     """Encrypt an inspection file with a passphrase, through a checked copy."""
     from audit_tui.locations import backups_dir
-    from db import backup, crypto
-    from db.connection import is_encrypted
+    from db.file.connection import is_encrypted
+    from db.protection import backup, crypto
 
     _existing(file)
     if is_encrypted(file):
@@ -53,8 +53,8 @@ def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None
 
 def decrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
     """Remove the encryption of an inspection file, through a checked copy."""
-    from db import crypto
-    from db.connection import is_encrypted
+    from db.file.connection import is_encrypted
+    from db.protection import crypto
 
     _existing(file)
     if not is_encrypted(file):
@@ -106,9 +106,9 @@ def backups(
 ) -> None:
     """List the automatic backups of an inspection file, or restore one."""
     from audit_tui.locations import backups_dir
-    from db import backup
-    from db.checks import check_file
-    from db.connection import is_encrypted
+    from db.file.checks import check_file
+    from db.file.connection import is_encrypted
+    from db.protection import backup
 
     root = backups_dir()
     found = backup.list_backups(file, root)

@@ -51,7 +51,7 @@ def scores(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
-    from db import figures
+    from db.reporting import figures
 
     if by is not None and by not in SUBGROUP_FIELDS:
         raise UserError(

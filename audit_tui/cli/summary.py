@@ -1,7 +1,7 @@
 """`audit-tui summary`: the Data Summary of each theme, per key question, whole or by group.
 
-The same figures as the dashboard's charts, from the same code (db.figures); `--where` counts
-only a group of cases, as the dashboard's filter does (`audit-tui scores` takes it too).
+The same figures as the dashboard's charts, from the same code (db.reporting.figures); `--where`
+counts only a group of cases, as the dashboard's filter does (`audit-tui scores` takes it too).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import typer
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db.records import CountFilter
+from db.file.records import CountFilter
 from question_bank.fields import CONDITION_FIELDS, SUBGROUP_FIELDS
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def parse_where(conditions: list[str] | None) -> CountFilter:
 
 
 def where_label(filter: CountFilter) -> str:
-    from db import figures
+    from db.reporting import figures
 
     chosen = [
         figures.group_name(name, getattr(filter, name))
@@ -112,7 +112,7 @@ def summary(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each theme's Data Summary: per key question its id, chart label, yes, no and N/A."""
-    from db import figures
+    from db.reporting import figures
 
     if by is not None and by not in SUBGROUP_FIELDS:
         raise UserError(

@@ -70,8 +70,13 @@ class CaseDetailsScreen(Screen[None]):
 
     BINDINGS: list[BindingType] = [Binding("escape", "close", "Back")]
 
-    def __init__(self, bank: Bank, case: CaseRecord, progress: Progress | None,
-                 notify: MessagePump | None = None) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        case: CaseRecord,
+        progress: Progress | None,
+        notify: MessagePump | None = None,
+    ) -> None:
         super().__init__()
         self.bank = bank
         self.case = case
@@ -90,12 +95,23 @@ class CaseDetailsScreen(Screen[None]):
             with Grid(id="details-grid"):
                 for field, options in SELECT_FIELDS.items():
                     yield Label(LABELS[field], classes="field-label")
-                    yield Select(options, value=_value(self.case, field), allow_blank=False,
-                                 id=f"field-{field}", disabled=not self.editable, compact=True)
+                    yield Select(
+                        options,
+                        value=_value(self.case, field),
+                        allow_blank=False,
+                        id=f"field-{field}",
+                        disabled=not self.editable,
+                        compact=True,
+                    )
             with Grid(id="details-flags"):
                 for flag in FLAG_FIELDS:
-                    yield Checkbox(LABELS[flag], value=bool(getattr(self.case, flag)),
-                                   id=f"field-{flag}", disabled=not self.editable, compact=True)
+                    yield Checkbox(
+                        LABELS[flag],
+                        value=bool(getattr(self.case, flag)),
+                        id=f"field-{flag}",
+                        disabled=not self.editable,
+                        compact=True,
+                    )
             yield Static(id="details-effects")
         yield Footer()
 
@@ -110,8 +126,10 @@ class CaseDetailsScreen(Screen[None]):
     def _show_intro(self) -> None:
         count = len(self._applicable(self.case))
         custody = "custodial" if self.case.custody else "community"
-        lock = "" if self.editable else (
-            "  [$warning]The case is complete: reopen it in the interview (r) to edit.[/]"
+        lock = (
+            ""
+            if self.editable
+            else ("  [$warning]The case is complete: reopen it in the interview (r) to edit.[/]")
         )
         self.query_one("#details-intro", Static).update(
             f"[b]{self.case.case_ref}[/b] · inspector {self.case.inspector} · {custody} · "
@@ -178,4 +196,3 @@ class CaseDetailsScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
-

@@ -76,8 +76,12 @@ class CaseListScreen(Screen[None]):
         Binding("s", "cycle_status", "Status filter"),
         Binding("p", "cycle_progress", "Progress filter"),
         Binding("o", "cycle_sort", "Sort"),
-        Binding("v", "case_findings", "Case's no's",
-                tooltip="The highlighted case's key questions answered no, per theme"),
+        Binding(
+            "v",
+            "case_findings",
+            "Case's no's",
+            tooltip="The highlighted case's key questions answered no, per theme",
+        ),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -172,8 +176,7 @@ class CaseListScreen(Screen[None]):
         if not self._resumed:
             self._resumed = True  # first shown: the list was read just now
             return
-        self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded,
-                        failed=StoreRefused)
+        self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded, failed=StoreRefused)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -289,8 +292,14 @@ class CaseListScreen(Screen[None]):
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         key = str(event.column_key.value)
-        mapping = {"case": "case", "inspector": "inspector", "disposal": "disposal",
-                   "status": "status", "progress": "progress", "state": "progress"}
+        mapping = {
+            "case": "case",
+            "inspector": "inspector",
+            "disposal": "disposal",
+            "status": "status",
+            "progress": "progress",
+            "state": "progress",
+        }
         self.sort = mapping.get(key, "case")
         self.rebuild()
 
@@ -303,9 +312,7 @@ class CaseListScreen(Screen[None]):
         ref = self._highlighted()
         if ref:
             case = self.records[ref]
-            self.app.push_screen(
-                CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref))
-            )
+            self.app.push_screen(CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref)))
 
     def action_case_findings(self) -> None:
         ref = self._highlighted()

@@ -1,9 +1,10 @@
 """The dashboard: every theme's score, its Data Summary chart and the lead's recorded judgement.
 
-Figures are read on the writer thread (figure_calls.dashboard_figures, which calls db.figures
-like `audit-tui scores` and `summary`) and redrawn when they come back: when the screen shows,
-when the breakdown changes, and whenever an answer is saved anywhere (the app forwards a
-FiguresChanged here). One read is in flight at a time; changes meanwhile ask for one more.
+Figures are read on the writer thread (figure_calls.dashboard_figures, which calls
+db.reporting.figures like `audit-tui scores` and `summary`) and redrawn when they come back: when
+the screen shows, when the breakdown changes, and whenever an answer is saved anywhere (the app
+forwards a FiguresChanged here). One read is in flight at a time; changes meanwhile ask for one
+more.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from audit_tui.messages import StoreRefused
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
-from db.judgements import Judgement
+from db.reporting.judgements import Judgement
 
 
 class FiguresChanged(Message):

@@ -89,18 +89,24 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         sections = help_sections()
-        first = {"InterviewScreen": "Interview", "CaseListScreen": "Case list",
-                 "CaseDetailsScreen": "Case details", "StartScreen": "Start screen",
-                 "DashboardScreen": "Scores and Data Summary"}
+        first = {
+            "InterviewScreen": "Interview",
+            "CaseListScreen": "Case list",
+            "CaseDetailsScreen": "Case details",
+            "StartScreen": "Start screen",
+            "DashboardScreen": "Scores and Data Summary",
+        }
         lead = first.get(self.origin)
         sections.sort(key=lambda s: (s[0] != "Everywhere", s[0] != lead))
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static("[b]Keys[/b] · the mouse works too: click answers, sections, rows and "
-                         "the ⭘ for the command palette. Esc closes.", classes="dialog-title")
+            yield Static(
+                "[b]Keys[/b] · the mouse works too: click answers, sections, rows and "
+                "the ⭘ for the command palette. Esc closes.",
+                classes="dialog-title",
+            )
             for title, rows in sections:
                 lines = [f"[b $accent]{escape(title)}[/]"]
                 for row in rows:
                     keys = " ".join(f"[reverse] {escape(k)} [/]" for k in row.keys)
                     lines.append(f"  {keys}  {escape(row.description)}")
                 yield Static("\n".join(lines), classes="help-section")
-

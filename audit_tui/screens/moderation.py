@@ -28,9 +28,9 @@ from audit_tui.store_calls import OpenedFile
 STYLES = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
-    from db.agreement import AgreementReport
-    from db.moderation import Item, Resolution
-    from db.store import InspectionStore
+    from db.collation.agreement import AgreementReport
+    from db.collation.moderation import Item, Resolution
+    from db.file.store import InspectionStore
 
 
 # -- store calls (run on the writer thread) -----------------------------------------------------
@@ -46,8 +46,8 @@ class Review:
 
 
 def load_review(store: InspectionStore, include_resolved: bool) -> Review:
-    from db import moderation
-    from db.agreement import agreement
+    from db.collation import moderation
+    from db.collation.agreement import agreement
 
     return Review(
         moderation.review(store, include_resolved=include_resolved),
@@ -65,7 +65,7 @@ def rule(
     moderator: str,
     include_resolved: bool,
 ) -> tuple[Resolution, Review]:
-    from db import moderation
+    from db.collation import moderation
 
     done = moderation.resolve(
         store,

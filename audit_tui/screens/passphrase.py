@@ -59,9 +59,9 @@ class PassphraseScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True)
     def _check(self, passphrase: str) -> None:
         """Open the file read-only with the passphrase (SQLCipher's key derivation is slow)."""
-        from db.checks import check_file
-        from db.connection import WrongPassphrase
         from db.errors import StoreError
+        from db.file.checks import check_file
+        from db.file.connection import WrongPassphrase
 
         error: str | None = None
         try:

@@ -39,13 +39,20 @@ class StartScreen(Screen[None]):
             yield Input(placeholder="area, e.g. Lambeth", id="create-area")
             yield Input(placeholder="lead inspector's initials, e.g. AB", id="create-lead")
             banks = [(bank_id, bank_id) for bank_id in shipped_bank_paths()]
-            yield Select(banks, value=banks[0][1] if banks else Select.BLANK, id="create-bank",
-                         allow_blank=not banks)
-            yield Input(placeholder=f"file to create, e.g. {data_dir() / 'lambeth.sqlite'}",
-                        id="create-path")
+            yield Select(
+                banks,
+                value=banks[0][1] if banks else Select.BLANK,
+                id="create-bank",
+                allow_blank=not banks,
+            )
+            yield Input(
+                placeholder=f"file to create, e.g. {data_dir() / 'lambeth.sqlite'}",
+                id="create-path",
+            )
             yield Button("Create (enter)", id="create", variant="primary")
-            yield Label("Or try the demo inspection (ctrl+d): 61 synthetic cases",
-                        classes="start-heading")
+            yield Label(
+                "Or try the demo inspection (ctrl+d): 61 synthetic cases", classes="start-heading"
+            )
             yield Button("Try the demo", id="demo")
         yield Footer()
 
@@ -89,7 +96,7 @@ class StartScreen(Screen[None]):
     @work(thread=True, group="files")
     def create_inspection(self, path: Path, area: str, lead: str | None, bank_id: str) -> None:
         from db.errors import StoreError
-        from db.store import InspectionStore
+        from db.file.store import InspectionStore
         from question_bank.loader import load_shipped
 
         try:
@@ -106,7 +113,7 @@ class StartScreen(Screen[None]):
     @work(thread=True, group="files")
     def build_demo(self, path: Path) -> None:
         if not path.exists():
-            from db.demo import build_demo
+            from db.reporting.demo import build_demo
 
             build_demo(path)
         self.app.call_from_thread(self.app.open_file, path)  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from db.figures import FEW_CASES
+from db.reporting.figures import FEW_CASES
 from question_bank.scoring import QuestionTally, ThemeScore
 
 YES, NO = "█", "▒"

@@ -2,8 +2,8 @@
 
 Reusable: the interview shows "this case" beside "inspection"; the dashboard shows every theme
 of the bank for the cases chosen (or a group beside the rest), with the lead's recorded
-judgements and a selected theme. The figures come from `db.figures`; the widget only lays them
-out, dropping the least important columns when it is narrow.
+judgements and a selected theme. The figures come from `db.reporting.figures`; the widget only lays
+them out, dropping the least important columns when it is narrow.
 """
 
 from __future__ import annotations

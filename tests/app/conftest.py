@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from audit_tui.app import AuditApp, make_app
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import validate_bank
 from question_bank.model import Bank
@@ -34,12 +34,24 @@ INTERVIEW_BANK: dict[str, Any] = {
         ],
     },
     "themes": [
-        {"number": 1, "title": "Reducing reoffending", "expectation": "Good work",
-         "case_scored": True},
-        {"number": 2, "title": "Protecting the public", "expectation": "Risk managed",
-         "case_scored": True},
-        {"number": 5, "title": "Governance", "expectation": "Good governance",
-         "case_scored": False},
+        {
+            "number": 1,
+            "title": "Reducing reoffending",
+            "expectation": "Good work",
+            "case_scored": True,
+        },
+        {
+            "number": 2,
+            "title": "Protecting the public",
+            "expectation": "Risk managed",
+            "case_scored": True,
+        },
+        {
+            "number": 5,
+            "title": "Governance",
+            "expectation": "Good governance",
+            "case_scored": False,
+        },
     ],
     "sections": [
         {"id": "assessment", "title": "Assessment"},
@@ -47,30 +59,67 @@ INTERVIEW_BANK: dict[str, Any] = {
         {"id": "custody", "title": "Custody and resettlement"},
     ],
     "questions": [
-        {"id": "A1", "theme": 1, "section": "assessment", "key": True,
-         "text": "Was there a sufficient assessment of the likelihood of reoffending?",
-         "guidance": ["Look for: an assessment within 20 working days.",
-                      "Ask: what did the assessment leave out?"],
-         "chart_label": "Assessment"},
-        {"id": "A4", "theme": 1, "section": "assessment",
-         "text": "Were parents or carers involved in the assessment?",
-         "chart_label": "Parents"},
-        {"id": "A2", "theme": 1, "section": "planning", "key": True,
-         "text": "Did planning address the assessed factors and sequence interventions?",
-         "chart_label": "Planning", "note_required_for": ["no"]},
-        {"id": "A3", "theme": 1, "section": "custody", "key": True,
-         "text": "Was resettlement planned before release?",
-         "chart_label": "Resettlement",
-         "applies_if": {"field": "custody", "equals": True}},
-        {"id": "R2", "theme": 2, "section": "assessment", "key": True,
-         "text": "Was the RoSH classification correct?", "chart_label": "RoSH correct"},
-        {"id": "R1", "theme": 2, "section": "planning", "key": True,
-         "text": "Was there a risk management plan with contingencies?",
-         "chart_label": "Risk plan",
-         "applies_if": {"field": "rosh", "in": ["medium", "high", "very_high"]}},
-        {"id": "G1", "theme": 5, "section": "assessment",
-         "text": "Was the management board told of the case's outcome?",
-         "chart_label": "Board"},
+        {
+            "id": "A1",
+            "theme": 1,
+            "section": "assessment",
+            "key": True,
+            "text": "Was there a sufficient assessment of the likelihood of reoffending?",
+            "guidance": [
+                "Look for: an assessment within 20 working days.",
+                "Ask: what did the assessment leave out?",
+            ],
+            "chart_label": "Assessment",
+        },
+        {
+            "id": "A4",
+            "theme": 1,
+            "section": "assessment",
+            "text": "Were parents or carers involved in the assessment?",
+            "chart_label": "Parents",
+        },
+        {
+            "id": "A2",
+            "theme": 1,
+            "section": "planning",
+            "key": True,
+            "text": "Did planning address the assessed factors and sequence interventions?",
+            "chart_label": "Planning",
+            "note_required_for": ["no"],
+        },
+        {
+            "id": "A3",
+            "theme": 1,
+            "section": "custody",
+            "key": True,
+            "text": "Was resettlement planned before release?",
+            "chart_label": "Resettlement",
+            "applies_if": {"field": "custody", "equals": True},
+        },
+        {
+            "id": "R2",
+            "theme": 2,
+            "section": "assessment",
+            "key": True,
+            "text": "Was the RoSH classification correct?",
+            "chart_label": "RoSH correct",
+        },
+        {
+            "id": "R1",
+            "theme": 2,
+            "section": "planning",
+            "key": True,
+            "text": "Was there a risk management plan with contingencies?",
+            "chart_label": "Risk plan",
+            "applies_if": {"field": "rosh", "in": ["medium", "high", "very_high"]},
+        },
+        {
+            "id": "G1",
+            "theme": 5,
+            "section": "assessment",
+            "text": "Was the management board told of the case's outcome?",
+            "chart_label": "Board",
+        },
     ],
 }
 
@@ -131,8 +180,13 @@ class FixedClock:
 def build_inspection(path: Path, bank: Bank) -> Path:
     """Six cases, three of them AB's (the lead); KM's C01 complete and C04 in progress."""
     store = InspectionStore.create(
-        path, area="Lambeth", bank=bank, lead="AB", fieldwork_start="2015-03-16",
-        clock=FixedClock(), inspection_id="0" * 32,
+        path,
+        area="Lambeth",
+        bank=bank,
+        lead="AB",
+        fieldwork_start="2015-03-16",
+        clock=FixedClock(),
+        inspection_id="0" * 32,
     )
     try:
         store.add_cases(
@@ -140,16 +194,24 @@ def build_inspection(path: Path, bank: Bank) -> Path:
                 make_case("C01", inspector="KM", disposal="dto", rosh="high"),
                 make_case("C02"),
                 make_case("C03", disposal="dto", rosh="high", gender="female"),
-                make_case("C04", inspector="KM", status="terminated", end_date="2015-01-10",
-                          rosh="medium"),
+                make_case(
+                    "C04", inspector="KM", status="terminated", end_date="2015-01-10", rosh="medium"
+                ),
                 make_case("C05", inspector="JD", disposal="yro", rosh="medium"),
                 make_case("C06", status="terminated", end_date="2015-02-01"),
             ]
         )
         for qid, value in [("A1", "yes"), ("A4", "no"), ("R2", "yes"), ("R1", "yes")]:
             store.record_answer("C04", qid, value, inspector="KM")
-        for qid, value in [("A1", "no"), ("A4", "yes"), ("A2", "yes"), ("A3", "yes"),
-                           ("R2", "no"), ("R1", "yes"), ("G1", "na")]:
+        for qid, value in [
+            ("A1", "no"),
+            ("A4", "yes"),
+            ("A2", "yes"),
+            ("A3", "yes"),
+            ("R2", "no"),
+            ("R1", "yes"),
+            ("G1", "na"),
+        ]:
             store.record_answer("C01", qid, value, inspector="KM")
         store.complete_case("C01", inspector="KM")
     finally:

@@ -1,7 +1,7 @@
 """The dashboard driven by keys: live scores and bars, filters, comparisons, judgements.
 
 Figures are read from what the widgets render (the screen's text), never from counters the
-test sets itself, and checked against a fresh store's db.figures.
+test sets itself, and checked against a fresh store's db.reporting.figures.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from audit_tui.screens.help import HelpScreen
 from audit_tui.screens.interview import InterviewScreen
 from audit_tui.widgets.data_summary import DataSummary
 from audit_tui.widgets.theme_scores import ThemeScores
-from db import figures, report
-from db.records import CountFilter
-from db.store import InspectionStore
+from db.file.records import CountFilter
+from db.file.store import InspectionStore
+from db.reporting import figures, report
 
 from .conftest import screen_text, settle
 
@@ -32,9 +32,7 @@ def widget_lines(widget) -> list[str]:
     """The lines a widget shows on screen, as text."""
     region = widget.region
     rows = widget.app.screen._compositor.render_strips()
-    return [
-        rows[y].text[region.x : region.right] for y in range(region.y, region.bottom)
-    ]
+    return [rows[y].text[region.x : region.right] for y in range(region.y, region.bottom)]
 
 
 def theme_lines(screen) -> dict[int, str]:
@@ -109,7 +107,8 @@ async def test_an_answer_moves_the_score_and_its_bar_by_exactly_one_answer(app_f
         yes_cells, no_cells, *counts = bar_row(dashboard, "RoSH correct")
         assert counts == [1, 2, 0]
         assert (yes_cells, no_cells) == (
-            cells(1, 6, width), cells(3, 6, width) - cells(1, 6, width)
+            cells(1, 6, width),
+            cells(3, 6, width) - cells(1, 6, width),
         )
 
 

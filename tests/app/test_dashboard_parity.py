@@ -15,7 +15,7 @@ from audit_tui.app import make_app
 from audit_tui.cli import app as cli_app
 from audit_tui.widgets.data_summary import DataSummary
 from audit_tui.widgets.theme_scores import ThemeScores
-from db.demo import build_demo
+from db.reporting.demo import build_demo
 
 from .conftest import settle
 from .test_dashboard import choose_group, open_dashboard, theme_lines, widget_lines

@@ -10,7 +10,7 @@ import pytest
 
 from audit_tui.app import make_app
 from audit_tui.screens.figure_dialogs import GroupPicker
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 from .conftest import FixedClock, settle
 

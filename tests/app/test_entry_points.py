@@ -23,6 +23,7 @@ runner = CliRunner()
 def launched(monkeypatch):
     """Record what the commands would run instead of taking over the terminal."""
     calls: list[tuple[Path | None, str | None]] = []
+
     def run_app(path, inspector=None, passphrase=None):
         calls.append((path, inspector))
 

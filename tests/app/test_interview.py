@@ -6,7 +6,7 @@ from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.dialogs import CompletionDialog, NoteDialog, ReopenDialog
 from audit_tui.screens.interview import InterviewScreen
 from audit_tui.widgets.theme_scores import ThemeScores
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 from .conftest import read_answers, screen_text, settle
 
@@ -197,8 +197,11 @@ async def test_completion_lists_what_is_missing_then_completes_and_reopens(app_f
         await settle(app, pilot)
         assert screen.progress.status == "in_progress"
     with InspectionStore.open(inspection, readonly=True) as store:
-        status = [(h.old_value, h.new_value, h.reason) for h in store.history("C02")
-                  if h.event == "status"]
+        status = [
+            (h.old_value, h.new_value, h.reason)
+            for h in store.history("C02")
+            if h.event == "status"
+        ]
         assert store.case_progress("C02")["C02"].status == "in_progress"
     assert ("complete", "in_progress", "second read") in status
     assert ("in_progress", "complete", None) in status

@@ -7,8 +7,8 @@ import shutil
 from textual.widgets import DataTable, Input, Select
 
 from audit_tui.screens.moderation import ModerationScreen, RulingDialog, make_moderation_app
-from db.collate import collate
-from db.store import InspectionStore
+from db.collation.collate import collate
+from db.file.store import InspectionStore
 
 from .conftest import FixedClock, build_inspection, screen_text, settle
 

@@ -9,8 +9,8 @@ import pytest
 from audit_tui.app import make_app
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.passphrase import PassphraseScreen
-from db.backup import list_backups
-from db.crypto import encrypt_file
+from db.protection.backup import list_backups
+from db.protection.crypto import encrypt_file
 
 from .conftest import build_inspection, screen_text, settle
 

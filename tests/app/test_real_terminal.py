@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -54,7 +54,9 @@ class Terminal:
     def pid(self) -> int:
         out = subprocess.run(
             [*self.base, "display-message", "-p", "#{pane_pid}"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         return int(out.strip())
 

@@ -9,7 +9,7 @@ from audit_tui.screens.case_details import CaseDetailsScreen
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.help import HelpScreen, help_sections
 from audit_tui.screens.interview import InterviewScreen
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 from .conftest import read_answers, screen_text, settle
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from db.errors import StoreError
-from db.schema import SCHEMA_VERSION
-from db.store import InspectionStore
+from db.file.schema import SCHEMA_VERSION
+from db.file.store import InspectionStore
 
 PAGE = 4096
 

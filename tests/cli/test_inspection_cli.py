@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from db.csv_import import CASE_COLUMNS
-from db.store import InspectionStore
+from db.file.csv_import import CASE_COLUMNS
+from db.file.store import InspectionStore
 
 
 def sha(path):

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from audit_tui import settings
 from audit_tui.cli import app as cli
 from audit_tui.cli import launch
-from db.demo import build_demo
+from db.reporting.demo import build_demo
 
 runner = CliRunner()
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from audit_tui.cli import app
 from audit_tui.cli import passphrase as passphrases
-from db.backup import list_backups
-from db.connection import is_encrypted
+from db.file.connection import is_encrypted
+from db.protection.backup import list_backups
 
 PASSPHRASE = "a long enough passphrase"
 NOTES = (b"Plan ignored ETE", b"Disagree: assessment thin")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
-from db.connection import is_encrypted
+from db.file.connection import is_encrypted
 
 PASSPHRASE = "a long enough passphrase"
 WITH_ENV = {"AUDIT_TUI_PASSPHRASE": PASSPHRASE}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 VALUES = ("yes", "no", "na")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import validate_bank
 from question_bank.model import Bank
@@ -102,6 +102,4 @@ def sha256(path: Path) -> str:
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file in a folder (recursively) with the SHA-256 of its bytes."""
-    return {
-        str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}

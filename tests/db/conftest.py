@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import validate_bank
 from question_bank.model import Bank

@@ -9,14 +9,15 @@ import sqlite3
 import pytest
 from collate_files import Clock, answer, fingerprint, make_master, sha256
 
-from db import figures, moderation
-from db.agreement import agreement, cohen_kappa
-from db.collate import collate, content_of
-from db.connection import connect
+from db.collation import moderation
+from db.collation.agreement import agreement, cohen_kappa
+from db.collation.collate import collate, content_of
+from db.collation.export import export, split
 from db.errors import StoreError
-from db.export import export, split
-from db.history_chain import verify_history
-from db.store import InspectionStore
+from db.file.connection import connect
+from db.file.history_chain import verify_history
+from db.file.store import InspectionStore
+from db.reporting import figures
 
 
 @pytest.fixture
@@ -228,8 +229,8 @@ def test_an_existing_output_of_another_inspection_is_refused_and_kept(handed_out
      "\x7f", ""],
 )  # fmt: skip
 def test_the_fast_chain_hash_is_history_chains_own(note):
-    from db.history_chain import row_hash
-    from db.merge import chain_hash
+    from db.collation.merge import chain_hash
+    from db.file.history_chain import row_hash
 
     row = ("C001", "A1", "primary", "answer", None, "no", None, note, "JS", "2015-03-16", None)
     assert chain_hash("previous", row) == row_hash("previous", row)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from collate_files import answer, fingerprint, make_master, small_bank
 
-from db.collate import collate
+from db.collation.collate import collate
+from db.collation.export import export, split
 from db.errors import StoreError
-from db.export import export, split
 
 PAGE = 4096
 
@@ -120,7 +120,7 @@ def answer_off_the_scale(good: Path) -> Path:
     """An answer and its history row written around audit-tui, hash and all, but 'maybe'."""
     bad = good.with_name("maybe.sqlite")
     shutil.copyfile(good, bad)
-    from db import history_chain
+    from db.file import history_chain
 
     conn = sqlite3.connect(bad, isolation_level=None)
     conn.execute("UPDATE answers SET value = 'maybe' WHERE question_id = 'A1'")
@@ -198,14 +198,14 @@ def test_an_existing_output_that_is_not_an_inspection_is_refused_and_kept(good, 
 
 
 def test_inputs_checked_in_parallel_refuse_the_first_bad_one_in_order(good, tmp_path, monkeypatch):
-    import db.inputs
-    from db.collate import content_of
+    import db.collation.inputs
+    from db.collation.collate import content_of
 
     js, km = good
     first_bad, second_bad = truncated(js), extra_view(km)
     sequential = tmp_path / "sequential.sqlite"
     collate([js, km], sequential)
-    monkeypatch.setattr(db.inputs, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(db.collation.inputs, "PARALLEL_FROM", 2)
     parallel = tmp_path / "parallel.sqlite"
     collate([js, km], parallel)
     assert content_of(parallel) == content_of(sequential)

@@ -21,12 +21,12 @@ from collate_files import Clock, make_master
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.collate import collate, content_of
-from db.connection import connect
+from db.collation.collate import collate, content_of
+from db.collation.export import split
 from db.errors import StoreError
-from db.export import split
-from db.history_chain import verify_history
-from db.store import InspectionStore
+from db.file.connection import connect
+from db.file.history_chain import verify_history
+from db.file.store import InspectionStore
 
 QUESTIONS = ("A1", "A2", "A3", "R1", "R2")
 CASES = {"JS": ("C001", "C003"), "KM": ("C002", "C004"), "master": ("C001", "C002", "C003")}

@@ -14,16 +14,16 @@ from collate_files import Clock, make_master
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import db.collate
-import db.history_copy
-from db.collate import collate, content_of
-from db.connection import connect
+import db.collation.collate
+import db.collation.history_copy
+from db.collation.collate import collate, content_of
+from db.collation.export import split
+from db.collation.history_copy import ChainOfCopies
+from db.collation.inputs import check_inputs
 from db.errors import StoreError
-from db.export import split
-from db.history_chain import verify_history
-from db.history_copy import ChainOfCopies
-from db.inputs import check_inputs
-from db.store import InspectionStore
+from db.file.connection import connect
+from db.file.history_chain import verify_history
+from db.file.store import InspectionStore
 
 op = st.tuples(
     st.integers(0, 1),  # which of the file's two cases
@@ -71,7 +71,7 @@ def row_by_row(monkeypatch):
     def checked_without_chains(*args, **kwargs):
         return [dataclasses.replace(c, chained=None) for c in check_inputs(*args, **kwargs)]
 
-    monkeypatch.setattr(db.collate, "check_inputs", checked_without_chains)
+    monkeypatch.setattr(db.collation.collate, "check_inputs", checked_without_chains)
 
 
 @settings(
@@ -91,7 +91,7 @@ def test_the_sql_copy_writes_what_the_row_by_row_merge_writes(handed_out, js, km
         real = ChainOfCopies.start
         patch.setattr(ChainOfCopies, "start", lambda self: copied.append(1) or real(self))
         reverse = collate(inputs[::-1], folder / "reverse.sqlite")  # chained here
-        patch.setattr(db.history_copy, "OWN_PROCESS_FROM", 0)
+        patch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
         fast = collate(inputs, folder / "fast.sqlite")  # chained by a process of its own
         assert len(copied) == 2, "inputs of different cases take the SQL copy"
         row_by_row(patch)

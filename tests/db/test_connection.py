@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
-from db.connection import connect
 from db.errors import StoreError
+from db.file.connection import connect
 
 
 def test_write_connection_has_the_durability_pragmas(tmp_path):

@@ -7,9 +7,9 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import figures
-from db.records import CountFilter
-from db.store import InspectionStore
+from db.file.records import CountFilter
+from db.file.store import InspectionStore
+from db.reporting import figures
 from question_bank.case import SUBGROUP_FIELDS
 
 

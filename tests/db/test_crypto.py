@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from db import crypto
-from db.checks import check_file
-from db.connection import WrongPassphrase, connect, is_encrypted
 from db.errors import StoreError
-from db.store import InspectionStore
+from db.file.checks import check_file
+from db.file.connection import WrongPassphrase, connect, is_encrypted
+from db.file.store import InspectionStore
+from db.protection import crypto
 
 PASSPHRASE = "correct horse battery"
 NOTE = "Mother says the school excluded him twice"

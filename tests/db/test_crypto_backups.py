@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from db import backup
-from db.connection import is_encrypted
 from db.errors import StoreError
-from db.store import InspectionStore
+from db.file.connection import is_encrypted
+from db.file.store import InspectionStore
+from db.protection import backup
 
 PASSPHRASE = "correct horse battery"
 T0 = datetime(2015, 3, 16, 9, 0, tzinfo=UTC)

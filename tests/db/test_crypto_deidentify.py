@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from db.connection import is_encrypted
-from db.deidentify import case_code, deidentified_copy
 from db.errors import StoreError
-from db.store import InspectionStore
+from db.file.connection import is_encrypted
+from db.file.store import InspectionStore
+from db.protection.deidentify import case_code, deidentified_copy
 
 NOTES = ("Mother says the school excluded him twice", "Plan ignored ETE", "Reason kept home")
 

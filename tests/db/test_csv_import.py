@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from db.csv_import import CASE_COLUMNS, read_answer_rows, read_cases
 from db.errors import InvalidRows, StoreError
+from db.file.csv_import import CASE_COLUMNS, read_answer_rows, read_cases
 
 HEADER = ",".join(CASE_COLUMNS) + "\n"
 GOOD = "C001,JS,YOS officer,15,male,white_british,referral order,current,2014-07-01,,low,medium,"

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from db import figures
-from db.demo import build_demo
-from db.store import InspectionStore
+from db.file.store import InspectionStore
+from db.reporting import figures
+from db.reporting.demo import build_demo
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import sys
 
 from sqlite_utils import Database
 
-from db.connection import connect
-from db.file_format import KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
-from db.schema import migrations
-from db.store import InspectionStore
+from db.file.connection import connect
+from db.file.file_format import KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
+from db.file.schema import migrations
+from db.file.store import InspectionStore
 from question_bank.loader import load_shipped
 
 
@@ -41,7 +41,7 @@ def test_checking_a_file_loads_neither_sqlite_utils_nor_sqlcipher(tmp_path):
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from db.checks import check_file\n"
+        "from db.file.checks import check_file\n"
         f"check_file(Path({str(path)!r}))\n"
         "print(sorted(m for m in ('sqlite_utils', 'sqlcipher3', 'pydantic') if m in sys.modules))"
     )

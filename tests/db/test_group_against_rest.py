@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from db import figures
-from db.demo import build_demo
-from db.records import CountFilter
-from db.store import InspectionStore
+from db.file.records import CountFilter
+from db.file.store import InspectionStore
+from db.reporting import figures
+from db.reporting.demo import build_demo
 from question_bank.case import SUBGROUP_FIELDS
 
 

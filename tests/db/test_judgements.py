@@ -7,12 +7,12 @@ import sqlite3
 import pytest
 from collate_files import Clock, make_master
 
-from db import report
-from db.collate import collate
+from db.collation.collate import collate
 from db.errors import StoreError
-from db.judgements import choices
-from db.schema import KNOWN_MIGRATIONS, migrations
-from db.store import InspectionStore
+from db.file.schema import KNOWN_MIGRATIONS, migrations
+from db.file.store import InspectionStore
+from db.reporting import report
+from db.reporting.judgements import choices
 
 
 def test_choices_are_the_banks_bands_best_first(bank):
@@ -24,12 +24,15 @@ def test_a_judgement_is_recorded_with_its_rationale_and_every_change_kept(store)
     store.record_judgement(5, "unsatisfactory", "Board attendance was poor.", by="ab")
     first = store.recorded_judgements()[5]
     assert (first.judgement, first.rationale, first.recorded_by) == (
-        "Unsatisfactory", "Board attendance was poor.", "AB"
+        "Unsatisfactory",
+        "Board attendance was poor.",
+        "AB",
     )
     store.record_judgement(5, "Poor", "  No workforce strategy.  ", by="AB")
     store.record_judgement(1, "Good", "Lead's view despite the score.", by="AB")
     assert {t: j.judgement for t, j in store.recorded_judgements().items()} == {
-        1: "Good", 5: "Poor"
+        1: "Good",
+        5: "Poor",
     }
     assert [j.judgement for j in store.judgement_history(5)] == ["Poor", "Unsatisfactory"]
     assert store.judgement_history(5)[0].rationale == "No workforce strategy."

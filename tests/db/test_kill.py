@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 
 WRITER = Path(__file__).with_name("answer_writer.py")
 ROUNDS = 20

@@ -11,10 +11,10 @@ import zipfile
 import pytest
 from collate_files import Clock, answer
 
-from db import figures, report
-from db.collate import collate
-from db.reference import REFERENCE_SCORES, build_reference
-from db.store import InspectionStore
+from db.collation.collate import collate
+from db.file.store import InspectionStore
+from db.reporting import figures, report
+from db.reporting.reference import REFERENCE_SCORES, build_reference
 
 
 @pytest.fixture(scope="module")

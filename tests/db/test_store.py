@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from db.errors import IncompleteCase, StoreError
-from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION
-from db.store import InspectionStore
+from db.file.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION
+from db.file.store import InspectionStore
 
 
 def test_created_file_is_private_wal_and_versioned(store, store_path):
@@ -218,7 +218,7 @@ def test_second_read_is_separate_from_primary(store):
     assert store.answer("C001", "A1").value == "yes"
     assert store.answer("C001", "A1", role="second_read").value == "no"
     assert store.answer_counts() == {"A1": {"yes": 1}}
-    from db.records import CountFilter
+    from db.file.records import CountFilter
 
     assert store.answer_counts(CountFilter(role="second_read")) == {"A1": {"no": 1}}
     with pytest.raises(StoreError, match="not a role"):

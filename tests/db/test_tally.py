@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import figures
-from db.demo import demo_cases
 from db.errors import StoreError
-from db.records import CountFilter
-from db.store import InspectionStore
+from db.file.records import CountFilter
+from db.file.store import InspectionStore
+from db.reporting import figures
+from db.reporting.demo import demo_cases
 from question_bank.loader import load_shipped
 from question_bank.scoring import score_bank
 

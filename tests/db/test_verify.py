@@ -8,12 +8,12 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from db import history_chain
-from db.cases import case_row
-from db.connection import connect
-from db.history_chain import verify_history
-from db.schema import migrations
-from db.store import InspectionStore, _write_bank
+from db.file import history_chain
+from db.file.cases import case_row
+from db.file.connection import connect
+from db.file.history_chain import verify_history
+from db.file.schema import migrations
+from db.file.store import InspectionStore, _write_bank
 
 NOTE = "Told me about his brother's arrest"
 
@@ -132,7 +132,7 @@ def test_an_answer_changed_outside_its_history_is_named(history):
 def test_a_row_without_its_hash_is_refused_while_the_triggers_stand(history):
     conn = sqlite3.connect(history)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="appended by db.history_chain"):
+        with pytest.raises(sqlite3.IntegrityError, match="answer_history rows are appended by"):
             conn.execute(
                 "INSERT INTO answer_history (case_ref, event, inspector, at) "
                 "VALUES ('C001', 'status', 'JS', 'now')"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db import history_chain
-from db.history_chain import _verify_slowly, verify_history
+from db.file import history_chain
+from db.file.history_chain import _verify_slowly, verify_history
 
 NOTE = 'Told him "no" \\ twice\n\tthen\x00\x1f\x7f \u2028 é 漢 🙂'
 

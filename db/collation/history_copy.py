@@ -1,14 +1,14 @@
 """The merged history of inputs holding different cases, copied by SQLite, chained by Python.
 
 When no case is held by two inputs, the merged history is every input's rows taken in the
-order of db.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before. Here
-Python touches only what that needs: the merge keys and canonical forms the checks wrote while
-verifying each input (db.inputs.ChainedHistory). A process of its own (`ChainOfCopies.start`)
-merges and hashes them while the rest of the file is written; meanwhile the inputs' rows go into
-a scratch file, input after input (`stage`). The process then puts them in the merged order with
-their new ids, hashes and index, in a table just like the inspection file's, which the new file
-takes whole (`finish`), by SQLite's transfer of records. The result is the file
-db.merge.HistoryWriter writes from the same rows.
+order of db.collation.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before.
+Here Python touches only what that needs: the merge keys and canonical forms the checks wrote while
+verifying each input (db.collation.inputs.ChainedHistory). A process of its own
+(`ChainOfCopies.start`) merges and hashes them while the rest of the file is written; meanwhile the
+inputs' rows go into a scratch file, input after input (`stage`). The process then puts them in the
+merged order with their new ids, hashes and index, in a table just like the inspection file's,
+which the new file takes whole (`finish`), by SQLite's transfer of records. The result is the file
+db.collation.merge.HistoryWriter writes from the same rows.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from db.collation.inputs import ChainedHistory, CheckedInput, expected_schema, process_context
+from db.collation.merge import ignoring_checks
 from db.errors import StoreError
-from db.history_chain import CHAINED_FIELDS, genesis
-from db.inputs import ChainedHistory, CheckedInput, expected_schema, process_context
-from db.merge import ignoring_checks
-from db.schema import SCHEMA_VERSION
+from db.file.history_chain import CHAINED_FIELDS, genesis
+from db.file.schema import SCHEMA_VERSION
 
 BATCH = 20_000
 # Below this many rows the chain is made in this process: a process costs more than it saves.

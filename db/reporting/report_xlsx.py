@@ -7,7 +7,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from db.report import (
+from db.reporting.report import (
     SUBGROUPS,
     ReportFigures,
     ThemeReport,

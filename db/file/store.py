@@ -20,24 +20,26 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db import history_chain, judgements
-from db.case_list import PROGRESS_SQL
-from db.cases import case_from_row, case_row, validation_sentence
-from db.checks import check_file
-from db.connection import connect
 from db.errors import IncompleteCase, InvalidRows, RowProblem, StoreError
-from db.file_format import SCHEMA_VERSION
-from db.records import (
+from db.file import history_chain
+from db.file.case_list import PROGRESS_SQL
+from db.file.cases import case_from_row, case_row, validation_sentence
+from db.file.checks import check_file
+from db.file.connection import connect
+from db.file.file_format import SCHEMA_VERSION
+from db.file.records import (
     CASE_FILTER_FIELDS,
     ROLES,
     Answer,
     CaseProgress,
+    CaseStatus,
     CountFilter,
     HistoryRow,
     Inspection,
     Missing,
 )
-from db.tally import AnswerTally
+from db.file.tally import AnswerTally
+from db.reporting import judgements
 from question_bank.case import SUBGROUP_FIELDS, CaseRecord
 from question_bank.loader import BankError, load_shipped, validate_bank
 from question_bank.model import Bank, Question
@@ -117,7 +119,7 @@ class InspectionStore:
             raise StoreError(f"fieldwork ends ({end}) before it starts ({start}); check the dates")
         conn = connect(path, create=True, passphrase=passphrase)
         try:
-            from db.schema import migrate  # sqlite-utils: only to make or migrate a file
+            from db.file.schema import migrate  # sqlite-utils: only to make or migrate a file
 
             migrate(conn)
             now = (clock or _utc_now)().isoformat(timespec="milliseconds")
@@ -186,7 +188,7 @@ class InspectionStore:
             raise StoreError(f"{path} cannot be opened (SQLite says: {exc})") from None
         try:
             if not readonly and facts.schema_version < SCHEMA_VERSION:
-                from db.schema import migrate
+                from db.file.schema import migrate
 
                 migrate(conn)
             return cls(
@@ -415,7 +417,9 @@ class InspectionStore:
         ).fetchall()
         if case_ref is not None and not rows:
             raise self._unknown_case(case_ref)
-        return {row[0]: CaseProgress(*row) for row in rows}
+        return {
+            ref: CaseProgress(ref, CaseStatus(status), *counts) for ref, status, *counts in rows
+        }
 
     # -- answers -----------------------------------------------------------------------------
 
@@ -673,7 +677,8 @@ class InspectionStore:
         return [Answer(*row) for row in rows]
 
     def verify_history(self) -> history_chain.VerifyResult:
-        """Walk the history's hash chain and check the answers against it (db.history_chain)."""
+        """Walk the history's hash chain and check the answers against it
+        (db.file.history_chain)."""
         return history_chain.verify_history(self._conn)
 
     def history(self, case_ref: str | None = None) -> list[HistoryRow]:

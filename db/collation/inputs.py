@@ -5,9 +5,9 @@ into a private work folder and only the copy is opened, so nothing SQLite does c
 original, and the SHA-256 compared with a manifest is of the very bytes that are read. The copy
 passes, in order: the header, the schema (exactly the tables, indexes, views and triggers this
 program makes, so no trigger or view of theirs ever runs and every later read is a plain SELECT
-of named columns), the file checks every open runs (`db.checks.check_file`: integrity, the
+of named columns), the file checks every open runs (`db.file.checks.check_file`: integrity, the
 application id, the schema version, the bank against its hash), the bank's canonical form, the
-tamper-evident history (`db.history_chain.verify_history`) and, when `FILE.manifest.json` lies
+tamper-evident history (`db.file.history_chain.verify_history`) and, when `FILE.manifest.json` lies
 beside the input, the manifest.
 """
 
@@ -32,12 +32,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.checks import check_file
-from db.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.errors import StoreError
-from db.history_chain import verify_history
-from db.records import Inspection
-from db.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from db.file.checks import check_file
+from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
+from db.file.history_chain import verify_history
+from db.file.records import Inspection
+from db.file.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from question_bank.loader import BankError, validate_bank
 from question_bank.model import Bank
 
@@ -61,7 +61,9 @@ class CheckedInput:
     manifest: dict[str, Any] | None
     passphrase: str | None = None  # the copy stays encrypted when the input is
     chained: ChainedHistory | None = None  # its verified history, ready to merge
-    facts: Any = None  # what `read` (of check_inputs) gave: db.merge.InputFacts or a refusal
+    facts: Any = (
+        None  # what `read` (of check_inputs) gave: db.collation.merge.InputFacts or a refusal
+    )
 
     @property
     def name(self) -> str:
@@ -80,9 +82,9 @@ class ChainedHistory:
 
     One entry per history row, in id order: `(at or "", at is None, case_ref, index, position,
     canonical)`, where `index` is the input's, `position` the row's place in its input (from 0)
-    and `canonical` the form its hash covers (db.history_chain.canonical). The first three are
-    db.history_merge.case_key, so entries of inputs holding different cases compare as their
-    rows do, and the canonical form is encoded once, by the process that verified it.
+    and `canonical` the form its hash covers (db.file.history_chain.canonical). The first three are
+    db.collation.history_merge.case_key, so entries of inputs holding different cases compare as
+    their rows do, and the canonical form is encoded once, by the process that verified it.
     """
 
     path: Path

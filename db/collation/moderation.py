@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from db import history_chain
+from db.collation.merge import order_key
 from db.errors import StoreError
-from db.merge import order_key
-from db.records import ROLES
-from db.store import InspectionStore
+from db.file import history_chain
+from db.file.records import ROLES
+from db.file.store import InspectionStore
 
 Kind = Literal["conflict", "second_read"]
 Clock = Callable[[], datetime]
@@ -357,7 +357,7 @@ def _settle(
                 (*key, value, note, inspector, version, at),
             )
         elif order_key((at, inspector, version)) > order_key(known[(value, note)]):
-            # A version stands for its latest answer, as collation keeps it (db.merge).
+            # A version stands for its latest answer, as collation keeps it (db.collation.merge).
             known[(value, note)] = (at, inspector, version)
             conn.execute(
                 "UPDATE answer_versions SET answered_at = ?, inspector = ?, bank_version = ? "

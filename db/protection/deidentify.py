@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.connection import connect
 from db.errors import StoreError
-from db.store import InspectionStore
+from db.file.connection import connect
+from db.file.store import InspectionStore
 
 FORMAT = "audit-tui de-identified inspection 1"
 

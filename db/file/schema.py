@@ -14,7 +14,7 @@ from sqlite_utils import Database, Migrations
 
 # The application id, the schema version and the migrations' names live in db/file_format.py,
 # which the checks before opening a file read without loading sqlite-utils.
-from db.file_format import (
+from db.file.file_format import (
     APPLICATION_ID,
     KNOWN_MIGRATIONS,
     MIGRATION_SET,
@@ -215,7 +215,7 @@ def m002_history_chain(db: Database) -> None:
     Rows written before this migration are hashed here, the one time the append-only trigger
     is lifted; from now on a row without its hash is refused, so every writer chains.
     """
-    from db.history_chain import rehash_all
+    from db.file.history_chain import rehash_all
 
     db.execute("ALTER TABLE answer_history ADD COLUMN hash TEXT")
     db.execute("DROP TRIGGER answer_history_no_update")
@@ -224,6 +224,7 @@ def m002_history_chain(db: Database) -> None:
         "CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history "
         "BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END"
     )
+    # The trigger's text is stored in every file made since: it keeps the module's old name.
     db.execute(
         "CREATE TRIGGER answer_history_needs_hash BEFORE INSERT ON answer_history "
         "WHEN NEW.hash IS NULL "

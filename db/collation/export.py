@@ -19,13 +19,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from db.checks import check_file
-from db.collate import build, finish, workspace
-from db.connection import connect, create_private, is_encrypted, open_cipher, open_keyed
-from db.crypto import export_to
+from db.collation.collate import build, finish, workspace
+from db.collation.inputs import check_input, manifest_path, sha256_of
 from db.errors import StoreError
-from db.history_chain import verify_history
-from db.inputs import check_input, manifest_path, sha256_of
+from db.file.checks import check_file
+from db.file.connection import connect, create_private, is_encrypted, open_cipher, open_keyed
+from db.file.history_chain import verify_history
+from db.protection.crypto import export_to
 from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]

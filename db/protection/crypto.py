@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.backup import refuse_if_open_elsewhere, remove_with_side_files, settle, sync_folder
-from db.checks import check_file
-from db.connection import (
+from db.errors import StoreError
+from db.file.checks import check_file
+from db.file.connection import (
     connect,
     create_private,
     file_salt,
@@ -27,8 +27,13 @@ from db.connection import (
     open_keyed,
     quote_literal,
 )
-from db.errors import StoreError
-from db.history_chain import verify_history
+from db.file.history_chain import verify_history
+from db.protection.backup import (
+    refuse_if_open_elsewhere,
+    remove_with_side_files,
+    settle,
+    sync_folder,
+)
 
 
 @dataclass(frozen=True)

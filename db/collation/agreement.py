@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 from question_bank.scoring import whole_percent
 
 

@@ -7,8 +7,8 @@ any of its inputs gives it back (see docs/store-api.md, "Collation"):
   different rows for one key, a deterministic choice (the latest, ties broken by the values).
 - History: every input's rows, identical rows of a shared case once (as often as the input
   holding most of them has them), in one order that keeps each input's own order and otherwise
-  goes by (at, case, question, role, event, values, inspector) (db.history_merge). The chain of
-  row hashes (db.history_chain) is written afresh over that order.
+  goes by (at, case, question, role, event, values, inspector) (db.collation.history_merge). The
+  chain of row hashes (db.file.history_chain) is written afresh over that order.
 - Answers: the state the merged history replays to (so `audit-tui verify` agrees), and every
   other answer an input holds that no input's history shows being changed is kept beside it in
   `answer_versions` as a conflict, never overwritten. Second reads are answers of their role.
@@ -32,12 +32,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from db import history_chain
-from db.cases import ROW_FIELDS, case_from_row, case_row, validation_sentence
-from db.connection import connect
+from db.collation.inputs import CheckedInput
 from db.errors import StoreError
-from db.inputs import CheckedInput
-from db.records import ROLES
+from db.file import history_chain
+from db.file.cases import ROW_FIELDS, case_from_row, case_row, validation_sentence
+from db.file.connection import connect
+from db.file.records import ROLES
 from question_bank.case import CaseRecord
 from question_bank.model import Bank
 
@@ -160,7 +160,7 @@ def read_facts(checked: CheckedInput, conn: sqlite3.Connection) -> InputFacts | 
     """An input's facts, read where it is checked, or the refusal they give (raised later).
 
     They are validated against the input's own bank: collation refuses inputs of another bank
-    before it uses any input's facts (db.collate.same_inspection).
+    before it uses any input's facts (db.collation.collate.same_inspection).
     """
     try:
         return _read(checked, conn, checked.bank)
@@ -297,7 +297,7 @@ def answer_stream(conn: sqlite3.Connection) -> Iterator[Row]:
 
 
 def replay(history: Sequence[Row]) -> dict[Key, State]:
-    """The answer state each (question, role) of a case ends in, as db.history_chain reads it."""
+    """The answer state each (question, role) of a case ends in, as the history chain reads it."""
     state: dict[Key, State] = {}
     for row in history:
         event = row[3]

@@ -12,9 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.errors import StoreError
-from db.file_format import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
+from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
+from db.file.file_format import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
 
 
 @dataclass(frozen=True)

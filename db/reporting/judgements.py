@@ -86,9 +86,7 @@ def record(
         raise StoreError(f"theme {theme} has no recorded judgement to withdraw")
     if latest is not None and (latest.judgement, latest.rationale) == (label, text):
         return latest
-    conn.execute(
-        "INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)", (by, at)
-    )
+    conn.execute("INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)", (by, at))
     conn.execute(
         f"INSERT INTO judgements ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
         (theme, label, text, by, at),

@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from typing import Literal
 
 Role = Literal["primary", "second_read"]
 ROLES: tuple[str, ...] = ("primary", "second_read")
-CASE_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete", "locked")
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands; the interface asks its properties instead of comparing names."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    LOCKED = "locked"  # moderated in collation: changed only with a reason
+
+    @property
+    def closed(self) -> bool:
+        """Complete or locked: counted as done, its answers kept from casual edits."""
+        return self in (CaseStatus.COMPLETE, CaseStatus.LOCKED)
+
+    @property
+    def editable(self) -> bool:
+        """Answers and case details may change without reopening the case first."""
+        return not self.closed
+
+    @property
+    def label(self) -> str:
+        """The status as a person reads it: "not started", "complete"."""
+        return self.value.replace("_", " ")
+
+
+CASE_STATUSES: tuple[str, ...] = tuple(CaseStatus)
 
 
 @dataclass(frozen=True)
@@ -62,7 +89,7 @@ class CaseProgress:
     """How far a case has got: its status and primary answers against applicable questions."""
 
     case_ref: str
-    status: str
+    status: CaseStatus
     answered: int
     applicable: int
 

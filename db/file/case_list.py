@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.checks import check_file
-from db.connection import connect
-from db.file_format import SCHEMA_VERSION
+from db.file.checks import check_file
+from db.file.connection import connect
+from db.file.file_format import SCHEMA_VERSION
 
 # Status and answered / applicable per case, in sample order; "{where}" narrows it to one case.
 PROGRESS_SQL = """

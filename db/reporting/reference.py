@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db.collate import CollationSummary, collate
-from db.demo import FIELDWORK_END, FIELDWORK_START, INSPECTORS, demo_cases
-from db.export import export, split
-from db.store import InspectionStore
+from db.collation.collate import CollationSummary, collate
+from db.collation.export import export, split
+from db.file.store import InspectionStore
+from db.reporting.demo import FIELDWORK_END, FIELDWORK_START, INSPECTORS, demo_cases
 from question_bank.loader import load_shipped
 from question_bank.model import Bank
 from question_bank.scoring import whole_percent

@@ -1,8 +1,8 @@
 """The figures of the inspection report, and their Markdown, CSV and JSON forms.
 
-Every score comes from db.figures (the one path from counts to scores), so the report, the TUI
-and `audit-tui scores` cannot disagree. Unresolved conflicts and second-read disagreements are
-listed first, loudly: the scores count the current answer of each until the lead has ruled.
+Every score comes from db.reporting.figures (the one path from counts to scores), so the report,
+the TUI and `audit-tui scores` cannot disagree. Unresolved conflicts and second-read disagreements
+are listed first, loudly: the scores count the current answer of each until the lead has ruled.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import figures, moderation
-from db.agreement import Agreement, AgreementReport, agreement
+from db.collation import moderation
+from db.collation.agreement import Agreement, AgreementReport, agreement
 from db.errors import StoreError
-from db.records import CountFilter, Inspection
-from db.store import InspectionStore
+from db.file.records import CountFilter, Inspection
+from db.file.store import InspectionStore
+from db.reporting import figures
 from question_bank.scoring import QuestionTally, ThemeScore
 
 Clock = Callable[[], datetime]
@@ -415,7 +416,7 @@ def write(report: ReportFigures, fmt: str, path: Path) -> None:
     staged = path.with_name(f".{path.name}.writing")
     try:
         if fmt == "xlsx":
-            from db.report_xlsx import write_xlsx
+            from db.reporting.report_xlsx import write_xlsx
 
             write_xlsx(report, staged)
         else:

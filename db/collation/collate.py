@@ -1,11 +1,11 @@
 """Collation: inspector files of one inspection merged into one inspection file.
 
-`collate(inputs, out)` checks every input (db.inputs: read-only private copies, exact schema,
-integrity, inspection id, bank hash, history chain, manifest), refuses the first bad one with
-one sentence naming it, and otherwise writes the merge (db.merge) to a new file beside OUT that
-replaces OUT only once it is complete. An existing OUT must be an inspection file of the same
-inspection: it is merged in as one more input, so collating again with more files adds to it.
-Inputs are never written; on a refusal OUT is neither created nor changed.
+`collate(inputs, out)` checks every input (db.collation.inputs: read-only private copies, exact
+schema, integrity, inspection id, bank hash, history chain, manifest), refuses the first bad one
+with one sentence naming it, and otherwise writes the merge (db.collation.merge) to a new file
+beside OUT that replaces OUT only once it is complete. An existing OUT must be an inspection file
+of the same inspection: it is merged in as one more input, so collating again with more files adds
+to it. Inputs are never written; on a refusal OUT is neither created nor changed.
 """
 
 from __future__ import annotations
@@ -22,22 +22,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db import merge
-from db.cases import case_row
-from db.connection import connect
+from db.collation import merge
+from db.collation.history_copy import ChainOfCopies
+from db.collation.history_merge import Containers, merge_histories
+from db.collation.inputs import CheckedInput, check_inputs
+from db.collation.merge import SourceCounts
 from db.errors import StoreError
-from db.history_copy import ChainOfCopies
-from db.history_merge import Containers, merge_histories
-from db.inputs import CheckedInput, check_inputs
-from db.merge import SourceCounts
-from db.store import InspectionStore
+from db.file.cases import case_row
+from db.file.connection import connect
+from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]
 # Indexes of the big tables, made once the rows are in (one sort beats a million inserts), and
 # the trigger that refuses a history row without its hash (every row of the load has one).
 # The history's append-only triggers go too while it is loaded (nothing but inserts happen):
-# a table with none takes the merged history of db.history_copy, index and all, as whole records.
+# a table with none takes the merged history of db.collation.history_copy, index and all, as whole
+# records.
 ANSWERS_BULK = ("answers_question",)
 HISTORY_TRIGGERS = (
     "answer_history_needs_hash",
@@ -278,7 +279,7 @@ def _write(
         and all(s.checked.chained is not None and s.checked.passphrase is None for s in sources)
     ):
         # Inputs holding different cases: their merged history is chained meanwhile and copied
-        # by SQLite (db.history_copy).
+        # by SQLite (db.collation.history_copy).
         copies = ChainOfCopies(checked, inspection[0], target.parent)
     try:
         if copies is not None:
@@ -573,7 +574,7 @@ def _merge_history(
     inspection_id: str,
     counts: list[SourceCounts],
 ) -> int:
-    """The general merge (db.history_merge) written row by row; returns the rows written.
+    """The general merge (db.collation.history_merge) written row by row; returns the rows written.
 
     The merged rows of shared cases are kept in `merged_shared` (their answers are merged after).
     """

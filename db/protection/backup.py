@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db.checks import check_file
-from db.connection import connect, create_private, file_salt, is_encrypted, open_keyed
 from db.errors import StoreError
+from db.file.checks import check_file
+from db.file.connection import connect, create_private, file_salt, is_encrypted, open_keyed
 
 try:
     import fcntl

@@ -135,7 +135,7 @@ def open_cipher(file: Path, *, readonly: bool = False) -> sqlite3.Connection:
     sides on SQLCipher connections.
     """
     # Imported here: a plain file never loads SQLCipher (db/cipher.py).
-    from db.cipher import cipher_connect
+    from db.file.cipher import cipher_connect
 
     if readonly:
         conn = cipher_connect(f"file:{quote(str(file.resolve()))}?mode=ro", uri=True)

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from db.records import CountFilter
-from db.store import InspectionStore
+from db.file.records import CountFilter
+from db.file.store import InspectionStore
 from question_bank.model import Bank, Theme
 from question_bank.scoring import AnswerCounts, ThemeScore, score_bank, score_theme
 

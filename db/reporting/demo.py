@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from db.store import InspectionStore
+from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import load_shipped
 from question_bank.model import Bank
