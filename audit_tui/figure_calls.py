@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from db.file.judgements import Judgement, choices
 from db.file.records import CountFilter
 from db.reporting import figures
-from db.reporting.judgements import Judgement, choices
 from question_bank.case import CONDITION_FIELDS, SUBGROUP_FIELDS
 from question_bank.scoring import ThemeScore
 

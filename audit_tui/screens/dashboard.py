@@ -26,7 +26,7 @@ from audit_tui.messages import StoreRefused
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
-from db.reporting.judgements import Judgement
+from db.file.judgements import Judgement
 
 
 class FiguresChanged(Message):

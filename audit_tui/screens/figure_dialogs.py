@@ -15,8 +15,8 @@ from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, St
 from textual.widgets.option_list import Option
 
 from audit_tui.figure_calls import CaseFindings, GroupOption
+from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
-from db.reporting.judgements import Judgement
 from question_bank.model import Theme
 from question_bank.scoring import ThemeScore
 

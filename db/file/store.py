@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from db.errors import IncompleteCase, InvalidRows, RowProblem, StoreError
-from db.file import history_chain
+from db.file import history_chain, judgements
 from db.file.case_list import PROGRESS_SQL
 from db.file.cases import case_from_row, case_row, validation_sentence
 from db.file.checks import check_file
@@ -39,7 +39,6 @@ from db.file.records import (
     Missing,
 )
 from db.file.tally import AnswerTally
-from db.reporting import judgements
 from question_bank.case import SUBGROUP_FIELDS, CaseRecord
 from question_bank.loader import BankError, load_shipped, validate_bank
 from question_bank.model import Bank, Question

@@ -9,10 +9,10 @@ from collate_files import Clock, make_master
 
 from db.collation.collate import collate
 from db.errors import StoreError
+from db.file.judgements import choices
 from db.file.schema import KNOWN_MIGRATIONS, migrations
 from db.file.store import InspectionStore
 from db.reporting import report
-from db.reporting.judgements import choices
 
 
 def test_choices_are_the_banks_bands_best_first(bank):
