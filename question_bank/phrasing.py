@@ -18,11 +18,22 @@ LANDMARKS: tuple[tuple[Fraction, str], ...] = (
 )
 
 EXACT = Fraction(1, 200)  # within half a point the landmark is said plainly
-NEAR = Fraction(1, 20)  # up to five points away it is 'just over' or 'almost'
+JUST = Fraction(3, 200)  # up to one and a half points below it is 'just under'
+NEAR = Fraction(1, 25)  # up to four points away it is 'just over' or 'almost'
+# Further away (at most five points: no two landmarks are more than ten apart) it is 'around'.
 
 
 def proportion_phrase(numerator: int, denominator: int) -> str | None:
-    """Word a proportion the way an inspection report would; None when nothing was counted."""
+    """Word a proportion the way an inspection report would; None when nothing was counted.
+
+    The table, every branch of it reachable (tests/question_bank/test_phrasing.py):
+
+    - 0 is "none", 1 is "all", 90% and over "the vast majority", over 84% "the majority",
+      under 10% "very few", under 16% "a small minority";
+    - otherwise the nearest landmark (a tie goes to the higher: 45% is "around half"), said
+      plainly within half a point, "just over" it up to four points above, "just under" it up to
+      one and a half points below, "almost" it up to four points below, and "around" it beyond.
+    """
     if denominator <= 0:
         return None
     p = Fraction(numerator, denominator)
@@ -33,18 +44,19 @@ def proportion_phrase(numerator: int, denominator: int) -> str | None:
     if p >= Fraction(9, 10):
         return "the vast majority"
     if p > Fraction(4, 5) + NEAR:
-        return "a large majority"
+        return "the majority"
     if p < Fraction(1, 10):
         return "very few"
     if p < Fraction(1, 5) - NEAR:
         return "a small minority"
-    # A tie between two landmarks goes to the higher: 45% is 'almost half'.
     landmark, words = min(LANDMARKS, key=lambda item: (abs(p - item[0]), -item[0]))
     gap = p - landmark
     if abs(gap) <= EXACT:
         return words
     if 0 < gap <= NEAR:
         return f"just over {words}"
+    if -JUST <= gap < 0:
+        return f"just under {words}"
     if -NEAR <= gap < 0:
         return f"almost {words}"
     return f"around {words}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from question_bank.phrasing import proportion_phrase
+from question_bank.phrasing import LANDMARKS, proportion_phrase
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,67 @@ def test_phrase_depends_only_on_the_proportion(pair):
     assert proportion_phrase(numerator, denominator) == proportion_phrase(
         numerator * 3, denominator * 3
     )
+
+
+LANDMARK_WORDS = {words: value for value, words in LANDMARKS}
+
+
+def phrase_is_true(phrase: str, p: Fraction) -> bool:
+    """What each phrase claims of the proportion p, read as a reader of the report would."""
+    fixed = {
+        "none": p == 0,
+        "all": p == 1,
+        "the vast majority": Fraction(9, 10) <= p < 1,
+        "the majority": Fraction(1, 2) < p < 1,
+        "very few": 0 < p < Fraction(1, 10),
+        "a small minority": 0 < p < Fraction(1, 5),
+    }
+    if phrase in fixed:
+        return fixed[phrase]
+    qualifier = next(
+        q
+        for q in ("just over ", "just under ", "almost ", "around ", "")
+        if phrase.startswith(q) and phrase[len(q) :] in LANDMARK_WORDS
+    )
+    words, qualifier = phrase[len(qualifier) :], qualifier.strip()
+    landmark = LANDMARK_WORDS[words]
+    gap = p - landmark
+    return {
+        "": abs(gap) <= Fraction(1, 200),
+        "just over": 0 < gap <= Fraction(1, 25),
+        "just under": -Fraction(3, 200) <= gap < 0,
+        "almost": -Fraction(1, 25) <= gap < 0,
+        "around": abs(gap) <= Fraction(1, 20),
+    }[qualifier]
+
+
+PAIRS = st.integers(1, 200).flatmap(lambda d: st.tuples(st.integers(0, d), st.just(d)))
+
+
+@given(PAIRS)
+def test_the_phrase_is_always_true_of_the_proportion(pair):
+    numerator, denominator = pair
+    phrase = proportion_phrase(numerator, denominator)
+    assert phrase_is_true(phrase, Fraction(numerator, denominator)), (pair, phrase)
+
+
+def test_every_branch_of_the_table_is_reached_by_counts_up_to_200():
+    produced = {proportion_phrase(n, d) for d in range(1, 201) for n in range(d + 1)}
+    qualifiers = {"just over", "just under", "almost", "around"}
+    expected = {"none", "all", "the vast majority", "the majority", "very few", "a small minority"}
+    expected |= {words for words in LANDMARK_WORDS}
+    expected |= {f"{q} {words}" for q in qualifiers for words in LANDMARK_WORDS}
+    # 'around' lies only where landmarks are more than eight points apart
+    wide = {
+        "one-third",
+        "two-fifths",
+        "half",
+        "three-fifths",
+        "two-thirds",
+        "one-quarter",
+        "three-quarters",
+    }
+    expected -= {f"around {w}" for w in LANDMARK_WORDS if w not in wide}
+    missing = expected - produced
+    assert not missing, sorted(missing)
+    assert produced <= expected | {f"around {w}" for w in LANDMARK_WORDS}
