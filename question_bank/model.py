@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal
 
@@ -124,6 +125,9 @@ class ScaleOption(_Strict):
     label: str = Field(min_length=1)
     key: str = Field(min_length=1, max_length=1)
     counts_as: CountsAs
+    # On a question that `classifies` a case field: the value the inspector judges the field
+    # should have had when this option is chosen (None: the service's value stands).
+    sets: bool | str | None = None
 
 
 class Scale(_Strict):
@@ -156,6 +160,13 @@ class Band(_Strict):
 class Scoring(_Strict):
     rule: ScoringRuleName
     bands: list[Band] = Field(min_length=1)
+    # Where the band edges come from. Bands without a source are provisional, and every
+    # judgement drawn from them is labelled so wherever it is shown.
+    bands_source: str | None = None
+
+    @property
+    def bands_provisional(self) -> bool:
+        return not self.bands_source
 
     def judgement(self, percent: int | None) -> str | None:
         if percent is None:
@@ -163,16 +174,32 @@ class Scoring(_Strict):
         return next((b.label for b in self.bands if b.min <= percent <= b.max), None)
 
 
+class Measure(_Strict):
+    """One thing a theme's score measures (assessment, planning, ...): one key question each."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+
+
 class Theme(_Strict):
     number: int = Field(ge=1)
     title: str = Field(min_length=1)
     expectation: str = Field(min_length=1)
     case_scored: bool
+    # What the theme's score measures, each by exactly one key question (None: a bank of
+    # format 1, made before measures were declared; it still opens, and validates as it did).
+    measures: list[Measure] | None = None
+    # An alternative theme (the sixth theme varied by inspection): in the bank only when the
+    # inspection chose this module (`audit-tui new --module`).
+    module: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
 
 class Section(_Strict):
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
+
+
+ClassifiedField = Literal["rosh", "vulnerability", "victim_identified"]
 
 
 class Question(_Strict):
@@ -186,6 +213,19 @@ class Question(_Strict):
     key: bool = False
     applies_if: Condition | None = None
     note_required_for: list[str] = Field(default_factory=list)
+    # The measure of its theme a key question scores (banks that declare measures).
+    measure: str | None = None
+    # Whether the theme's Data Summary charts this key question (None: every key question).
+    chart: bool | None = None
+    # The case field whose service classification this question checks: its options `set` the
+    # value the inspector judges right, and every condition then reads the inspector's value.
+    classifies: ClassifiedField | None = None
+    # The module of the alternative theme this question belongs to (see Theme.module).
+    module: str | None = None
+
+    @property
+    def charted(self) -> bool:
+        return self.key and self.chart is not False
 
     def applies(self, case_values: dict[str, Any]) -> bool:
         return self.applies_if is None or self.applies_if.holds(case_values)
@@ -203,6 +243,13 @@ class Bank(_Strict):
     themes: list[Theme] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
+    # Alternative themes a bank offers (module id -> title); a resolved bank keeps one.
+    modules: dict[str, str] | None = None
+    module: str | None = None  # the module this resolved bank was made with
+    # Which cases the bank is for (the short quality screening's window), as the source says.
+    case_window: str | None = None
+    # Where the bank's questions and rules come from, and what could not be sourced.
+    sources: list[str] | None = None
 
     def canonical_json(self) -> str:
         """The bank's canonical form: sorted keys, no whitespace, defaults written out."""
@@ -242,3 +289,55 @@ class Bank(_Strict):
 
     def applicable_questions(self, case_values: dict[str, Any]) -> list[Question]:
         return [q for q in self.questions if q.applies(case_values)]
+
+    @cached_property
+    def classifying_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.classifies)
+
+    def classified_values(
+        self, case_values: dict[str, Any], answers: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """The case's values with the inspector's classifications over the service's.
+
+        `answers` maps question ids to the answer values given (any others are ignored). A
+        classifying question answered with an option that `sets` a value overrides its field.
+        """
+        if not self.classifying_questions:
+            return case_values
+        values = dict(case_values)
+        for question in self.classifying_questions:
+            value = answers.get(question.id)
+            option = self.scale_of(question).option(value) if value else None
+            if option is not None and option.sets is not None and question.classifies:
+                values[question.classifies] = option.sets
+        return values
+
+    def measure_of(self, question: Question) -> Measure | None:
+        theme = self.theme_by_number.get(question.theme)
+        return (
+            next((m for m in theme.measures or [] if m.id == question.measure), None)
+            if theme
+            else None
+        )
+
+    def with_module(self, module: str | None) -> Bank:
+        """The bank an inspection runs: the chosen module's themes, no other module's."""
+        if not self.modules:
+            if module:
+                raise ValueError(f"bank {self.id} offers no modules")
+            return self
+        if module not in self.modules:
+            offered = ", ".join(self.modules)
+            raise ValueError(f"bank {self.id} needs a module: one of {offered}")
+        raw = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        raw["themes"] = [t for t in raw["themes"] if t.get("module") in (None, module)]
+        numbers = {t["number"] for t in raw["themes"]}
+        raw["questions"] = [
+            q
+            for q in raw["questions"]
+            if q.get("module") in (None, module) and q["theme"] in numbers
+        ]
+        sections = {q["section"] for q in raw["questions"]}
+        raw["sections"] = [s for s in raw["sections"] if s["id"] in sections]
+        raw["modules"], raw["module"] = None, module
+        return Bank.model_validate(raw)
