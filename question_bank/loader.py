@@ -66,8 +66,11 @@ def shipped_bank_paths() -> dict[str, Path]:
     return {path.stem: path for path in sorted(BANKS_DIR.glob("*.yaml"))}
 
 
-def load_shipped(bank_id: str) -> Bank:
-    """Load a shipped bank by id; UnknownBankError names the ids there are."""
+def load_shipped(bank_id: str, module: str | None = None) -> Bank:
+    """Load a shipped bank by id, resolved to a module (its first when None) if it has any.
+
+    UnknownBankError names the ids there are; ValueError the modules the bank offers.
+    """
     paths = shipped_bank_paths()
     if bank_id not in paths:
         known = ", ".join(paths) or "none"
@@ -75,7 +78,7 @@ def load_shipped(bank_id: str) -> Bank:
             f"there is no bank {bank_id!r}; choose one of the shipped banks ({known}) "
             "or give the path of a bank file"
         )
-    return load_bank(paths[bank_id])
+    return load_bank(paths[bank_id]).with_module(module)
 
 
 def load_bank(path: Path, _resolving: tuple[str, ...] = ()) -> Bank:

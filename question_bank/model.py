@@ -321,14 +321,19 @@ class Bank(_Strict):
         )
 
     def with_module(self, module: str | None) -> Bank:
-        """The bank an inspection runs: the chosen module's themes, no other module's."""
+        """The bank an inspection runs: the chosen module's themes, no other module's.
+
+        None chooses the bank's first module (the one its source inspection used); a bank with
+        no modules, or one already resolved to its module, is returned as it is.
+        """
         if not self.modules:
-            if module:
-                raise ValueError(f"bank {self.id} offers no modules")
+            if module not in (None, self.module):
+                raise ValueError(f"bank {self.id} offers no module {module!r}")
             return self
+        module = module or next(iter(self.modules))
         if module not in self.modules:
             offered = ", ".join(self.modules)
-            raise ValueError(f"bank {self.id} needs a module: one of {offered}")
+            raise ValueError(f"bank {self.id} has no module {module!r}; choose one of {offered}")
         raw = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         raw["themes"] = [t for t in raw["themes"] if t.get("module") in (None, module)]
         numbers = {t["number"] for t in raw["themes"]}

@@ -97,8 +97,10 @@ def test_a_module_keeps_its_own_sixth_theme():
     assert "CW-1" in court.question_by_id and "IN-1" not in court.question_by_id
     assert court.module == "court" and court.modules is None
     assert court.content_hash != bank.with_module("interventions").content_hash
-    with pytest.raises(ValueError, match="needs a module: one of interventions, court"):
-        bank.with_module(None)
+    assert bank.with_module(None).module == "interventions"  # the first is the default
+    assert court.with_module("court") is court
+    with pytest.raises(ValueError, match="no module 'youth'; choose one of interventions, court"):
+        bank.with_module("youth")
 
 
 def test_a_bank_of_version_1_0_keeps_its_hash():
