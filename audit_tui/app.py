@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -17,13 +18,14 @@ from textual.screen import ModalScreen, Screen
 from audit_tui import settings, store_calls
 from audit_tui.messages import (
     AnswerSaved,
+    FileChosen,
     FileFailed,
     FileListed,
     FileOpened,
     ListingShown,
     OpenCase,
 )
-from audit_tui.writer import StoreWriter
+from audit_tui.writer import HoldsWriter, StoreWriter
 
 if TYPE_CHECKING:
     from audit_tui.screens.case_list import CaseListScreen
@@ -31,9 +33,17 @@ if TYPE_CHECKING:
 
 LIGHT, DARK = "textual-light", "textual-dark"
 DASHBOARD = "dashboard"  # the name the dashboard screen is installed under
+StartWith = Literal["cases", "moderation"]
 
 
-def _open_inspection(path: Path, passphrase: str | None = None) -> InspectionStore:
+class StoreOpener(Protocol):
+    """How the writer opens the file: `open_inspection`, or a test's stand-in."""
+
+    def __call__(self, path: Path, passphrase: str | None = None) -> InspectionStore: ...
+
+
+def open_inspection(path: Path, passphrase: str | None = None) -> InspectionStore:
+    """Open an inspection file for the interface (taking its automatic backup)."""
     from audit_tui.backups import open_store
 
     return open_store(path, passphrase=passphrase)
@@ -70,13 +80,14 @@ class AuditApp(App[str | None]):
         self,
         db_path: Path | None,
         *,
-        inspector: str | None = None,
-        theme: str | None = None,
-        remember: bool = True,
-        open_store: Callable[[Path], InspectionStore] = _open_inspection,
-        exit_on_open_failure: bool = True,
-        passphrase: str | None = None,
+        inspector: str | None,
+        theme: str | None,
+        remember: bool,
+        passphrase: str | None,
+        start_with: StartWith,
+        open_store: StoreOpener,
     ) -> None:
+        """Use make_app, which the CLI and the tests call alike."""
         super().__init__()
         self.db_path = db_path
         # Passphrases of encrypted files, by path: given on the command line or asked for.
@@ -85,8 +96,8 @@ class AuditApp(App[str | None]):
             self._passphrases[db_path] = passphrase
         self.requested_inspector = inspector.upper() if inspector else None
         self.remember = remember
+        self.start_with = start_with
         self._open_store = open_store
-        self.exit_on_open_failure = exit_on_open_failure
         self.writer: StoreWriter | None = None
         self.opened: store_calls.OpenedFile | None = None
         # The case list shown before the store opened the file, and what waits for the store.
@@ -125,14 +136,11 @@ class AuditApp(App[str | None]):
         if self.writer is not None:
             self.writer.stop()
         self.db_path = path
-        opener = partial(self._open_store, path)
-        if passphrase is not None:
-            opener = partial(self._open_store, path, passphrase=passphrase)
-        self.writer = StoreWriter(opener)
+        self.writer = StoreWriter(partial(self._open_store, path, passphrase=passphrase))
         self.writer.start()
         self._listed, self._waiting_case = None, None
         self._listing_shown = shown = threading.Event()
-        self.writer.submit(
+        self.writer.submit_without_store(
             partial(
                 store_calls.list_file,
                 path=str(path),
@@ -142,7 +150,6 @@ class AuditApp(App[str | None]):
             reply_to=self,
             done=FileListed,
             failed=lambda _: FileListed(None),
-            needs_store=False,
         )
         self.writer.submit(
             partial(store_calls.open_file, path=str(path), inspector=self.requested_inspector),
@@ -152,10 +159,8 @@ class AuditApp(App[str | None]):
             after=shown,
         )
 
-    def submit(self, call: Callable[[InspectionStore], Any], **kwargs: Any) -> None:
-        """Queue a store call on the writer thread (see writer.StoreWriter.submit)."""
-        assert self.writer is not None, "no inspection file is open"
-        self.writer.submit(call, **kwargs)
+    def on_file_chosen(self, message: FileChosen) -> None:
+        self.open_file(message.path)
 
     def on_file_listed(self, message: FileListed) -> None:
         from audit_tui.screens.case_list import CaseListScreen
@@ -182,6 +187,8 @@ class AuditApp(App[str | None]):
         from audit_tui.screens.case_list import CaseListScreen
 
         opened = message.opened
+        if self.start_with == "moderation":
+            opened = replace(opened, resume=None)  # no jump into an interview
         self.opened = opened
         self.sub_title = f"{opened.area} · {opened.bank.id} v{opened.bank.version}"
         if self.remember:
@@ -201,6 +208,10 @@ class AuditApp(App[str | None]):
             waiting = OpenCase(resume.case_ref, resume.question_id)
         if waiting is not None:
             self.on_open_case(waiting)
+        if self.start_with == "moderation":
+            from audit_tui.screens.moderation import ModerationScreen
+
+            self.push_screen(ModerationScreen(opened))
 
     def _passphrase_given(self, path: Path, passphrase: str | None) -> None:
         if passphrase is None:
@@ -214,7 +225,7 @@ class AuditApp(App[str | None]):
         if listed is not None and self.screen is listed:
             # The store could not open a file whose list was shown: as if nothing was shown.
             self.pop_screen()
-        if self.exit_on_open_failure and self.opened is None and len(self.screen_stack) <= 1:
+        if self.opened is None and len(self.screen_stack) <= 1:
             self.exit(message.error, return_code=1)
             return
         self.notify(message.error, title="Could not open the file", severity="error", timeout=10)
@@ -257,12 +268,6 @@ class AuditApp(App[str | None]):
         if action in ("dashboard", "moderation") and self.opened is None:
             return None
         return True
-
-    def show_case_findings(self, case_ref: str) -> None:
-        """A case's own view: its key questions answered no, per theme."""
-        from audit_tui.screens.figure_dialogs import CaseFindingsDialog
-
-        self.push_screen(CaseFindingsDialog(case_ref))
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
         # Answers saved on any screen bubble up here; the dashboard reads its figures again.
@@ -333,6 +338,11 @@ def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]
     return found
 
 
+if TYPE_CHECKING:
+    # Screens reach the writer through HoldsWriter (writer.writer_of): the app must be one.
+    _holds_writer: type[HoldsWriter] = AuditApp
+
+
 def make_app(
     db_path: Path | str | None,
     *,
@@ -340,10 +350,16 @@ def make_app(
     theme: str | None = None,
     remember: bool = True,
     passphrase: str | None = None,
+    start_with: StartWith = "cases",
+    open_store: StoreOpener = open_inspection,
 ) -> AuditApp:
-    """Build the app for a file (or the start screen when db_path is None).
+    """Build the app for a file (or the start screen when db_path is None): the one factory
+    of `audit-tui`, `open`, `demo` and `moderate`, and of the tests.
 
     `passphrase` opens an encrypted db_path without asking; otherwise the app asks for it.
+    `start_with="moderation"` shows the moderation screen over the case list once the file
+    is open, rather than resuming an interview. `open_store` is how the writer opens the
+    file (a test holds it back or makes it fail).
     """
     return AuditApp(
         Path(db_path) if db_path is not None else None,
@@ -351,4 +367,6 @@ def make_app(
         theme=theme,
         remember=remember,
         passphrase=passphrase,
+        start_with=start_with,
+        open_store=open_store,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
 
 from audit_tui.store_calls import (
@@ -14,6 +16,14 @@ from audit_tui.store_calls import (
     OpenedFile,
     Progress,
 )
+
+
+class FileChosen(Message):
+    """The start screen chose a file (opened, created or the demo): the app opens it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class FileListed(Message):

@@ -149,9 +149,7 @@ def _scores(store: InspectionStore, case_ref: str | None) -> list[ThemeScore]:
     return theme_scores(store, CountFilter(case_ref=case_ref))
 
 
-def list_file(
-    store: None, path: str, passphrase: str | None, inspector: str | None
-) -> CaseListing | None:
+def list_file(path: str, passphrase: str | None, inspector: str | None) -> CaseListing | None:
     """The case list, read from the file after its checks but before the store opens it
     (runs on the writer thread with no store). None when there is nothing to show early: the
     file needs migrating first, or it fails a check, which `open_file` then reports."""

@@ -15,7 +15,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from db.errors import StoreError
 
@@ -32,16 +32,34 @@ AFTER_TIMEOUT = 2.0
 
 StoreCall = Callable[["InspectionStore"], Any]
 Reply = Callable[[Any], "Message | None"]
+Refusal = Callable[[str], "Message | None"]
 
 
 @dataclass(frozen=True)
 class _Submitted:
-    call: StoreCall
+    call: StoreCall | None  # run with the store, which the first such call opens
     reply_to: MessagePump | None
     done: Reply | None
-    failed: Callable[[str], Message | None] | None
-    needs_store: bool = True
+    failed: Refusal | None
     after: threading.Event | None = None
+    without_store: Callable[[], Any] | None = None  # or run before the store is open
+
+
+class HoldsWriter(Protocol):
+    """The app as screens and dialogs see it: it holds the writer of the open file.
+
+    AuditApp is one (app.py checks it). Screens sit below the app in pyproject's import
+    contract and may not import it, not even for its type, so they name this instead.
+    """
+
+    writer: StoreWriter | None
+
+
+def writer_of(node: MessagePump) -> StoreWriter:
+    """The writer of the file open in the app that `node` (a screen, a dialog) belongs to."""
+    writer = cast(HoldsWriter, node.app).writer
+    assert writer is not None, "no inspection file is open"
+    return writer
 
 
 class StoreWriter:
@@ -66,21 +84,34 @@ class StoreWriter:
         *,
         reply_to: MessagePump | None = None,
         done: Reply | None = None,
-        failed: Callable[[str], Message | None] | None = None,
-        needs_store: bool = True,
+        failed: Refusal | None = None,
         after: threading.Event | None = None,
     ) -> None:
         """Queue `call(store)`; `done(result)` or `failed(sentence)` is posted to `reply_to`.
 
-        `needs_store=False`: the call runs without opening the store and gets None (reading
-        the case list before the store opens). `after`: the call, and every one queued behind
-        it, waits until the event is set (at most AFTER_TIMEOUT), so that opening the store
-        does not compete with the case list's first frame.
+        `after`: the call, and every one queued behind it, waits until the event is set (at
+        most AFTER_TIMEOUT), so that opening the store does not compete with the case list's
+        first frame.
         """
+        self._put(_Submitted(call, reply_to, done, failed, after))
+
+    def submit_without_store(
+        self,
+        call: Callable[[], Any],
+        *,
+        reply_to: MessagePump | None = None,
+        done: Reply | None = None,
+        failed: Refusal | None = None,
+    ) -> None:
+        """Queue `call()`, which runs in turn without opening the store (reading the case list
+        before the store opens the file); replies as `submit`."""
+        self._put(_Submitted(None, reply_to, done, failed, without_store=call))
+
+    def _put(self, item: _Submitted) -> None:
         with self._lock:
             self._pending += 1
             self._idle.clear()
-        self._queue.put(_Submitted(call, reply_to, done, failed, needs_store, after))
+        self._queue.put(item)
 
     @property
     def pending(self) -> int:
@@ -117,9 +148,7 @@ class StoreWriter:
         try:
             if item.after is not None:
                 item.after.wait(AFTER_TIMEOUT)
-            if item.needs_store and self._store is None:
-                self._store = self._open_store()
-            result = item.call(self._store if item.needs_store else None)
+            result = self._run_call(item)
         except StoreError as exc:
             self._reply(item, item.failed, str(exc))
         except Exception as exc:  # a bug must reach the screen, not kill the writer
@@ -132,6 +161,14 @@ class StoreWriter:
             )
         else:
             self._reply(item, item.done, result)
+
+    def _run_call(self, item: _Submitted) -> Any:
+        if item.without_store is not None:
+            return item.without_store()
+        assert item.call is not None
+        if self._store is None:
+            self._store = self._open_store()
+        return item.call(self._store)
 
     @staticmethod
     def _reply(item: _Submitted, make: Callable[[Any], Message | None] | None, value: Any) -> None:

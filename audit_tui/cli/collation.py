@@ -187,16 +187,17 @@ def moderate_command(
 ) -> None:
     """Open the moderation screen: conflicts, second-read disagreements and agreement."""
     from audit_tui import settings
-    from audit_tui.screens.moderation import make_moderation_app
+    from audit_tui.app import make_app
 
     if not file.is_file():
         raise UserError(f"there is no inspection file at {file}; check the path")
     theme = settings.load().get("theme")
-    app = make_moderation_app(
+    app = make_app(
         file,
         inspector=inspector,
         theme=theme if isinstance(theme, str) else None,
         passphrase=passphrases.given(passphrase_file),  # else the interface asks for it
+        start_with="moderation",
     )
     app.run()
     if app.return_code:

@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Footer, Header, Label, Select, Static
 from audit_tui import store_calls
 from audit_tui.messages import CaseFieldsSaved, StoreRefused
 from audit_tui.store_calls import Progress
+from audit_tui.writer import writer_of
 from question_bank.case import (
     FLAG_FIELDS,
     CaseManagerRole,
@@ -148,7 +149,7 @@ class CaseDetailsScreen(Screen[None]):
             self._save(field, event.value)
 
     def _save(self, field: str, value: Any) -> None:
-        self.app.submit(
+        writer_of(self).submit(
             partial(store_calls.update_case, case_ref=self.case.case_ref, fields={field: value}),
             reply_to=self,
             done=CaseFieldsSaved,

@@ -24,6 +24,7 @@ from audit_tui.messages import (
     StoreRefused,
 )
 from audit_tui.store_calls import CaseListing, CaseRow, OpenedFile, Progress, case_rows
+from audit_tui.writer import writer_of
 
 if TYPE_CHECKING:
     from question_bank.case import CaseRecord
@@ -159,7 +160,7 @@ class CaseListScreen(Screen[None]):
             self._notice = "due"
             return
         self._notice = "asked"
-        self.app.submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
+        writer_of(self).submit(store_calls.bank_notice, reply_to=self, done=BankNotice)
 
     def on_bank_notice(self, message: BankNotice) -> None:
         message.stop()
@@ -176,7 +177,9 @@ class CaseListScreen(Screen[None]):
         if not self._resumed:
             self._resumed = True  # first shown: the list was read just now
             return
-        self.app.submit(store_calls.case_list, reply_to=self, done=CasesLoaded, failed=StoreRefused)
+        writer_of(self).submit(
+            store_calls.case_list, reply_to=self, done=CasesLoaded, failed=StoreRefused
+        )
 
     # -- data -------------------------------------------------------------------------------
 
@@ -315,9 +318,11 @@ class CaseListScreen(Screen[None]):
             self.app.push_screen(CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref)))
 
     def action_case_findings(self) -> None:
+        from audit_tui.screens.figure_dialogs import CaseFindingsDialog
+
         ref = self._highlighted()
         if ref:
-            self.app.show_case_findings(ref)  # type: ignore[attr-defined]
+            self.app.push_screen(CaseFindingsDialog(ref))
 
     def action_cycle_inspector(self) -> None:
         options: list[str | None] = [None, *sorted({c.inspector for c in self.cases})]

@@ -26,6 +26,7 @@ from audit_tui.messages import StoreRefused
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 
 
@@ -94,7 +95,7 @@ class DashboardScreen(Screen[None]):
             self._again = True
             return
         self._reading = True
-        self.app.submit(  # type: ignore[attr-defined]
+        writer_of(self).submit(
             partial(figure_calls.dashboard_figures, breakdown=self.breakdown),
             reply_to=self,
             done=FiguresRead,
@@ -301,7 +302,7 @@ class DashboardScreen(Screen[None]):
             return
         judgement, rationale = given
         self._reading = True
-        self.app.submit(  # type: ignore[attr-defined]
+        writer_of(self).submit(
             partial(
                 figure_calls.record_judgement,
                 breakdown=self.breakdown,

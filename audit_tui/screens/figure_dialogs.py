@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,7 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
+from audit_tui import figure_calls
 from audit_tui.figure_calls import CaseFindings, GroupOption
+from audit_tui.messages import StoreRefused
+from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
 from question_bank.model import Theme
@@ -192,12 +196,7 @@ class CaseFindingsDialog(ModalScreen[None]):
             yield Static("Reading the case…", id="case-findings-body")
 
     def on_mount(self) -> None:
-        from functools import partial
-
-        from audit_tui import figure_calls
-        from audit_tui.messages import StoreRefused
-
-        self.app.submit(  # type: ignore[attr-defined]
+        writer_of(self).submit(
             partial(figure_calls.case_findings, case_ref=self.case_ref),
             reply_to=self,
             done=CaseFindingsRead,
@@ -207,7 +206,7 @@ class CaseFindingsDialog(ModalScreen[None]):
     def on_case_findings_read(self, message: CaseFindingsRead) -> None:
         self.query_one("#case-findings-body", Static).update(findings_text(message.findings))
 
-    def on_store_refused(self, message: Any) -> None:
+    def on_store_refused(self, message: StoreRefused) -> None:
         self.query_one("#case-findings-body", Static).update(message.error)
 
     def action_close(self) -> None:

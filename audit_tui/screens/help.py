@@ -44,9 +44,8 @@ def key_rows(bindings: Iterable[BindingType]) -> list[KeyRow]:
     return [KeyRow(tuple(keys), desc or action, action) for action, (keys, desc) in grouped.items()]
 
 
-def help_sections() -> list[tuple[str, list[KeyRow]]]:
-    """Every screen's keys, in the order a user meets the screens."""
-    from audit_tui.app import AuditApp
+def help_sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[KeyRow]]]:
+    """Every screen's keys, in the order a user meets the screens, after the app's own."""
     from audit_tui.screens.case_details import CaseDetailsScreen
     from audit_tui.screens.case_list import CaseListScreen, CaseTable
     from audit_tui.screens.dashboard import DashboardScreen
@@ -57,7 +56,7 @@ def help_sections() -> list[tuple[str, list[KeyRow]]]:
     from audit_tui.screens.start import StartScreen
 
     everywhere = [
-        *AuditApp.BINDINGS,
+        *app_bindings,
         Binding("ctrl+p", "command_palette", "Command palette: every action by name"),
     ]
     return [
@@ -88,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
         self.origin = type(origin).__name__ if origin is not None else ""
 
     def compose(self) -> ComposeResult:
-        sections = help_sections()
+        sections = help_sections(self.app.BINDINGS)
         first = {
             "InterviewScreen": "Interview",
             "CaseListScreen": "Case list",

@@ -30,6 +30,7 @@ from audit_tui.widgets.lines import KeptRows, Line
 from audit_tui.widgets.question_view import QuestionView
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+from audit_tui.writer import writer_of
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
 SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
@@ -131,7 +132,7 @@ class InterviewScreen(Screen[None]):
         self._early: list[Callable[[], None]] = []
         # Read the case while the screen is being built: the reply waits in the screen's
         # queue until it is mounted.
-        self.app.submit(
+        writer_of(self).submit(
             partial(store_calls.open_case, case_ref=case_ref),
             reply_to=self,
             done=CaseLoaded,
@@ -217,7 +218,7 @@ class InterviewScreen(Screen[None]):
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
 
     def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
-        self.app.submit(
+        writer_of(self).submit(
             partial(store_calls.open_case, case_ref=self.case_ref),
             reply_to=self,
             done=CaseLoaded,
@@ -336,7 +337,7 @@ class InterviewScreen(Screen[None]):
         if self.state is None:
             return
         self._position_timer = None
-        self.app.submit(
+        writer_of(self).submit(
             partial(
                 store_calls.remember_position,
                 inspector=self.inspector,
@@ -398,7 +399,7 @@ class InterviewScreen(Screen[None]):
         self.request += 1
         self.state.pending[qid] = Pending(self.request, pending_value, pending_note)
         self.state.marks[qid] = SAVING
-        self.app.submit(
+        writer_of(self).submit(
             partial(
                 call,
                 request=self.request,
@@ -540,7 +541,7 @@ class InterviewScreen(Screen[None]):
         if self.locked:
             self.notify(f"{self.case_ref} is already complete. Press r to reopen it.")
             return
-        self.app.submit(
+        writer_of(self).submit(
             partial(store_calls.missing_for_completion, case_ref=self.case_ref),
             reply_to=self,
             done=partial(CompletionChecked, self.case_ref),
@@ -549,7 +550,7 @@ class InterviewScreen(Screen[None]):
 
     def _completion_chosen(self, choice: str | None) -> None:
         if choice == "complete":
-            self.app.submit(
+            writer_of(self).submit(
                 partial(
                     store_calls.complete_case, case_ref=self.case_ref, inspector=self.inspector
                 ),
@@ -573,7 +574,7 @@ class InterviewScreen(Screen[None]):
     def _reopen_confirmed(self, reason: str | None) -> None:
         if not reason:
             return
-        self.app.submit(
+        writer_of(self).submit(
             partial(
                 store_calls.reopen_case,
                 case_ref=self.case_ref,
@@ -595,7 +596,9 @@ class InterviewScreen(Screen[None]):
             )
 
     def action_case_findings(self) -> None:
-        self.app.show_case_findings(self.case_ref)  # type: ignore[attr-defined]
+        from audit_tui.screens.figure_dialogs import CaseFindingsDialog
+
+        self.app.push_screen(CaseFindingsDialog(self.case_ref))
 
     def action_leave(self) -> None:
         if self._position_timer is not None:

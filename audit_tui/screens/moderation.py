@@ -1,16 +1,16 @@
 """Moderation: the conflicts and second-read disagreements of a collated file, and the ruling.
 
 Every store call goes to the app's writer thread (audit_tui/writer.py) and comes back as a
-message, so the screen never waits on the file. `audit-tui moderate FILE` opens the real app
-(`ModerationApp`, the AuditApp with this screen pushed over the case list once the file is open).
+message, so the screen never waits on the file. `audit-tui moderate FILE` opens the app with this
+screen over the case list once the file is open (make_app's `start_with="moderation"`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,9 +21,8 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
-from audit_tui.app import AuditApp
-from audit_tui.messages import FileOpened
 from audit_tui.store_calls import OpenedFile
+from audit_tui.writer import writer_of
 
 STYLES = Path(__file__).resolve().parents[1]
 
@@ -241,7 +240,7 @@ class ModerationScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        self.app.submit(  # type: ignore[attr-defined]
+        writer_of(self).submit(
             partial(load_review, include_resolved=self.include_resolved),
             reply_to=self,
             done=ReviewLoaded,
@@ -351,7 +350,7 @@ class ModerationScreen(Screen[None]):
         def recorded(ruling: Ruling | None) -> None:
             if ruling is None:
                 return
-            self.app.submit(  # type: ignore[attr-defined]
+            writer_of(self).submit(
                 partial(
                     rule,
                     item=item,
@@ -381,31 +380,3 @@ class ModerationScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.exit()
-
-
-class ModerationApp(AuditApp):
-    """The real app, opening on the moderation screen (over the case list) once the file is open."""
-
-    # The app's style sheets, found beside audit_tui/app.py rather than beside this module.
-    CSS_PATH = [STYLES / name for name in AuditApp.CSS_PATH]  # type: ignore[union-attr]
-
-    def on_file_opened(self, message: FileOpened) -> None:
-        # Textual would run AuditApp's handler after this one; run it here, first, instead.
-        message.prevent_default()
-        opened = replace(message.opened, resume=None)  # no jump into an interview
-        super().on_file_opened(FileOpened(opened))
-        self.push_screen(ModerationScreen(opened))
-
-
-def make_moderation_app(
-    db_path: Path | str,
-    *,
-    inspector: str | None = None,
-    theme: str | None = None,
-    remember: bool = True,
-    **options: Any,
-) -> ModerationApp:
-    """The app factory for `audit-tui moderate`: make_app's arguments, moderation first."""
-    return ModerationApp(
-        Path(db_path), inspector=inspector, theme=theme, remember=remember, **options
-    )

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from audit_tui.locations import data_dir, demo_path
+from audit_tui.messages import FileChosen
 
 
 class StartScreen(Screen[None]):
@@ -73,7 +74,7 @@ class StartScreen(Screen[None]):
             if not path.is_file():
                 self.notify(f"There is no file at {path}; check the path.", severity="error")
                 return
-            self.app.open_file(path)  # type: ignore[attr-defined]
+            self.post_message(FileChosen(path))
         else:
             self._create()
 
@@ -104,7 +105,7 @@ class StartScreen(Screen[None]):
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self.app.open_file, path)  # type: ignore[attr-defined]
+        self.post_message(FileChosen(path))  # thread-safe, as is every post_message
 
     def action_demo(self) -> None:
         self.notify("Preparing the demo inspection…", timeout=3)
@@ -116,4 +117,4 @@ class StartScreen(Screen[None]):
             from db.reporting.demo import build_demo
 
             build_demo(path)
-        self.app.call_from_thread(self.app.open_file, path)  # type: ignore[attr-defined]
+        self.post_message(FileChosen(path))

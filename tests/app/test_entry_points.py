@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audit_tui import settings
-from audit_tui.app import AuditApp
+from audit_tui.app import make_app
 from audit_tui.cli import app as cli
 from audit_tui.cli import launch
 from audit_tui.screens.case_list import CaseListScreen
@@ -92,14 +92,14 @@ async def test_opening_a_file_remembers_it(app_for, inspection):
 async def test_a_file_that_cannot_be_opened_ends_the_app_with_its_sentence(tmp_path):
     bad = tmp_path / "empty.sqlite"
     bad.write_bytes(b"")
-    app = AuditApp(bad, remember=False)
+    app = make_app(bad, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
     assert app.return_code == 1 and app.return_value
 
 
 async def test_start_screen_opens_a_file_by_path(inspection):
-    app = AuditApp(None, remember=False)
+    app = make_app(None, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
@@ -110,7 +110,7 @@ async def test_start_screen_opens_a_file_by_path(inspection):
 
 async def test_start_screen_creates_an_inspection(tmp_path):
     target = tmp_path / "new.sqlite"
-    app = AuditApp(None, remember=False)
+    app = make_app(None, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+n", *"Lambeth", "tab", *"AB", "tab", "tab", *str(target), "enter")

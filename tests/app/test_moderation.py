@@ -6,7 +6,8 @@ import shutil
 
 from textual.widgets import DataTable, Input, Select
 
-from audit_tui.screens.moderation import ModerationScreen, RulingDialog, make_moderation_app
+from audit_tui.app import make_app
+from audit_tui.screens.moderation import ModerationScreen, RulingDialog
 from db.collation.collate import collate
 from db.file.store import InspectionStore
 
@@ -39,7 +40,7 @@ def rows(screen: ModerationScreen) -> list[list[str]]:
 
 async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, bank):
     path = collated_with_conflict(tmp_path, bank)
-    app = make_moderation_app(path, remember=False)
+    app = make_app(path, remember=False, start_with="moderation")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = app.screen
@@ -89,7 +90,7 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
 
 async def test_a_ruling_needs_a_reason(tmp_path, bank):
     path = collated_with_conflict(tmp_path, bank)
-    app = make_moderation_app(path, remember=False)
+    app = make_app(path, remember=False, start_with="moderation")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("1", "enter")
@@ -103,7 +104,6 @@ async def test_a_ruling_needs_a_reason(tmp_path, bank):
 
 
 async def test_f3_opens_moderation_from_the_case_list_and_escape_returns(tmp_path, bank):
-    from audit_tui.app import make_app
     from audit_tui.screens.case_list import CaseListScreen
 
     path = collated_with_conflict(tmp_path, bank)

@@ -119,7 +119,7 @@ async def test_help_lists_every_key_of_every_screen(app_for):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(s.render()) for s in app.screen.query(".help-section"))
-        for title, key_rows in help_sections():
+        for title, key_rows in help_sections(AuditApp.BINDINGS):
             assert title in shown
             for row in key_rows:
                 assert row.description in shown
@@ -128,7 +128,7 @@ async def test_help_lists_every_key_of_every_screen(app_for):
         assert isinstance(app.screen, HelpScreen)
     from audit_tui.screens.interview import InterviewScreen as Interview
 
-    listed = {row.action for _, key_rows in help_sections() for row in key_rows}
+    listed = {row.action for _, key_rows in help_sections(AuditApp.BINDINGS) for row in key_rows}
     bound = {b.action if not isinstance(b, tuple) else b[1] for b in Interview.BINDINGS}
     assert bound <= listed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from audit_tui.app import AuditApp
+from audit_tui.app import make_app
 from audit_tui.backups import open_store
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.interview import InterviewScreen
@@ -36,7 +36,7 @@ async def until(pilot, condition) -> None:
 
 async def test_the_list_is_shown_before_the_store_opens_and_enter_waits_for_it(inspection):
     release = threading.Event()
-    app = AuditApp(inspection, remember=False, open_store=held_opener(release))
+    app = make_app(inspection, remember=False, open_store=held_opener(release))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "cases shown" in screen_text(app))
         assert isinstance(app.screen, CaseListScreen)
@@ -55,7 +55,7 @@ async def test_the_list_is_shown_before_the_store_opens_and_enter_waits_for_it(i
 
 async def test_the_bank_notice_is_read_once_the_list_shows(inspection):
     release = threading.Event()
-    app = AuditApp(inspection, remember=False, open_store=held_opener(release))
+    app = make_app(inspection, remember=False, open_store=held_opener(release))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, CaseListScreen))
         await pilot.press("enter")  # a case chosen at once: the notice waits for the list
@@ -72,7 +72,7 @@ async def test_a_store_that_cannot_open_a_listed_file_ends_the_app(inspection):
     def refusing(path, passphrase=None):
         raise StoreError(f"the question bank stored in {path} cannot be read by this audit-tui")
 
-    app = AuditApp(inspection, remember=False, open_store=refusing)
+    app = make_app(inspection, remember=False, open_store=refusing)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await asyncio.sleep(0)
