@@ -15,6 +15,7 @@ from question_bank.fields import (
     CONDITION_FIELDS,
     CUSTODIAL_DISPOSALS,
     FLAG_FIELDS,
+    OUT_OF_COURT_DISPOSALS,
     SUBGROUP_FIELDS,
     CaseManagerRole,
     CaseStatus,
@@ -30,6 +31,7 @@ __all__ = [
     "CONDITION_FIELDS",
     "CUSTODIAL_DISPOSALS",
     "FLAG_FIELDS",
+    "OUT_OF_COURT_DISPOSALS",
     "SUBGROUP_FIELDS",
     "CaseManagerRole",
     "CaseRecord",
@@ -83,6 +85,10 @@ class CaseRecord(BaseModel):
         return self.disposal in CUSTODIAL_DISPOSALS
 
     @property
+    def out_of_court(self) -> bool:
+        return self.disposal in OUT_OF_COURT_DISPOSALS
+
+    @property
     def bame(self) -> bool | None:
         return is_bame(self.ethnicity)
 
@@ -94,5 +100,6 @@ class CaseRecord(BaseModel):
             if name in type(self).model_fields
         }
         values["custody"] = self.custody
+        values["out_of_court"] = self.out_of_court
         values["bame"] = self.bame
         return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in values.items()}

@@ -55,9 +55,15 @@ class Disposal(StrEnum):
     dto = "dto"
     s91 = "s91"
     youth_conditional_caution = "youth_conditional_caution"
+    youth_caution = "youth_caution"
+    community_resolution = "community_resolution"
 
 
 CUSTODIAL_DISPOSALS = frozenset({Disposal.dto, Disposal.s91})
+# Disposals given without a court: the youth justice standards' out-of-court domain.
+OUT_OF_COURT_DISPOSALS = frozenset(
+    {Disposal.youth_conditional_caution, Disposal.youth_caution, Disposal.community_resolution}
+)
 
 
 class CaseStatus(StrEnum):
@@ -113,6 +119,7 @@ CONDITION_FIELDS: dict[str, FieldSpec] = {
     "bame": FieldSpec("bool"),
     "disposal": _enum(Disposal),
     "custody": FieldSpec("bool"),
+    "out_of_court": FieldSpec("bool"),
     "status": _enum(CaseStatus),
     "rosh": _enum(Level),
     "vulnerability": _enum(Level),

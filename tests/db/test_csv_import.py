@@ -88,7 +88,7 @@ def test_every_bad_row_and_column_is_reported(tmp_path):
             ]
         ),
         "line 2, column disposal: 'prison' is not one of referral_order, reparation_order, "
-        "yro, yro_iss, dto, s91, youth_conditional_caution",
+        "yro, yro_iss, dto, s91, youth_conditional_caution, youth_caution, community_resolution",
         "line 2, column start_date: '2014-13-01' is not a date; write it as YYYY-MM-DD",
         "line 2, column looked_after: 'maybe' is not yes or no (yes/no, true/false, y/n, 1/0)",
         "line 4, column case_ref: C001 is already on line 3",
