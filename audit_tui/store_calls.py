@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from db.errors import StoreError
+from db.file.records import CaseStatus
 
 if TYPE_CHECKING:
     from db.file.store import InspectionStore
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 class Progress:
     """A case's progress as the case list shows it."""
 
-    status: str
+    status: CaseStatus
     answered: int
     applicable: int
 
@@ -133,7 +134,7 @@ def resume_key(inspector: str) -> str:
 
 def _progress(store: InspectionStore, case_ref: str | None = None) -> dict[str, Progress]:
     return {
-        ref: Progress(str(p.status), int(p.answered), int(p.applicable))
+        ref: Progress(p.status, int(p.answered), int(p.applicable))
         for ref, p in store.case_progress(case_ref).items()
     }
 
@@ -171,7 +172,8 @@ def list_file(path: str, passphrase: str | None, inspector: str | None) -> CaseL
         inspector=chosen,
         cases=rows,
         progress={
-            p.case_ref: Progress(p.status, p.answered, p.applicable) for p in listing.progress
+            p.case_ref: Progress(CaseStatus(p.status), p.answered, p.applicable)
+            for p in listing.progress
         },
         resume=resume,
     )

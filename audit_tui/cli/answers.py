@@ -13,16 +13,15 @@ import typer
 
 from audit_tui.cli.cases import report_rows
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 
 app = typer.Typer(help="Answers: import them from CSV, export them as CSV or JSON.")
 
-FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
-
 
 @app.command("import")
 def import_answers(
-    file: FileArg,
+    file: FileArgument,
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="Answers as CSV.")],
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
@@ -47,8 +46,8 @@ def import_answers(
 
 @app.command("export")
 def export_answers(
-    file: FileArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    file: FileArgument,
+    as_json: JsonOption = False,
     no_notes: Annotated[
         bool, typer.Option("--no-notes", help="Leave out the free-text notes.")
     ] = False,

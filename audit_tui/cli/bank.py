@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from audit_tui.cli.errors import UserError
+from audit_tui.cli.options import JsonOption
 
 if TYPE_CHECKING:
     from question_bank.model import Bank
@@ -30,7 +31,7 @@ def resolve_bank(ident: str) -> Bank:
 
 @app.command("list")
 def list_banks(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List the question banks that come with audit-tui."""
     from question_bank.loader import load_bank, shipped_bank_paths
@@ -100,7 +101,7 @@ def bank_as_dict(bank: Bank) -> dict[str, object]:
 @app.command("show")
 def show(
     bank_id: Annotated[str, typer.Argument(metavar="ID", help="A shipped bank id or a file path.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show a bank's themes and questions."""
     bank = resolve_bank(bank_id)
@@ -123,7 +124,7 @@ def show(
 
 @app.command("validate")
 def validate(
-    path: Annotated[Path, typer.Argument(help="A bank file (YAML).")],
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A bank file (YAML).")],
 ) -> None:
     """Check a bank file; print every problem, one per line, and exit 1 if there is any."""
     from question_bank.loader import load_bank

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 
 if TYPE_CHECKING:
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="The case sample: import it from CSV, list it, show one case.")
 
-FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
 
 def report_rows(exc: InvalidRows) -> None:
     """Every bad row on stderr, one per line, before the one-sentence summary."""
@@ -31,7 +29,7 @@ def report_rows(exc: InvalidRows) -> None:
 
 @app.command("import")
 def import_cases(
-    file: FileArg,
+    file: FileArgument,
     csv_path: Annotated[Path, typer.Argument(metavar="CSV", help="The case sample as CSV.")],
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
@@ -67,7 +65,7 @@ def case_dict(case: CaseRecord, progress: CaseProgress | None) -> dict[str, Any]
 
 @app.command("list")
 def list_cases(
-    file: FileArg, as_json: JsonOpt = False, passphrase_file: PassphraseFileOption = None
+    file: FileArgument, as_json: JsonOption = False, passphrase_file: PassphraseFileOption = None
 ) -> None:
     """List the cases with their inspector, disposal, risk and progress."""
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
@@ -122,9 +120,9 @@ def question_rows(store: InspectionStore, case_ref: str) -> list[dict[str, Any]]
 
 @app.command("show")
 def show_case(
-    file: FileArg,
+    file: FileArgument,
     case_ref: Annotated[str, typer.Argument(metavar="CASE_REF", help="The case, e.g. C017.")],
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Show a case's fields and, for every question, whether it applies, the answer and note."""

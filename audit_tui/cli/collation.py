@@ -12,9 +12,9 @@ import typer
 from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 EncryptOption = Annotated[
     bool,
     typer.Option(
@@ -181,7 +181,11 @@ def moderate_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The collated inspection file.")],
     inspector: Annotated[
         str | None,
-        typer.Option("--inspector", help="Your initials (defaults to the file's lead)."),
+        typer.Option(
+            "--inspector",
+            metavar="INITIALS",
+            help="Your initials (defaults to the file's lead).",
+        ),
     ] = None,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:

@@ -59,17 +59,27 @@ def parse_fieldwork(text: str | None) -> tuple[date | None, date | None]:
 
 
 def new(
-    file: Annotated[Path, typer.Argument(help="The inspection file to create.")],
-    area: Annotated[str, typer.Option("--area", help="The area inspected, e.g. Lambeth.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file to create.")],
+    area: Annotated[
+        str, typer.Option("--area", metavar="TEXT", help="The area inspected, e.g. Lambeth.")
+    ],
     bank: Annotated[
-        str, typer.Option("--bank", help="A shipped bank id (e.g. fji-2014) or a bank file.")
+        str,
+        typer.Option(
+            "--bank", metavar="ID", help="A shipped bank id (e.g. fji-2014) or a bank file."
+        ),
     ],
     lead: Annotated[
-        str | None, typer.Option("--lead", help="The lead inspector's initials.")
+        str | None,
+        typer.Option("--lead", metavar="INITIALS", help="The lead inspector's initials."),
     ] = None,
     fieldwork: Annotated[
         str | None,
-        typer.Option("--fieldwork", help="First day of fieldwork, or FIRST..LAST (YYYY-MM-DD)."),
+        typer.Option(
+            "--fieldwork",
+            metavar="DATE",
+            help="First day of fieldwork, or FIRST..LAST (YYYY-MM-DD).",
+        ),
     ] = None,
     encrypt: Annotated[
         bool, typer.Option("--encrypt", help="Encrypt the file with a passphrase (SQLCipher).")

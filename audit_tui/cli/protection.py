@@ -10,14 +10,12 @@ import typer
 
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, given
 from audit_tui.cli.passphrase import ask as ask_passphrase
 
 if TYPE_CHECKING:
     from db.protection import backup
-
-FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _existing(file: Path) -> None:
@@ -25,7 +23,7 @@ def _existing(file: Path) -> None:
         raise UserError(f"there is no inspection file at {file}; check the path")
 
 
-def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
+def encrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) -> None:
     """Encrypt an inspection file with a passphrase, through a checked copy."""
     from audit_tui.locations import backups_dir
     from db.file.connection import is_encrypted
@@ -51,7 +49,7 @@ def encrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None
         )
 
 
-def decrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None:
+def decrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) -> None:
     """Remove the encryption of an inspection file, through a checked copy."""
     from db.file.connection import is_encrypted
     from db.protection import crypto
@@ -71,7 +69,7 @@ def decrypt(file: FileArg, passphrase_file: PassphraseFileOption = None) -> None
 
 
 def verify(
-    file: FileArg, as_json: JsonOpt = False, passphrase_file: PassphraseFileOption = None
+    file: FileArgument, as_json: JsonOption = False, passphrase_file: PassphraseFileOption = None
 ) -> None:
     """Walk the answer history's hash chain; name the first row that does not fit."""
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
@@ -95,13 +93,13 @@ def verify(
 
 
 def backups(
-    file: FileArg,
+    file: FileArgument,
     restore: Annotated[
         int | None,
         typer.Option("--restore", metavar="N", help="Put backup N back (1 is the newest)."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Restore without asking to confirm.")] = False,
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """List the automatic backups of an inspection file, or restore one."""

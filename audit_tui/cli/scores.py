@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from audit_tui.cli.summary import WhereOption, parse_where, where_label
 from question_bank.fields import SUBGROUP_FIELDS
@@ -38,14 +38,17 @@ def theme_lines(themes: list[ThemeScore]) -> list[str]:
 
 
 def scores(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    file: FileArgument,
+    as_json: JsonOption = False,
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="FIELD", help=f"Per group of: {', '.join(SUBGROUP_FIELDS)}."),
     ] = None,
     inspector: Annotated[
-        str | None, typer.Option("--inspector", help="Only cases assigned to these initials.")
+        str | None,
+        typer.Option(
+            "--inspector", metavar="INITIALS", help="Only cases assigned to these initials."
+        ),
     ] = None,
     where: WhereOption = None,
     passphrase_file: PassphraseFileOption = None,

@@ -7,13 +7,13 @@ counts only a group of cases, as the dashboard's filter does (`audit-tui scores`
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
+from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from db.file.records import CountFilter
 from question_bank.fields import CONDITION_FIELDS, SUBGROUP_FIELDS
@@ -101,14 +101,14 @@ def theme_lines(theme: ThemeScore) -> list[str]:
 
 
 def summary(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The inspection file.")],
+    file: FileArgument,
     theme: Annotated[int | None, typer.Option("--theme", metavar="N", help="Only theme N.")] = None,
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="FIELD", help=f"Per group of: {', '.join(SUBGROUP_FIELDS)}."),
     ] = None,
     where: WhereOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print each theme's Data Summary: per key question its id, chart label, yes, no and N/A."""

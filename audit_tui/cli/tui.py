@@ -18,6 +18,7 @@ InspectorOption = Annotated[
     str | None,
     typer.Option(
         "--inspector",
+        metavar="INITIALS",
         help="Your initials: your cases are listed first and your answers are recorded under "
         "them. Defaults to the file's lead inspector.",
     ),
@@ -25,7 +26,9 @@ InspectorOption = Annotated[
 
 
 def open_command(
-    file: Annotated[Path, typer.Argument(help="The inspection file (.sqlite) to open.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The inspection file (.sqlite) to open.")
+    ],
     inspector: InspectorOption = None,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
@@ -36,7 +39,9 @@ def open_command(
 def demo_command(
     path: Annotated[
         Path | None,
-        typer.Option("--path", help="Where to keep the demo file (default: the data folder)."),
+        typer.Option(
+            "--path", metavar="FILE", help="Where to keep the demo file (default: the data folder)."
+        ),
     ] = None,
     inspector: InspectorOption = None,
 ) -> None:

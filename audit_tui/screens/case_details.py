@@ -87,7 +87,7 @@ class CaseDetailsScreen(Screen[None]):
 
     @property
     def editable(self) -> bool:
-        return self.progress is None or self.progress.status not in ("complete", "locked")
+        return self.progress is None or self.progress.status.editable
 
     def compose(self) -> ComposeResult:
         yield Header()

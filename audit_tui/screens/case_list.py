@@ -25,19 +25,20 @@ from audit_tui.messages import (
 )
 from audit_tui.store_calls import CaseListing, CaseRow, OpenedFile, Progress, case_rows
 from audit_tui.writer import writer_of
+from db.file.records import CaseStatus
 
 if TYPE_CHECKING:
     from question_bank.case import CaseRecord
 
 STATUS_FILTERS: tuple[str | None, ...] = (None, "current", "terminated")
-PROGRESS_FILTERS: tuple[str | None, ...] = (None, "not_started", "in_progress", "complete")
+# "complete" shows every closed case, locked ones too.
+PROGRESS_FILTERS: tuple[CaseStatus | None, ...] = (
+    None,
+    CaseStatus.NOT_STARTED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.COMPLETE,
+)
 SORTS = ("case", "progress", "disposal", "inspector", "status")
-PROGRESS_LABELS = {
-    "not_started": "not started",
-    "in_progress": "in progress",
-    "complete": "complete",
-    "locked": "locked",
-}
 DISPOSAL_LABELS = {
     "referral_order": "Referral order",
     "reparation_order": "Reparation order",
@@ -106,7 +107,7 @@ class CaseListScreen(Screen[None]):
         self._notice = "unread"  # the bank notice: unread, due (when shown again), asked
         self.inspector_filter: str | None = None
         self.status_filter: str | None = None
-        self.progress_filter: str | None = None
+        self.progress_filter: CaseStatus | None = None
         self.sort = "case"
         self.focus_case = focus_case
 
@@ -189,17 +190,19 @@ class CaseListScreen(Screen[None]):
             for c in self.cases
             if (self.inspector_filter is None or c.inspector == self.inspector_filter)
             and (self.status_filter is None or c.status == self.status_filter)
-            and (
-                self.progress_filter is None
-                or self._state(c.case_ref) == self.progress_filter
-                or (self.progress_filter == "complete" and self._state(c.case_ref) == "locked")
-            )
+            and self._progress_shown(self._state(c.case_ref))
         ]
         return sorted(rows, key=lambda c: (c.inspector != self.own, self._sort_key(c)))
 
-    def _state(self, ref: str) -> str:
+    def _progress_shown(self, state: CaseStatus) -> bool:
+        wanted = self.progress_filter
+        if wanted is None:
+            return True
+        return state.closed if wanted == CaseStatus.COMPLETE else state == wanted
+
+    def _state(self, ref: str) -> CaseStatus:
         progress = self.progress.get(ref)
-        return progress.status if progress else "not_started"
+        return progress.status if progress else CaseStatus.NOT_STARTED
 
     def _sort_key(self, case: CaseRow) -> tuple[Any, ...]:
         progress = self.progress.get(case.case_ref)
@@ -228,7 +231,7 @@ class CaseListScreen(Screen[None]):
                 DISPOSAL_LABELS.get(case.disposal, case.disposal),
                 case.status,
                 progress_cell(self.progress.get(case.case_ref)),
-                Text(PROGRESS_LABELS.get(state, state), style=_state_style(state)),
+                Text(state.label, style=_state_style(state)),
                 key=case.case_ref,
             )
         refs = [c.case_ref for c in rows]
@@ -242,7 +245,7 @@ class CaseListScreen(Screen[None]):
 
         inspector = self.inspector_filter or "all"
         status = self.status_filter or "all"
-        progress = PROGRESS_LABELS.get(self.progress_filter or "", "all")
+        progress = self.progress_filter.label if self.progress_filter else "all"
         text = "  ".join(
             [
                 part("cycle_inspector", "inspector", inspector),
@@ -252,7 +255,7 @@ class CaseListScreen(Screen[None]):
             ]
         )
         self.query_one("#case-filters", Static).update(Content.from_markup(text))
-        done = sum(1 for c in self.cases if self._state(c.case_ref) in ("complete", "locked"))
+        done = sum(1 for c in self.cases if self._state(c.case_ref).closed)
         mine = sum(1 for c in self.cases if c.inspector == self.own)
         self.query_one("#case-summary", Static).update(
             f"{shown} of {len(self.cases)} cases shown · {mine} assigned to {self.own} "
@@ -347,5 +350,7 @@ def _next(options: list[Any], current: Any) -> Any:
     return options[(index + 1) % len(options)]
 
 
-def _state_style(state: str) -> str:
-    return {"complete": "green", "locked": "green", "in_progress": "yellow"}.get(state, "dim")
+def _state_style(state: CaseStatus) -> str:
+    if state.closed:
+        return "green"
+    return "yellow" if state == CaseStatus.IN_PROGRESS else "dim"

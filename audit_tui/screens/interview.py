@@ -31,6 +31,7 @@ from audit_tui.widgets.question_view import QuestionView
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
 from audit_tui.writer import writer_of
+from db.file.records import CaseStatus
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
 SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
@@ -273,8 +274,8 @@ class InterviewScreen(Screen[None]):
         self.query_one(ThemeProgressPanel).show(
             tuple(state.progress()), f"{state.current.theme}:{state.current.section}"
         )
-        status = self.progress.status if self.progress else "not_started"
-        self.sub_title = f"inspector {self.inspector} · {status.replace('_', ' ')}"
+        status = self.progress.status if self.progress else CaseStatus.NOT_STARTED
+        self.sub_title = f"inspector {self.inspector} · {status.label}"
         view = self.query_one(QuestionView)
         view.revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
@@ -349,7 +350,7 @@ class InterviewScreen(Screen[None]):
 
     @property
     def locked(self) -> bool:
-        return self.progress is not None and self.progress.status in ("complete", "locked")
+        return self.progress is not None and self.progress.status.closed
 
     # -- answering --------------------------------------------------------------------------
 
