@@ -306,11 +306,23 @@ def _semantic_problems(raw: dict[str, Any], name: str) -> list[Problem]:
     bands = scoring.get("bands") if isinstance(scoring, dict) else None
     if isinstance(bands, list):
         problems.extend(Problem(name, "scoring.bands", m) for m in _band_problems(bands))
+    overall = scoring.get("overall") if isinstance(scoring, dict) else None
+    if isinstance(overall, dict) and isinstance(overall.get("points"), dict):
+        labels = {b.get("label") for b in bands or [] if isinstance(b, dict)}
+        for label in overall["points"]:
+            if label not in labels:
+                add("scoring.overall.points", f"{label!r} is not a band of scoring.bands")
+        counted = sum(1 for t in themes if t.get("in_overall") is not False)
+        values = [v for v in overall["points"].values() if isinstance(v, int)]
+        top = max(values, default=0) * counted
+        if isinstance(overall.get("bands"), list):
+            for message in _band_problems(overall["bands"], top):
+                add("scoring.overall.bands", message)
     return problems
 
 
-def _band_problems(bands: list[Any]) -> list[str]:
-    """Bands must cover 0 to 100 with no gap and no overlap."""
+def _band_problems(bands: list[Any], top: int = 100) -> list[str]:
+    """Bands must cover 0 to `top` (100 for percentages) with no gap and no overlap."""
     ranges = sorted(
         (b["min"], b["max"], b.get("label"))
         for b in bands
@@ -329,8 +341,8 @@ def _band_problems(bands: list[Any]) -> list[str]:
         elif low < expected:
             messages.append(f"band {label!r} overlaps the band below it at {low}")
         expected = max(expected, high + 1)
-    if expected <= 100:
-        messages.append(f"no band covers {expected} to 100")
+    if expected <= top:
+        messages.append(f"no band covers {expected} to {top}")
     return messages
 
 

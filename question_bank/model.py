@@ -157,6 +157,14 @@ class Band(_Strict):
     max: int = Field(ge=0, le=100)
 
 
+class Overall(_Strict):
+    """An overall rating: each rated theme's band gives points, and the total is banded."""
+
+    points: dict[str, int]  # band label -> points (Inadequate 0 ... Outstanding 3)
+    bands: list[Band] = Field(min_length=1)  # over the total, not over a percentage
+    source: str | None = None
+
+
 class Scoring(_Strict):
     rule: ScoringRuleName
     bands: list[Band] = Field(min_length=1)
@@ -164,9 +172,16 @@ class Scoring(_Strict):
     # judgement drawn from them is labelled so wherever it is shown.
     bands_source: str | None = None
 
+    # The overall rating of the whole inspection, where the framework gives one.
+    overall: Overall | None = None
+
     @property
     def bands_provisional(self) -> bool:
         return not self.bands_source
+
+    def band_above(self, percent: int) -> Band | None:
+        """The lowest band above the one `percent` falls in; None at the top."""
+        return min((b for b in self.bands if b.min > percent), key=lambda b: b.min, default=None)
 
     def judgement(self, percent: int | None) -> str | None:
         if percent is None:
@@ -181,11 +196,28 @@ class Measure(_Strict):
     title: str = Field(min_length=1)
 
 
+class Terms(_Strict):
+    """The bank's own words for its parts, so screens and reports speak its framework."""
+
+    theme: str = "theme"  # "standard" in the youth justice standards
+    judgement: str = "judgement"  # "rating"
+
+
 class Theme(_Strict):
     number: int = Field(ge=1)
     title: str = Field(min_length=1)
     expectation: str = Field(min_length=1)
     case_scored: bool
+    # How the framework numbers it ("2.1"), where that is not its number.
+    label: str | None = None
+    # Whether its rating counts in the overall rating (banks with an overall rating).
+    in_overall: bool | None = None
+
+    @property
+    def mark(self) -> str:
+        """The theme's number as the framework writes it: "2" or "2.1"."""
+        return self.label or str(self.number)
+
     # What the theme's score measures, each by exactly one key question (None: a bank of
     # format 1, made before measures were declared; it still opens, and validates as it did).
     measures: list[Measure] | None = None
@@ -250,6 +282,11 @@ class Bank(_Strict):
     case_window: str | None = None
     # Where the bank's questions and rules come from, and what could not be sourced.
     sources: list[str] | None = None
+    terms: Terms | None = None
+
+    @property
+    def words(self) -> Terms:
+        return self.terms or Terms()
 
     def canonical_json(self) -> str:
         """The bank's canonical form: sorted keys, no whitespace, defaults written out."""

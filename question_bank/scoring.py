@@ -44,6 +44,15 @@ class QuestionTally:
 
 
 @dataclass(frozen=True)
+class Rise:
+    """What it takes to reach the next band: the band, and how many more yes answers."""
+
+    band: str
+    answers: int  # answers that would have to turn from no to yes
+    percent: int  # the whole percent they would give
+
+
+@dataclass(frozen=True)
 class ThemeScore:
     """A theme's case assessment score with the counts behind it."""
 
@@ -61,6 +70,9 @@ class ThemeScore:
     phrase: str | None
     cases: int | None = None
     questions: tuple[QuestionTally, ...] = field(default=())
+    # lowest_key: the key question whose share sets the score (the first of a tie, bank order)
+    deciding: str | None = None
+    rise: Rise | None = None  # what would lift the score into the next band; None at the top
 
     @property
     def fraction(self) -> Fraction | None:
@@ -81,6 +93,10 @@ class ThemeScore:
             "judgement": self.judgement,
             "phrase": self.phrase,
             "cases": self.cases,
+            "deciding_question": self.deciding,
+            "rise": None
+            if self.rise is None
+            else {"band": self.rise.band, "answers": self.rise.answers, "score": self.rise.percent},
         }
         if with_questions:
             result["questions"] = [tally_dict(t) for t in self.questions]
@@ -125,12 +141,15 @@ def score_theme(
     no = sum(t.no for t in keys)
     na = sum(t.na for t in keys)
     rule = bank.scoring.rule
+    deciding = None
     if rule == "pooled_key":
         numerator, denominator = yes, yes + no
-    else:  # lowest_key: the weakest key question decides
+    else:  # lowest_key: the weakest key question decides; a key question nobody answered
+        # yes or no has no share and cannot decide; of equal shares the first in the bank does
         answered = [t for t in keys if t.answered]
         lowest = min(answered, key=lambda t: Fraction(t.yes, t.answered), default=None)
         numerator, denominator = (lowest.yes, lowest.answered) if lowest else (0, 0)
+        deciding = lowest.question_id if lowest else None
     percent = whole_percent(numerator, denominator) if theme.case_scored else None
     return ThemeScore(
         number=theme.number,
@@ -147,7 +166,62 @@ def score_theme(
         phrase=proportion_phrase(numerator, denominator) if percent is not None else None,
         cases=cases,
         questions=tallies,
+        deciding=deciding,
+        rise=rise_to_next_band(bank, numerator, denominator) if percent is not None else None,
     )
+
+
+def rise_to_next_band(bank: Bank, numerator: int, denominator: int) -> Rise | None:
+    """How many of the `denominator` answers would have to be yes to reach the next band.
+
+    Under lowest_key this is the deciding question's; another key question may then be the
+    lowest, so it is what the deciding question needs, not a promise about the rating.
+    """
+    percent = whole_percent(numerator, denominator)
+    if percent is None:
+        return None
+    above = bank.scoring.band_above(percent)
+    if above is None:
+        return None
+    for yes in range(numerator + 1, denominator + 1):
+        reached = whole_percent(yes, denominator)
+        if reached is not None and reached >= above.min:
+            return Rise(above.label, yes - numerator, reached)
+    return None
+
+
+@dataclass(frozen=True)
+class OverallRating:
+    """The inspection's overall rating: points of every rated theme, summed and banded."""
+
+    total: int
+    maximum: int
+    label: str | None  # None until every theme that counts has a rating
+    missing: tuple[int, ...]  # themes that count but have no rating yet
+    source: str | None
+
+
+def overall_rating(bank: Bank, ratings: Mapping[int, str | None]) -> OverallRating | None:
+    """Sum the points of each counted theme's rating (recorded, else indicative) and band it.
+
+    `ratings` maps theme numbers to band labels. None for a bank without an overall rating.
+    """
+    overall = bank.scoring.overall
+    if overall is None:
+        return None
+    counted = [t for t in bank.themes if t.in_overall is not False]
+    top = max(overall.points.values())
+    total, missing = 0, []
+    for theme in counted:
+        label = ratings.get(theme.number)
+        if label is None or label not in overall.points:
+            missing.append(theme.number)
+        else:
+            total += overall.points[label]
+    band = None
+    if not missing:
+        band = next((b.label for b in overall.bands if b.min <= total <= b.max), None)
+    return OverallRating(total, top * len(counted), band, tuple(missing), overall.source)
 
 
 def score_bank(
