@@ -313,8 +313,8 @@ def _semantic_problems(raw: dict[str, Any], name: str) -> list[Problem]:
             if label not in labels:
                 add("scoring.overall.points", f"{label!r} is not a band of scoring.bands")
         counted = sum(1 for t in themes if t.get("in_overall") is not False)
-        values = [v for v in overall["points"].values() if isinstance(v, int)]
-        top = max(values, default=0) * counted
+        points = [v for v in overall["points"].values() if isinstance(v, int)]
+        top = max(points, default=0) * counted
         if isinstance(overall.get("bands"), list):
             for message in _band_problems(overall["bands"], top):
                 add("scoring.overall.bands", message)
