@@ -12,8 +12,7 @@ from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from audit_tui.cli.summary import WhereOption, parse_where, where_label
-from question_bank.fields import SUBGROUP_FIELDS
+from audit_tui.cli.subgroups import ByOption, WhereOption, chosen_cases, require_cases
 
 if TYPE_CHECKING:
     from question_bank.scoring import ThemeScore
@@ -40,10 +39,7 @@ def theme_lines(themes: list[ThemeScore]) -> list[str]:
 def scores(
     file: FileArgument,
     as_json: JsonOption = False,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="FIELD", help=f"Per group of: {', '.join(SUBGROUP_FIELDS)}."),
-    ] = None,
+    by: ByOption = None,
     inspector: Annotated[
         str | None,
         typer.Option(
@@ -56,16 +52,11 @@ def scores(
     """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase."""
     from db.reporting import figures
 
-    if by is not None and by not in SUBGROUP_FIELDS:
-        raise UserError(
-            f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"
-        )
-    chosen = parse_where(where)
+    chosen = chosen_cases(by, where)
     with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         if inspector:
             chosen = replace(chosen, inspector=inspector.strip().upper())
-        if where and store.case_count(chosen) == 0:
-            raise UserError(f"no case of {file} is {where_label(chosen)}; check --where")
+        require_cases(store, chosen, file, where)
         if inspector and store.case_count(chosen) == 0:
             known = ", ".join(store.inspectors()) or "none yet"
             raise UserError(

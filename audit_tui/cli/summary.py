@@ -15,62 +15,10 @@ from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from db.file.records import CountFilter
-from question_bank.fields import CONDITION_FIELDS, SUBGROUP_FIELDS
+from audit_tui.cli.subgroups import ByOption, WhereOption, chosen_cases, require_cases, where_label
 
 if TYPE_CHECKING:
     from question_bank.scoring import ThemeScore
-
-TRUE, FALSE = ("yes", "true", "y", "1"), ("no", "false", "n", "0")
-
-WhereOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--where",
-        metavar="FIELD=VALUE",
-        help=f"Count only the cases with this value (repeatable); FIELD is one of "
-        f"{', '.join(SUBGROUP_FIELDS)}, e.g. gender=female, custody=yes, rosh=high.",
-    ),
-]
-
-
-def parse_where(conditions: list[str] | None) -> CountFilter:
-    """`gender=female`, `custody=yes`, `rosh=very high`, `inspector=jd` as a CountFilter."""
-    chosen: dict[str, Any] = {}
-    for condition in conditions or []:
-        field, sep, raw = condition.partition("=")
-        field = field.strip().lower()
-        value = raw.strip()
-        if not sep or field not in SUBGROUP_FIELDS:
-            raise UserError(
-                f"--where {condition!r} is not FIELD=VALUE with FIELD one of "
-                f"{', '.join(SUBGROUP_FIELDS)}; e.g. --where gender=female"
-            )
-        if field == "inspector":
-            chosen[field] = value.upper()
-            continue
-        spec = CONDITION_FIELDS[field]
-        if spec.kind == "bool":
-            if value.lower() not in TRUE + FALSE:
-                raise UserError(f"--where {condition!r}: {field} is yes or no")
-            chosen[field] = value.lower() in TRUE
-            continue
-        named = value.lower().replace(" ", "_").replace("-", "_")
-        if named not in spec.values:
-            raise UserError(f"--where {condition!r}: {field} is one of {', '.join(spec.values)}")
-        chosen[field] = named
-    return CountFilter(**chosen)
-
-
-def where_label(filter: CountFilter) -> str:
-    from db.reporting import figures
-
-    chosen = [
-        figures.group_name(name, getattr(filter, name))
-        for name in SUBGROUP_FIELDS
-        if getattr(filter, name) is not None
-    ]
-    return " · ".join(chosen) or "all cases"
 
 
 def theme_dict(theme: ThemeScore) -> dict[str, object]:
@@ -103,10 +51,7 @@ def theme_lines(theme: ThemeScore) -> list[str]:
 def summary(
     file: FileArgument,
     theme: Annotated[int | None, typer.Option("--theme", metavar="N", help="Only theme N.")] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="FIELD", help=f"Per group of: {', '.join(SUBGROUP_FIELDS)}."),
-    ] = None,
+    by: ByOption = None,
     where: WhereOption = None,
     as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
@@ -114,11 +59,7 @@ def summary(
     """Print each theme's Data Summary: per key question its id, chart label, yes, no and N/A."""
     from db.reporting import figures
 
-    if by is not None and by not in SUBGROUP_FIELDS:
-        raise UserError(
-            f"--by {by!r} is not a field to group by; use one of {', '.join(SUBGROUP_FIELDS)}"
-        )
-    chosen = parse_where(where)
+    chosen = chosen_cases(by, where)
     with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         numbers = [t.number for t in store.bank.themes]
         if theme is not None and theme not in numbers:
@@ -126,8 +67,7 @@ def summary(
                 f"bank {store.bank.id} has no theme {theme}; its themes are "
                 f"{', '.join(str(n) for n in numbers)}"
             )
-        if where and store.case_count(chosen) == 0:
-            raise UserError(f"no case of {file} is {where_label(chosen)}; check --where")
+        require_cases(store, chosen, file, where)
         if by is None:
             scopes = [figures.scope(store, chosen, where_label(chosen))]
             groups: list[Any] = [None]
