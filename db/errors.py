@@ -10,6 +10,29 @@ class StoreError(Exception):
     """A refusal or failure a user can act on; str() is the whole message."""
 
 
+class UnknownCase(StoreError):
+    """A case reference the inspection does not have."""
+
+    def __init__(self, case_ref: str):
+        self.case_ref = case_ref
+        super().__init__(
+            f"there is no case {case_ref} in this inspection; `audit-tui cases list` shows them"
+        )
+
+
+class AnswerRefused(StoreError):
+    """A value refused by one of the answer rules (db.file.answer_rules), in one sentence.
+
+    `column` names the value as an answers CSV does (case_ref, question_id, role, inspector,
+    answer, note), so an import reports the refusal by line and column.
+    """
+
+    def __init__(self, column: str, sentence: str):
+        self.column = column
+        self.sentence = sentence
+        super().__init__(sentence)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One thing wrong in an imported file: the line, the column and what is wrong."""

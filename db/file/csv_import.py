@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from db.errors import InvalidRows, RowProblem, StoreError
+from db.file.answer_rules import is_initials, not_initials
 from question_bank.case import (
     FLAG_FIELDS,
     CaseManagerRole,
@@ -214,8 +215,8 @@ def _case_data(line: int, row: dict[str, str], found: list[RowProblem]) -> dict[
     else:
         data["case_ref"] = ref
     initials = row["inspector"].strip().upper()
-    if not re.fullmatch(r"[A-Z]{1,6}", initials):
-        bad("inspector", f"{row['inspector'].strip()!r} is not an inspector's initials, e.g. JS")
+    if not is_initials(initials):
+        bad("inspector", not_initials(row["inspector"].strip()))
     else:
         data["inspector"] = initials
     age = row["age"].strip()

@@ -154,12 +154,14 @@ def test_answers_import_reports_every_bad_row(cli, inspection, tmp_path):
     result = cli("answers", "import", inspection, bad)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: line 2, column answer: 'maybe' is not one of yes, no, na",
-        "error: line 4, column case_ref: there is no case C009 in this inspection",
+        "error: line 2, column answer: 'maybe' is not an answer to A4; the answers are yes, no, na",
+        "error: line 4, column case_ref: there is no case C009 in this inspection; "
+        "`audit-tui cases list` shows them",
         "error: line 5, column question_id: A3 does not apply to case C001: it applies only "
-        "when custody",
-        "error: line 6, column question_id: Z9 is not a question of bank small",
-        "error: line 7, column inspector: 'J5' is not an inspector's initials, e.g. JS",
+        "when custody, so it is N/A without an answer",
+        "error: line 6, column question_id: Z9 is not a question of bank small v1",
+        "error: line 7, column inspector: 'J5' is not an inspector's initials; use letters only, "
+        "e.g. JS",
         "error: line 8, column role: 'moderator' is not a role; use primary or second_read",
         "error: line 10, column question_id: A4 of case C003 is already on line 9",
         "error: 7 rows of bad-answers.csv are wrong, so nothing was imported; "

@@ -58,7 +58,7 @@ def test_every_bad_row_and_column_is_reported(tmp_path):
         + ",JS,other,15,male,white_british,yro,current,,,,low,no,no,no,no,no,no,extra\n"
     )
     assert problems(tmp_path, text) == [
-        "line 2, column inspector: 'J5' is not an inspector's initials, e.g. JS",
+        "line 2, column inspector: 'J5' is not an inspector's initials; use letters only, e.g. JS",
         "line 2, column case_manager_role: 'boss' is not one of yos_officer, social_worker, "
         "seconded_probation, seconded_police, other",
         "line 2, column age: '9' is not an age from 10 to 18",

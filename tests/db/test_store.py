@@ -102,7 +102,7 @@ def test_note_required_for_no(store):
     with pytest.raises(StoreError, match="needs a note"):
         store.record_answer("C001", "A2", "no", inspector="JS", note="   ")
     store.record_answer("C001", "A2", "no", inspector="JS", note="Plan ignored ETE")
-    with pytest.raises(StoreError, match="cannot be removed"):
+    with pytest.raises(StoreError, match="A2 needs a note when the answer is no"):
         store.set_note("C001", "A2", "", inspector="JS")
     # a later answer keeps the recorded note unless it is given a new one
     assert store.record_answer("C001", "A2", "yes", inspector="JS").note == "Plan ignored ETE"
@@ -262,7 +262,8 @@ def test_import_answers_all_or_nothing(store):
     with pytest.raises(InvalidRows) as refused:
         store.import_answers(rows, "answers.csv")
     assert [str(p) for p in refused.value.problems] == [
-        "line 3, column question_id: A3 does not apply to case C001: it applies only when custody"
+        "line 3, column question_id: A3 does not apply to case C001: it applies only when custody, "
+        "so it is N/A without an answer"
     ]
     assert store.answers() == []
     counts = store.import_answers(rows[:1])

@@ -1,0 +1,162 @@
+"""The counts the scoring engine reads: answers per question and value, cases per theme.
+
+Every count takes a CountFilter; the whole inspection's answer counts and cases per theme come
+from the in-memory tally (db.file.tally), the rest from one SQL GROUP BY each. Only answers to
+questions that apply to their case are counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from db.errors import StoreError
+from db.file.answer_rules import checked_role
+from db.file.records import CASE_FILTER_FIELDS, CountFilter
+from db.file.store_base import StoreBase
+from db.file.tally import AnswerTally
+from question_bank.case import SUBGROUP_FIELDS
+
+BOOL_FIELDS = frozenset({"bame", "custody", "looked_after"})
+
+
+class Counts(StoreBase):
+    """Answer counts, cases per theme and case counts, whole or by a case field."""
+
+    def answer_counts(self, filter: CountFilter = CountFilter()) -> dict[str, Mapping[str, int]]:
+        """Per question and value, the answers that count: to questions applying to the case.
+
+        The whole inspection's (no filter) come from the in-memory tally (db/file/tally.py),
+        whose per-question counts are read-only.
+        """
+        if filter == CountFilter():
+            return self._answer_tally().answer_counts()
+        return self._sql_answer_counts(filter)
+
+    def _sql_answer_counts(self, filter: CountFilter) -> dict[str, Mapping[str, int]]:
+        return dict(self.answer_counts_by(None, filter).get(None, {}))
+
+    def answer_counts_by(
+        self, field: str | None, filter: CountFilter = CountFilter()
+    ) -> dict[Any, dict[str, dict[str, int]]]:
+        """answer_counts per value of a case field (None: one group, keyed None)."""
+        q = _filter_sql(filter, field, answers=True)
+        counts: dict[Any, dict[str, dict[str, int]]] = {}
+        for key, qid, value, n in self._conn.execute(
+            f"""
+            SELECT {q.group}, a.question_id, a.value, COUNT(*) FROM answers a
+            JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
+            {q.join_cases}
+            WHERE ap.applies = 1 {q.where}
+            GROUP BY {q.group_by} a.question_id, a.value
+            """,
+            q.params,
+        ):
+            counts.setdefault(_group(field, key), {}).setdefault(qid, {})[value] = n
+        return counts
+
+    def cases_by_theme(self, filter: CountFilter = CountFilter()) -> dict[int, int]:
+        """Per theme, the cases contributing a yes or no answer to one of its key questions."""
+        if filter == CountFilter():
+            return dict(self._answer_tally().cases_by_theme)
+        return self._sql_cases_by_theme(filter)
+
+    def _sql_cases_by_theme(self, filter: CountFilter) -> dict[int, int]:
+        return self.cases_by_theme_by(None, filter).get(None, {})
+
+    def _answer_tally(self) -> AnswerTally:
+        """The tally, rebuilt from SQL when dropped or when another connection has committed."""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._tally is None or version != self._tally_version:
+            self._tally = AnswerTally.build(self._conn, self._sql_answer_counts(CountFilter()))
+            self._tally_version = version
+        return self._tally
+
+    def cases_by_theme_by(
+        self, field: str | None, filter: CountFilter = CountFilter()
+    ) -> dict[Any, dict[int, int]]:
+        q = _filter_sql(filter, field, answers=True)
+        result: dict[Any, dict[int, int]] = {}
+        for key, theme, n in self._conn.execute(
+            f"""
+            SELECT {q.group}, kq.theme, COUNT(DISTINCT a.case_ref) FROM answers a
+            JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
+            {q.join_cases}
+            JOIN questions kq ON kq.question_id = a.question_id AND kq.key = 1
+            JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
+                AND sv.counts_as IN ('yes', 'no')
+            WHERE ap.applies = 1 {q.where}
+            GROUP BY {q.group_by} kq.theme
+            """,
+            q.params,
+        ):
+            result.setdefault(_group(field, key), {})[theme] = n
+        return result
+
+    def case_count(self, filter: CountFilter = CountFilter()) -> int:
+        """The number of cases the filter selects."""
+        return sum(self.case_count_by(None, filter).values())
+
+    def case_count_by(
+        self, field: str | None, filter: CountFilter = CountFilter()
+    ) -> dict[Any, int]:
+        q = _filter_sql(filter, field, answers=False)
+        return {
+            _group(field, key): n
+            for key, n in self._conn.execute(
+                f"SELECT {q.group}, COUNT(*) FROM cases c WHERE 1 = 1 {q.where} "
+                f"GROUP BY {q.group_by} 1",
+                q.params,
+            )
+        }
+
+
+@dataclass(frozen=True)
+class _CountSql:
+    """The pieces a count query is built from."""
+
+    group: str  # the group column selected first (NULL for one group)
+    group_by: str  # "c.field, " or nothing
+    join_cases: str  # the join to cases, only when a case field filters or groups
+    where: str
+    params: list[Any]
+
+
+def _filter_sql(filter: CountFilter, field: str | None, *, answers: bool) -> _CountSql:
+    """Build the grouping, joins, WHERE clauses and parameters of a count query."""
+    if field is not None and field not in SUBGROUP_FIELDS:
+        raise StoreError(
+            f"scores cannot be broken down by {field!r}; use one of {', '.join(SUBGROUP_FIELDS)}"
+        )
+    group = f"c.{field}" if field else "NULL"
+    clauses: list[str] = []
+    params: list[Any] = []
+    if answers and filter.role is not None:
+        clauses.append("a.role = ?")
+        params.append(checked_role(filter.role))
+    for name in CASE_FILTER_FIELDS:
+        value = getattr(filter, name)
+        if value is None:
+            continue
+        if name == "inspector":
+            value = str(value).strip().upper()
+        clauses.append(f"c.{name} = ?")
+        params.append(
+            int(value) if isinstance(value, bool) else str(getattr(value, "value", value))
+        )
+    where = "".join(f" AND {c}" for c in clauses)
+    needs_cases = field is not None or any(c.startswith("c.") for c in clauses)
+    return _CountSql(
+        group=group,
+        group_by=f"{group}, " if field else "",
+        join_cases="JOIN cases c ON c.case_ref = a.case_ref" if needs_cases else "",
+        where=where,
+        params=params,
+    )
+
+
+def _group(field: str | None, key: Any) -> Any:
+    if field in BOOL_FIELDS and key is not None:
+        return bool(key)
+    return key
