@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -55,7 +55,7 @@ class AuditApp(App[str | None]):
     TITLE = "audit-tui"
     CSS_PATH = ["app.tcss", "case_list.tcss", "interview.tcss", "dialogs.tcss", "dashboard.tcss"]
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding(
             "f2",

@@ -7,7 +7,7 @@ apply and which existing answers that touches (kept in the file, but no longer c
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -69,7 +69,7 @@ def _value(case: CaseRecord, field: str) -> Any:
 class CaseDetailsScreen(Screen[None]):
     """Edit a case's applicability fields; every change is saved and its effect shown."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "close", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
 
     def __init__(
         self,

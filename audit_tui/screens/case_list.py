@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -59,7 +59,7 @@ def progress_cell(progress: Progress | None) -> str:
 class CaseTable(DataTable[Any]):
     """The table of cases; Enter (or a click on the highlighted row) opens the interview."""
 
-    BINDINGS: list[BindingType] = [Binding("enter", "select_cursor", "Interview")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Interview")]
 
 
 class CaseListScreen(Screen[None]):
@@ -72,7 +72,7 @@ class CaseListScreen(Screen[None]):
 
     bank_notice: reactive[str | None] = reactive(None)
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "details", "Details"),
         Binding("i", "cycle_inspector", "Inspector filter"),
         Binding("s", "cycle_status", "Status filter"),

@@ -10,7 +10,7 @@ more.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,7 +43,7 @@ class FiguresRead(Message):
 class DashboardScreen(Screen[None]):
     """All themes at once: scores, the chosen theme's chart, judgements; filter and compare."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "theme(1)", "Next theme", tooltip="The next theme"),
         Binding("left_square_bracket", "theme(-1)", "Prev theme", show=False,
                 tooltip="Chart of the previous theme"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +18,7 @@ from question_bank.model import Bank
 class NoteDialog(ModalScreen[str | None]):
     """Write or edit the evidence note of a question; Ctrl+S saves, Escape cancels."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save note"),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -69,7 +71,7 @@ class NoteDialog(ModalScreen[str | None]):
 class CompletionDialog(ModalScreen[str | None]):
     """Complete a case, or see what it still lacks and go to the first gap."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "confirm", "Confirm"),
         Binding("escape", "cancel", "Close"),
     ]
@@ -138,7 +140,7 @@ class CompletionDialog(ModalScreen[str | None]):
 class ReopenDialog(ModalScreen[str | None]):
     """Reopen a complete case: a reason is required and goes into the history."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, case_ref: str) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -40,7 +40,7 @@ WITHDRAW = "Not recorded (withdraw the judgement)"
 class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
     """Choose a group of cases (with their number) or the clearing choice; Escape cancels."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, groups: Sequence[GroupOption], *, clear: str, now: str) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
 class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
     """Record the lead's judgement of a theme with its rationale; Ctrl+S records, Esc cancels."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Record"),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -184,7 +184,7 @@ class CaseFindingsRead(Message):
 class CaseFindingsDialog(ModalScreen[None]):
     """A case's own view: per theme, its key questions answered no, with their notes."""
 
-    BINDINGS: list[BindingType] = [Binding("escape,v,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,v,q", "close", "Close")]
 
     def __init__(self, case_ref: str) -> None:
         super().__init__()

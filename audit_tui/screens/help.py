@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -78,7 +78,7 @@ def help_sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[K
 class HelpScreen(ModalScreen[None]):
     """Every key, grouped by screen; the screen it was opened from comes first."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1,q", "dismiss", "Close help"),
     ]
 

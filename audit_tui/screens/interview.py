@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial, wraps
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -75,7 +75,7 @@ class InterviewScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer('y')", "Yes", tooltip="Answer yes, save and move on"),
         Binding("n", "answer('n')", "No", tooltip="Answer no, save and move on"),
         Binding("a", "answer('a')", "N/A", tooltip="Answer N/A, save and move on"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -110,7 +110,7 @@ class Ruling:
 class RulingDialog(ModalScreen[Ruling | None]):
     """The moderated answer: a value, its note and the reason; Enter or Ctrl+S records it."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Record ruling"),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -194,7 +194,7 @@ class ModerationScreen(Screen[None]):
     """Conflicts and second-read disagreements to rule on, and first/second read agreement."""
 
     CSS_PATH = STYLES / "moderation.tcss"
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(0)", "Take answer 1"),
         Binding("2", "choose(1)", "Take answer 2"),
         Binding("3", "choose(2)", "Take answer 3", show=False),

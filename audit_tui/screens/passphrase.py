@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ class PassphraseScreen(ModalScreen[str | None]):
     """
 
     CSS_PATH = "../passphrase.tcss"
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     class Checked(Message):
         """The passphrase was tried on the file: `error` is None when it opens it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from audit_tui.messages import FileChosen
 class StartScreen(Screen[None]):
     """Open an inspection file, create a new one, or try the demo inspection."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "focus_open", "Open a file", priority=True),
         Binding("ctrl+n", "focus_create", "Create", priority=True),
         Binding("ctrl+d", "demo", "Try the demo", priority=True),
