@@ -19,8 +19,9 @@ from typing import Literal
 
 from db.collation.merge import order_key
 from db.errors import StoreError
-from db.file import history_chain
-from db.file.records import ROLES
+from db.file.answer_rules import write_answer
+from db.file.case_status import missing, set_status, status_of
+from db.file.records import CaseStatus
 from db.file.store import InspectionStore
 
 Kind = Literal["conflict", "second_read"]
@@ -214,7 +215,7 @@ class Resolution:
     question_id: str
     value: str
     note: str | None
-    status: str
+    status: CaseStatus
     locked: bool
     sentence: str
 
@@ -231,67 +232,48 @@ def resolve(
     role: str = "primary",
     clock: Clock | None = None,
 ) -> Resolution:
-    """Record the lead's ruling on a conflict or disagreement and lock the case if it can be."""
-    moderator = (moderator or "").strip().upper()
-    if not (1 <= len(moderator) <= 6 and moderator.isascii() and moderator.isalpha()):
-        raise StoreError(f"{moderator!r} is not an inspector's initials; use letters, e.g. HM")
+    """Record the lead's ruling on a conflict or disagreement and lock the case if it can be.
+
+    The ruling is an answer like any other (db.file.answer_rules.write_answer refuses it or
+    writes it with its history row), recorded even when it keeps the answer as it was.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise StoreError("give a reason for the moderated answer; it is kept in the history")
-    if role not in ROLES:
-        raise StoreError(f"{role!r} is not a role; use primary or second_read")
-    question = store.bank.question_by_id.get(question_id)
-    if question is None:
-        raise StoreError(f"{question_id} is not a question of bank {store.bank.id}")
-    if store.bank.scale_of(question).option(value) is None:
-        values = ", ".join(store.bank.scale_of(question).values())
-        raise StoreError(f"{value!r} is not an answer to {question_id}; the answers are {values}")
-    note = (note or "").strip() or None
-    if value in question.note_required_for and not note:
-        raise StoreError(f"{question_id} needs a note when the answer is {value}; add the evidence")
-    store.case(case_ref)
-    key = (case_ref, question_id, role)
-    kind = _kind(store, key)
     now = (clock or (lambda: datetime.now(UTC)))().isoformat(timespec="milliseconds")
     with store.write_transaction() as conn:
-        old = conn.execute(
-            "SELECT value, note, inspector, bank_version, answered_at FROM answers "
-            "WHERE case_ref = ? AND question_id = ? AND role = ?",
-            key,
-        ).fetchone()
+        written = write_answer(
+            conn,
+            store.bank,
+            case_ref=case_ref,
+            question_id=question_id,
+            value=value,
+            inspector=moderator,
+            at=now,
+            role=role,
+            note=note or "",
+            reason=reason,
+            history_reason=f"moderation: {reason}",
+            record_unchanged=True,
+        )
+        key = (case_ref, question_id, role)
+        kind = _kind(store, key)
+        moderator, note = written.inspector, written.answer.note
+        old = written.before
         before = conn.execute(
             "SELECT before_value, before_note FROM moderations "
             "WHERE case_ref = ? AND question_id = ? AND role = ?",
             key,
-        ).fetchone() or ((old[0], old[1]) if old else (None, None))
-        conn.execute(
-            "INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)", (moderator, now)
-        )
-        changed = old is None or (old[0], old[1]) != (value, note)
-        if changed:
-            conn.execute(
-                "INSERT INTO answers (case_ref, question_id, role, value, note, inspector, "
-                "bank_version, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (case_ref, question_id, role) DO UPDATE SET value = excluded.value, "
-                "note = excluded.note, inspector = excluded.inspector, "
-                "bank_version = excluded.bank_version, answered_at = excluded.answered_at",
-                (*key, value, note, moderator, store.inspection.bank_version, now),
-            )
-        history_chain.append(
+        ).fetchone() or ((old.value, old.note) if old else (None, None))
+        _settle(
             conn,
-            case_ref=case_ref,
-            question_id=question_id,
-            role=role,
-            event="answer",
-            old_value=old[0] if old else None,
-            new_value=value,
-            old_note=old[1] if old else None,
-            new_note=note,
-            inspector=moderator,
-            at=now,
-            reason=f"moderation: {reason}",
+            key,
+            (old.value, old.note, old.inspector, old.bank_version, old.answered_at)
+            if old
+            else None,
+            (value, note, moderator, store.bank.version, now),
+            kind,
         )
-        _settle(conn, key, old, (value, note, moderator, store.inspection.bank_version, now), kind)
         conn.execute(
             "INSERT INTO moderations (case_ref, question_id, role, kind, before_value, "
             "before_note, value, note, reason, moderator, at) "
@@ -305,7 +287,7 @@ def resolve(
     sentence = f"{question_id} of case {case_ref} is now {value} (moderated by {moderator})"
     if locked:
         sentence += f"; case {case_ref} is locked"
-    elif status != "locked":
+    elif status is not CaseStatus.LOCKED:
         sentence += f"; case {case_ref} still has questions to answer, so it is not locked yet"
     return Resolution(case_ref, question_id, value, note, status, locked, sentence)
 
@@ -374,26 +356,10 @@ def _settle(
 
 def _lock(
     store: InspectionStore, conn: sqlite3.Connection, case_ref: str, moderator: str, now: str
-) -> tuple[str, bool]:
+) -> tuple[CaseStatus, bool]:
     """Lock a moderated case when nothing is missing; the status change goes in the history."""
-    (status,) = conn.execute(
-        "SELECT status FROM case_status WHERE case_ref = ?", (case_ref,)
-    ).fetchone()
-    if status == "locked" or store.missing_for_completion(case_ref):
+    status = status_of(conn, case_ref)
+    if status is CaseStatus.LOCKED or missing(conn, store.bank, case_ref):
         return status, False
-    conn.execute(
-        "UPDATE case_status SET status = 'locked', changed_at = ?, changed_by = ? "
-        "WHERE case_ref = ?",
-        (now, moderator, case_ref),
-    )
-    history_chain.append(
-        conn,
-        case_ref=case_ref,
-        event="status",
-        old_value=status,
-        new_value="locked",
-        inspector=moderator,
-        at=now,
-        reason="moderated",
-    )
-    return "locked", True
+    set_status(conn, case_ref, status, CaseStatus.LOCKED, moderator, now, "moderated")
+    return CaseStatus.LOCKED, True

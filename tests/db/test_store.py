@@ -170,6 +170,47 @@ def test_status_moves_with_answers_and_lifecycle(store):
     ]
 
 
+REFUSALS = [
+    # (case, question, value, inspector, role, note): the CSV column and the sentence
+    (("C001", "A1", "maybe", "JS", "primary", ""), "answer",
+     "'maybe' is not an answer to A1; the answers are yes, no, na"),
+    (("C999", "A1", "yes", "JS", "primary", ""), "case_ref",
+     "there is no case C999 in this inspection; `audit-tui cases list` shows them"),
+    (("C001", "Z9", "yes", "JS", "primary", ""), "question_id",
+     "Z9 is not a question of bank small v1"),
+    (("C001", "A1", "yes", "J5", "primary", ""), "inspector",
+     "'J5' is not an inspector's initials; use letters only, e.g. JS"),
+    (("C001", "A1", "yes", "JS", "moderator", ""), "role",
+     "'moderator' is not a role; use primary or second_read"),
+    (("C001", "A3", "yes", "JS", "primary", ""), "question_id",
+     "A3 does not apply to case C001: it applies only when custody, "
+     "so it is N/A without an answer"),
+    (("C001", "A2", "no", "JS", "primary", " "), "note",
+     "A2 needs a note when the answer is no; record the evidence with it"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "column", "sentence"), REFUSALS)
+def test_every_path_refuses_an_answer_in_the_same_sentence(store, given, column, sentence):
+    """Typed, imported or ruled on in moderation, an answer passes one gate with one wording."""
+    from db.collation import moderation
+    from db.errors import InvalidRows
+
+    case_ref, qid, value, inspector, role, note = given
+    with pytest.raises(StoreError) as typed:
+        store.record_answer(case_ref, qid, value, inspector=inspector, role=role, note=note)
+    row = {"case_ref": case_ref, "question_id": qid, "answer": value, "note": note}
+    with pytest.raises(InvalidRows) as imported:
+        store.import_answers([row | {"inspector": inspector, "role": role, "line": 2}])
+    with pytest.raises(StoreError) as ruled:
+        moderation.resolve(
+            store, case_ref, qid, value, reason="r", moderator=inspector, note=note, role=role
+        )
+    assert str(typed.value) == str(ruled.value) == sentence
+    assert [str(p) for p in imported.value.problems] == [f"line 2, column {column}: {sentence}"]
+    assert store.answers() == [] and len(store.history()) == 0
+
+
 def test_locked_case_needs_a_reason(store):
     for qid in ("A1", "A2", "A4", "R2", "G1"):
         store.record_answer("C001", qid, "yes", inspector="JS")
@@ -177,6 +218,14 @@ def test_locked_case_needs_a_reason(store):
     store.lock_case("C001", inspector="AB")
     with pytest.raises(StoreError, match="C001 is locked; give a reason"):
         store.record_answer("C001", "A1", "na", inspector="AB")
+    from db.errors import InvalidRows
+
+    with pytest.raises(InvalidRows) as imported:  # an import gives no reason of a person's
+        store.import_answers([{"case_ref": "C001", "question_id": "A1", "answer": "na"}])
+    assert [str(p) for p in imported.value.problems] == [
+        "line 2, column case_ref: case C001 is locked; give a reason to change its answers, "
+        "or reopen it"
+    ]
     with pytest.raises(StoreError, match="locked"):
         store.clear_answer("C001", "A1", inspector="AB")
     with pytest.raises(StoreError, match="locked"):
