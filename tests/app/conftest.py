@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import FixedClock as FixedClock  # the app tests import it from here
+from factories import make_case, make_inspection
 
 from audit_tui.app import AuditApp, make_app
 from db.file.store import InspectionStore
-from question_bank.case import CaseRecord
 from question_bank.loader import validate_bank
 from question_bank.model import Bank
 
@@ -137,70 +137,29 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    """Settings and the demo go under the test's own folder, never the user's."""
-    monkeypatch.setenv("AUDIT_TUI_HOME", str(tmp_path / "home"))
-
-
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return validate_bank(INTERVIEW_BANK, "interview-test")
 
 
-def make_case(case_ref: str, **fields: Any) -> CaseRecord:
-    data: dict[str, Any] = {
-        "case_ref": case_ref,
-        "inspector": "AB",
-        "case_manager_role": "yos_officer",
-        "age": 15,
-        "gender": "male",
-        "ethnicity": "white_british",
-        "disposal": "referral_order",
-        "status": "current",
-        "start_date": "2014-07-01",
-        "rosh": "low",
-        "vulnerability": "medium",
-    }
-    data.update(fields)
-    return CaseRecord.model_validate(data)
-
-
-class FixedClock:
-    """Fieldwork time that moves a minute per reading, so files are the same every run."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2015, 3, 16, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
-
 def build_inspection(path: Path, bank: Bank) -> Path:
     """Six cases, three of them AB's (the lead); KM's C01 complete and C04 in progress."""
-    store = InspectionStore.create(
+    store = make_inspection(
         path,
-        area="Lambeth",
-        bank=bank,
-        lead="AB",
-        fieldwork_start="2015-03-16",
-        clock=FixedClock(),
+        bank,
+        [
+            make_case("C01", inspector="KM", disposal="dto", rosh="high"),
+            make_case("C02", inspector="AB"),
+            make_case("C03", inspector="AB", disposal="dto", rosh="high", gender="female"),
+            make_case(
+                "C04", inspector="KM", status="terminated", end_date="2015-01-10", rosh="medium"
+            ),
+            make_case("C05", inspector="JD", disposal="yro", rosh="medium"),
+            make_case("C06", inspector="AB", status="terminated", end_date="2015-02-01"),
+        ],
         inspection_id="0" * 32,
     )
     try:
-        store.add_cases(
-            [
-                make_case("C01", inspector="KM", disposal="dto", rosh="high"),
-                make_case("C02"),
-                make_case("C03", disposal="dto", rosh="high", gender="female"),
-                make_case(
-                    "C04", inspector="KM", status="terminated", end_date="2015-01-10", rosh="medium"
-                ),
-                make_case("C05", inspector="JD", disposal="yro", rosh="medium"),
-                make_case("C06", status="terminated", end_date="2015-02-01"),
-            ]
-        )
         for qid, value in [("A1", "yes"), ("A4", "no"), ("R2", "yes"), ("R1", "yes")]:
             store.record_answer("C04", qid, value, inspector="KM")
         for qid, value in [

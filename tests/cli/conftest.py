@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from factories import SMALL_BANK_FILE
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
-
-SMALL_BANK_FILE = Path(__file__).parents[1] / "db" / "fixtures" / "small.yaml"
 
 CASE_HEADER = (
     "case_ref,inspector,case_manager_role,age,gender,ethnicity,disposal,status,start_date,"
