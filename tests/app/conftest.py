@@ -207,6 +207,19 @@ async def settle(app: AuditApp, pilot: Any) -> None:
             return
 
 
+async def press_settled(app: AuditApp, pilot: Any, *keys: str) -> None:
+    """Press each key in turn, waiting after each until the store calls it made are handled."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(app, pilot)
+
+
+# The snapshot tests' two terminals: the smallest the app must work at, and a roomy one.
+at_snapshot_sizes = pytest.mark.parametrize(
+    "size", [(80, 24), (120, 40)], ids=lambda size: f"{size[0]}x{size[1]}"
+)
+
+
 def read_answers(path: Path, case_ref: str) -> dict[str, tuple[str, str | None]]:
     """The answers of a case as a fresh store reads them from the file."""
     with InspectionStore.open(path, readonly=True) as store:

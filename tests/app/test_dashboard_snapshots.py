@@ -12,9 +12,7 @@ from audit_tui.app import make_app
 from audit_tui.screens.figure_dialogs import GroupPicker
 from db.file.store import InspectionStore
 
-from .conftest import FixedClock, settle
-
-SIZES = [(80, 24), (120, 40)]
+from .conftest import FixedClock, at_snapshot_sizes, press_settled, settle
 
 
 @pytest.fixture
@@ -30,29 +28,25 @@ def _run(path, *keys: str, compare: str | None = None):
 
     async def run_before(pilot) -> None:
         await settle(app, pilot)
-        await pilot.press("f2")
-        await settle(app, pilot)
+        await press_settled(app, pilot, "f2")
         if compare is not None:
-            await pilot.press("c")
-            await settle(app, pilot)
+            await press_settled(app, pilot, "c")
             picker = app.screen
             assert isinstance(picker, GroupPicker)
             picker.dismiss(("custody", True))
             await settle(app, pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_settled(app, pilot, *keys)
 
     return app, run_before
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_snapshot_sizes
 def test_dashboard(snap_compare, judged, size):
     app, run_before = _run(judged)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_snapshot_sizes
 def test_theme_chart_of_a_group_beside_the_rest(snap_compare, judged, size):
     app, run_before = _run(judged, "2", compare="custody")
     assert snap_compare(app, terminal_size=size, run_before=run_before)

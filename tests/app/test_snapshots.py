@@ -6,11 +6,7 @@ time, so the pictures are the same on every run. `pytest --snapshot-update` acce
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import settle
-
-SIZES = [(80, 24), (120, 40)]
+from .conftest import at_snapshot_sizes, press_settled, settle
 
 
 def _run(app_for, *keys: str):
@@ -19,26 +15,24 @@ def _run(app_for, *keys: str):
 
     async def run_before(pilot) -> None:
         await settle(app, pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(app, pilot)
+        await press_settled(app, pilot, *keys)
 
     return app, run_before
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_snapshot_sizes
 def test_case_list(snap_compare, app_for, size):
     app, run_before = _run(app_for)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_snapshot_sizes
 def test_interview(snap_compare, app_for, size):
     app, run_before = _run(app_for, "down", "enter", "y", "n", "n", *"no ETE", "ctrl+s")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_snapshot_sizes
 def test_completion_dialog(snap_compare, app_for, size):
     app, run_before = _run(app_for, "enter", "y", "c")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
