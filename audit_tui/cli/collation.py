@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from audit_tui.cli import passphrase as passphrases
-from audit_tui.cli.errors import UserError
+from audit_tui.cli.errors import UserError, require_file
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
@@ -193,8 +193,7 @@ def moderate_command(
     from audit_tui import settings
     from audit_tui.app import make_app
 
-    if not file.is_file():
-        raise UserError(f"there is no inspection file at {file}; check the path")
+    require_file(file)
     theme = settings.load().get("theme")
     app = make_app(
         file,

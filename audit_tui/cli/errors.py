@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from db.errors import StoreError
 
 
 class UserError(Exception):
     """A mistake on the command line (a missing file, a bad option) with what to do about it."""
+
+
+def require_file(file: Path) -> None:
+    """The one sentence for an inspection FILE that is not there."""
+    if not file.is_file():
+        raise UserError(f"there is no inspection file at {file}; check the path")
 
 
 def report(exc: BaseException) -> bool:

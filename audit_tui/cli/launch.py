@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from audit_tui.cli.errors import UserError, report
+from audit_tui.cli.errors import UserError, report, require_file
 
 # The options of each interface command, as typer declares them in tui.py.
 _OPTIONS = {
@@ -49,8 +49,7 @@ def open_file(
     """`audit-tui open FILE`."""
     from audit_tui.cli.passphrase import given
 
-    if not file.is_file():
-        raise UserError(f"there is no inspection file at {file}; check the path")
+    require_file(file)
     run_app(file, inspector, given(passphrase_file))
 
 

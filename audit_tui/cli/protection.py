@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from audit_tui.cli.errors import UserError
+from audit_tui.cli.errors import UserError, require_file
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file, for_new, given
@@ -18,18 +18,13 @@ if TYPE_CHECKING:
     from db.protection import backup
 
 
-def _existing(file: Path) -> None:
-    if not file.is_file():
-        raise UserError(f"there is no inspection file at {file}; check the path")
-
-
 def encrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) -> None:
     """Encrypt an inspection file with a passphrase, through a checked copy."""
     from audit_tui.locations import backups_dir
     from db.file.connection import is_encrypted
     from db.protection import backup, crypto
 
-    _existing(file)
+    require_file(file)
     if is_encrypted(file):
         raise UserError(f"{file} is already encrypted (or not an SQLite file); nothing was done")
     passphrase = for_new(passphrase_file, file)
@@ -54,7 +49,7 @@ def decrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) ->
     from db.file.connection import is_encrypted
     from db.protection import crypto
 
-    _existing(file)
+    require_file(file)
     if not is_encrypted(file):
         raise UserError(f"{file} is not encrypted; nothing was done")
     passphrase = for_file(file, passphrase_file)

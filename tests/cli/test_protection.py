@@ -96,27 +96,19 @@ def test_an_encrypted_file_has_no_header_and_no_answer_or_note_text(encrypted):
 def test_every_command_reads_it_as_the_plain_file(
     how, encrypted, inspection, passphrase_file, tmp_path, csv_files
 ):
+    def on_encrypted(template):
+        args = _args(template, encrypted, tmp_path, csv_files)
+        if how == "env":
+            return run(*args, env=WITH_ENV)
+        return run(*args, "--passphrase-file", passphrase_file)
+
     for template in READERS:
         plain = run(*_args(template, inspection, tmp_path, csv_files))
-        if how == "env":
-            secret = run(*_args(template, encrypted, tmp_path, csv_files), env=WITH_ENV)
-        else:
-            secret = run(
-                *_args(template, encrypted, tmp_path, csv_files),
-                "--passphrase-file",
-                passphrase_file,
-            )
+        secret = on_encrypted(template)
         assert secret.exit_code == 0, (template, secret.output)
         assert secret.stdout == plain.stdout.replace(str(inspection), str(encrypted)), template
     for template in OTHERS:
-        if how == "env":
-            result = run(*_args(template, encrypted, tmp_path, csv_files), env=WITH_ENV)
-        else:
-            result = run(
-                *_args(template, encrypted, tmp_path, csv_files),
-                "--passphrase-file",
-                passphrase_file,
-            )
+        result = on_encrypted(template)
         assert result.exit_code == 0, (template, result.output)
     assert is_encrypted(encrypted)
 
