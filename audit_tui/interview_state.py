@@ -128,11 +128,6 @@ class InterviewState:
             i += delta
         return False
 
-    def skipped_between(self, start: int, end: int) -> list[Question]:
-        """Questions that do not apply which a move from start to end passed over."""
-        low, high = sorted((start, end))
-        return [q for q in self.order[low + 1 : high] if not self.applies(q.id)]
-
     def next_unanswered(self) -> bool:
         """Move to the next applicable unanswered question, wrapping round; False if none."""
         n = len(self.order)

@@ -123,10 +123,6 @@ class ThemeScores(KeptRows):
         """The theme numbers of the rows, in order."""
         return [s.number for s in self.scopes[0].scores] if self.scopes else []
 
-    def columns_for(self, width: int) -> list[tuple[str, ...]]:
-        """Which columns each scope gets at this width: percent always, then what fits."""
-        return self._layout(width)[0]
-
     def _layout(self, width: int) -> tuple[list[tuple[str, ...]], bool]:
         """Columns per scope, and whether the recorded column fits (it comes after counts)."""
         chosen: list[list[str]] = [["percent"] for _ in self.scopes]
