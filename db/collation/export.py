@@ -19,7 +19,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from db.collation.collate import build, finish, workspace
+from db.collation.build import build
+from db.collation.collate import finish, workspace
 from db.collation.inputs import check_input, manifest_path, sha256_of
 from db.errors import StoreError
 from db.file.checks import check_file

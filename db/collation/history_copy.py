@@ -8,7 +8,7 @@ verifying each input (db.collation.inputs.ChainedHistory). A process of its own
 inputs' rows go into a scratch file, input after input (`stage`). The process then puts them in the
 merged order with their new ids, hashes and index, in a table just like the inspection file's,
 which the new file takes whole (`finish`), by SQLite's transfer of records. The result is the file
-db.collation.merge.HistoryWriter writes from the same rows.
+db.collation.bulk.HistoryWriter writes from the same rows.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from db.collation.bulk import ignoring_checks
 from db.collation.inputs import ChainedHistory, CheckedInput, expected_schema, process_context
-from db.collation.merge import ignoring_checks
 from db.errors import StoreError
 from db.file.history_chain import CHAINED_FIELDS, genesis
 from db.file.schema import SCHEMA_VERSION

@@ -62,7 +62,7 @@ class CheckedInput:
     passphrase: str | None = None  # the copy stays encrypted when the input is
     chained: ChainedHistory | None = None  # its verified history, ready to merge
     facts: Any = (
-        None  # what `read` (of check_inputs) gave: db.collation.merge.InputFacts or a refusal
+        None  # what `read` (of check_inputs) gave: db.collation.input_facts.InputFacts or a refusal
     )
 
     @property

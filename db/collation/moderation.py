@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from db.collation.merge import order_key
+from db.collation.tables import order_key
 from db.errors import StoreError
 from db.file.answer_rules import write_answer
 from db.file.case_status import missing, set_status, status_of

@@ -229,8 +229,19 @@ def test_an_existing_output_of_another_inspection_is_refused_and_kept(handed_out
      "\x7f", ""],
 )  # fmt: skip
 def test_the_fast_chain_hash_is_history_chains_own(note):
-    from db.collation.merge import chain_hash
-    from db.file.history_chain import row_hash
+    import sqlite3
 
+    from db.collation.bulk import HistoryWriter
+    from db.file.history_chain import CHAINED_FIELDS, genesis, row_hash
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE answer_history (id, {', '.join(CHAINED_FIELDS)}, hash)")
     row = ("C001", "A1", "primary", "answer", None, "no", None, note, "JS", "2015-03-16", None)
-    assert chain_hash("previous", row) == row_hash("previous", row)
+    writer = HistoryWriter(conn, "inspection")
+    writer.extend([row, row])
+    writer.flush()
+    first = row_hash(genesis("inspection"), row)
+    assert [h for (h,) in conn.execute("SELECT hash FROM answer_history ORDER BY id")] == [
+        first,
+        row_hash(first, row),
+    ]

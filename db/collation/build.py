@@ -1,0 +1,253 @@
+"""Building the collated file: the merge of checked inputs written to a new inspection file.
+
+`build` reads each input's facts (db.collation.input_facts), writes the inspection, its cases,
+statuses, inspectors, UI state, moderations and judgements by the rules of db.collation.merge,
+recomputes applicability, and has db.collation.merged_rows write the history and the answers.
+Inputs holding different cases, all plain and chained while checked, take the fast path: their
+merged history is chained by another process meanwhile and copied by SQLite
+(db.collation.history_copy). Split uses it too, keeping one inspector's cases.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from db.collation import bulk
+from db.collation.history_copy import ChainOfCopies
+from db.collation.input_facts import Source, read_sources
+from db.collation.inputs import CheckedInput
+from db.collation.merge import BuildReport, SourceCounts
+from db.collation.merged_rows import write_rows
+from db.collation.tables import JUDGEMENT_FIELDS, MODERATION_FIELDS, STATUS_RANK, order_key, pick
+from db.errors import StoreError
+from db.file.cases import case_row
+from db.file.records import CaseStatus
+from db.file.store import InspectionStore
+from question_bank.case import CaseRecord
+
+
+def build(
+    checked: Sequence[CheckedInput],
+    target: Path,
+    *,
+    keep: Callable[[CaseRecord], bool] | None = None,
+    keep_state: Callable[[str], bool] | None = None,
+    passphrase: str | None = None,
+) -> BuildReport:
+    """Write the merge of checked inputs (all of one inspection and bank) to a new file.
+
+    `keep` chooses the cases (split keeps one inspector's); `keep_state` the UI state keys;
+    `passphrase` encrypts the new file from its first byte.
+    """
+    bank = checked[0].bank
+    sources = read_sources(checked, bank)
+    try:
+        return _write(sources, target, keep, keep_state, passphrase)
+    finally:
+        for source in sources:
+            source.conn.close()
+
+
+def _write(
+    sources: Sequence[Source],
+    target: Path,
+    keep: Callable[[CaseRecord], bool] | None,
+    keep_state: Callable[[str], bool] | None,
+    passphrase: str | None = None,
+) -> BuildReport:
+    checked = [s.checked for s in sources]
+    inspection = pick([tuple(vars(c.inspection).values()) for c in checked])
+    report = BuildReport(counts=[SourceCounts() for _ in sources])
+    # Every case, the inputs holding it, and whether it needs the general merge.
+    holders: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        for ref, (record, _, _) in source.cases.items():
+            if keep is None or keep(record):
+                holders.setdefault(ref, []).append(index)
+    general = {
+        ref
+        for ref, held in holders.items()
+        if len(held) > 1
+        or any(sources[i].checked.schema_version < 2 for i in held)
+        or any(ref in sources[i].versions for i in held)
+    }
+    for held in holders.values():
+        report.counts[held[0]].cases_new += 1
+        for i in held[1:]:
+            report.counts[i].cases_known += 1
+
+    copies = None
+    if (
+        keep is None
+        and passphrase is None
+        and not general
+        and all(s.checked.chained is not None and s.checked.passphrase is None for s in sources)
+    ):
+        # Inputs holding different cases: their merged history is chained meanwhile and copied
+        # by SQLite (db.collation.history_copy).
+        copies = ChainOfCopies(checked, inspection[0], target.parent)
+    try:
+        if copies is not None:
+            copies.start()
+            copies.stage()
+        _write_target(
+            sources, target, keep, keep_state, passphrase, copies, inspection, holders, general,
+            report,
+        )  # fmt: skip
+    finally:
+        if copies is not None:
+            copies.close()
+    report.cases = len(holders)
+    return report
+
+
+def _write_target(
+    sources: Sequence[Source],
+    target: Path,
+    keep: Callable[[CaseRecord], bool] | None,
+    keep_state: Callable[[str], bool] | None,
+    passphrase: str | None,
+    copies: ChainOfCopies | None,
+    inspection: tuple[Any, ...],
+    holders: dict[str, list[int]],
+    general: set[str],
+    report: BuildReport,
+) -> None:
+    checked = [s.checked for s in sources]
+    bank = checked[0].bank
+    store = InspectionStore.create(
+        target,
+        area=inspection[1],
+        bank=bank,
+        lead=inspection[5],
+        inspection_id=inspection[0],
+        passphrase=passphrase,
+    )
+    store.close()
+    conn = bulk.open_target(target, passphrase)
+    try:
+        conn.execute("BEGIN")
+        conn.execute(
+            "UPDATE inspection SET area = ?, lead = ?, fieldwork_start = ?, fieldwork_end = ?, "
+            "created_at = ?",
+            (inspection[1], inspection[5], inspection[6], inspection[7], inspection[8]),
+        )
+        conn.execute("UPDATE bank SET stored_at = ?", (min(c.bank_stored_at for c in checked),))
+        records = _write_cases(conn, sources, holders, inspection, keep_state)
+        if keep is None:  # a split file holds its cases only, not the lead's judgements
+            _write_judgements(conn, sources)
+        bulk.applicability_rows(conn, bank, records)
+        checked_tables = write_rows(
+            conn, sources, holders, general, inspection[0], report, passphrase is None, copies
+        )
+        conn.execute("COMMIT")
+        bulk.refuse_dangling(conn, checked_tables)
+    except sqlite3.IntegrityError as exc:
+        raise StoreError(
+            f"the inputs hold rows the inspection schema refuses (SQLite says: {exc}); "
+            "nothing was collated"
+        ) from None
+    finally:
+        conn.close()
+
+
+def _write_cases(
+    conn: sqlite3.Connection,
+    sources: Sequence[Source],
+    holders: dict[str, list[int]],
+    inspection: tuple[Any, ...],
+    keep_state: Callable[[str], bool] | None,
+) -> list[CaseRecord]:
+    """Inspectors, cases, statuses, UI state and moderations: unions with a deterministic pick."""
+    chosen: list[tuple[CaseRecord, int, str]] = []
+    statuses: list[tuple[Any, ...]] = []
+    for ref in sorted(holders):
+        held = [sources[i] for i in holders[ref]]
+        if len(held) == 1:  # the common case: one input's case, taken as it is
+            record, position, added_at = held[0].cases[ref]
+            status = held[0].statuses.get(ref) or (CaseStatus.NOT_STARTED.value, added_at, None)
+            chosen.append((record, position, added_at))
+            statuses.append((ref, *status))
+            continue
+        variants = [
+            (s.case_edits.get(ref, ""), order_key(list(case_row(s.cases[ref][0]).values())))
+            for s in held
+        ]
+        best = held[max(range(len(held)), key=lambda k: variants[k])]
+        record = best.cases[ref][0]
+        position = min(s.cases[ref][1] for s in held)
+        added_at = min(s.cases[ref][2] for s in held)
+        chosen.append((record, position, added_at))
+        rows = [s.statuses[ref] for s in held if ref in s.statuses]
+        if rows:
+            status = max(rows, key=lambda r: (r[1], STATUS_RANK[r[0]], order_key(r[2:])))
+        else:
+            status = (CaseStatus.NOT_STARTED.value, added_at, None)
+        statuses.append((ref, *status))
+    used = {record.inspector for record, _, _ in chosen}
+    for source in sources:
+        for ref, answered_by in source.answer_inspectors.items():
+            if ref in holders:
+                used |= answered_by
+    if inspection[5]:
+        used.add(inspection[5])
+    inspectors: dict[str, list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for initials, is_lead, added_at in source.inspectors:
+            if initials in used:
+                inspectors.setdefault(initials, []).append((is_lead, added_at))
+    missing = used - set(inspectors)
+    for initials in missing:
+        inspectors[initials] = [(int(initials == inspection[5]), inspection[8])]
+    conn.execute("DELETE FROM inspectors")
+    conn.executemany(
+        "INSERT INTO inspectors (initials, is_lead, added_at) VALUES (?, ?, ?)",
+        [
+            (initials, max(r[0] for r in rows), min(r[1] for r in rows))
+            for initials, rows in sorted(inspectors.items())
+        ],
+    )
+    if chosen:
+        names = list(bulk.case_values(*chosen[0]))
+        conn.executemany(
+            f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [tuple(bulk.case_values(*c).values()) for c in chosen],
+        )
+    conn.executemany(
+        "INSERT INTO case_status (case_ref, status, changed_at, changed_by) VALUES (?, ?, ?, ?)",
+        statuses,
+    )
+    states: dict[str, list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for key, value, updated_at in source.ui_state:
+            if keep_state is None or keep_state(key):
+                states.setdefault(key, []).append((updated_at, value))
+    conn.executemany(
+        "INSERT INTO ui_state (key, value, updated_at) VALUES (?, ?, ?)",
+        [(key, *pick(rows)[::-1]) for key, rows in sorted(states.items())],
+    )
+    moderations: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+    for source in sources:
+        for ref, rows in source.moderations.items():
+            if ref in holders:
+                for row in rows:
+                    moderations.setdefault(row[:3], []).append(row)
+    conn.executemany(
+        f"INSERT INTO moderations ({', '.join(MODERATION_FIELDS)}) "
+        f"VALUES ({', '.join('?' for _ in MODERATION_FIELDS)})",
+        [pick(rows) for _, rows in sorted(moderations.items())],
+    )
+    return [record for record, _, _ in chosen]
+
+
+def _write_judgements(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
+    """The lead's recorded judgements: every input's rows once, in the order they were made."""
+    rows = sorted({row for source in sources for row in source.judgements}, key=order_key)
+    conn.executemany(
+        f"INSERT INTO judgements ({', '.join(JUDGEMENT_FIELDS)}) "
+        f"VALUES ({', '.join('?' for _ in JUDGEMENT_FIELDS)})",
+        rows,
+    )
