@@ -7,7 +7,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from db.reporting.report import (
+from db.reporting.report_figures import (
     SUBGROUPS,
     ReportFigures,
     ThemeReport,
