@@ -6,7 +6,6 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Literal
 
-Role = Literal["primary", "second_read"]
 ROLES: tuple[str, ...] = ("primary", "second_read")
 
 

@@ -24,19 +24,6 @@ from db.file.store import InspectionStore
 
 FORMAT = "audit-tui de-identified inspection 1"
 
-# The case fields kept (SUBGROUP_FIELDS and the disposal), besides the code and the months.
-CASE_FIELDS = (
-    "inspector",
-    "gender",
-    "bame",
-    "disposal",
-    "custody",
-    "status",
-    "rosh",
-    "vulnerability",
-    "looked_after",
-)
-
 SCHEMA = """
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE questions (
