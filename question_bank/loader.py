@@ -139,7 +139,13 @@ def _resolve_subset(raw: dict[str, Any], path: Path, resolving: tuple[str, ...])
     if problems:
         raise BankError(problems)
     questions = [base_questions[qid] for qid in dict.fromkeys(wanted)]
-    themes_used = {q["theme"] for q in questions}
+    # a theme comes over when a question uses it (an alternative theme: its own module's)
+    themes_used = {(q["theme"], q.get("module")) for q in questions}
+    themes = [t for t in base["themes"] if (t["number"], t.get("module")) in themes_used]
+    themes, measure_problems = _subset_measures(raw.get("measures"), themes, name)
+    if measure_problems:
+        raise BankError(measure_problems)
+    modules_used = [t["module"] for t in themes if t.get("module")]
     sections_used = {q["section"] for q in questions}
     resolved = {
         "id": raw.get("id"),
@@ -148,14 +154,76 @@ def _resolve_subset(raw: dict[str, Any], path: Path, resolving: tuple[str, ...])
         "description": raw.get("description", ""),
         "scoring": raw.get("scoring", base["scoring"]),
         "scales": base["scales"],
-        "themes": [t for t in base["themes"] if t["number"] in themes_used],
+        "themes": themes,
         "sections": [s for s in base["sections"] if s["id"] in sections_used],
         "questions": questions,
+        "case_window": raw.get("case_window", base.get("case_window")),
+        "sources": raw.get("sources", base.get("sources")),
     }
-    extra = set(raw) - {"base", "questions", *resolved}
+    if modules_used:
+        resolved["modules"] = {m: base["modules"][m] for m in dict.fromkeys(modules_used)}
+    extra = set(raw) - {"base", "questions", "measures", *resolved}
     if extra:
         raise BankError([Problem(name, "file", f"unknown keys {sorted(extra)}")])
-    return resolved
+    return {key: value for key, value in resolved.items() if value is not None}
+
+
+def _subset_measures(
+    wanted: Any, themes: list[dict[str, Any]], name: str
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The measures a subset bank covers, per theme: `measures: {theme number: [ids]}`.
+
+    A subset covers only some of its base's measures (the short quality screening scores the
+    start of the sentence only), so it lists them afresh, by the base's measure ids; each
+    listed measure must then keep its one key question in the subset (the validator checks),
+    and a measure not listed is not part of the subset's score. Without `measures:` a subset
+    keeps its base's measures whole.
+    """
+    if wanted is None:
+        return themes, []
+    if not isinstance(wanted, dict):
+        return themes, [Problem(name, "measures", "must map theme numbers to measure ids")]
+    problems: list[Problem] = []
+    numbers = {t["number"] for t in themes}
+    for number in wanted:
+        if number not in numbers:
+            problems.append(
+                Problem(name, f"measures of theme {number}", "no question of the subset is in it")
+            )
+    narrowed = []
+    for theme in themes:
+        if theme.get("measures") is None:
+            if theme["number"] in wanted:
+                problems.append(
+                    Problem(name, f"theme {theme['number']}", "names no measures in the base bank")
+                )
+            narrowed.append(theme)
+            continue
+        ids = wanted.get(theme["number"])
+        if not isinstance(ids, list) or not ids:
+            if theme.get("case_scored"):
+                problems.append(
+                    Problem(
+                        name,
+                        f"theme {theme['number']}",
+                        "list the measures this subset covers (measures: {number: [ids]})",
+                    )
+                )
+            narrowed.append(theme)
+            continue
+        known = {m["id"]: m for m in theme["measures"]}
+        for measure_id in ids:
+            if measure_id not in known:
+                problems.append(
+                    Problem(
+                        name,
+                        f"theme {theme['number']}",
+                        f"measure {measure_id!r} is not a measure of the base bank's theme",
+                    )
+                )
+        keep = set(ids)
+        narrowed.append({**theme, "measures": [m for m in theme["measures"] if m["id"] in keep]})
+    return narrowed, problems
 
 
 def validate_bank(raw: dict[str, Any], name: str = "<bank>") -> Bank:
@@ -354,7 +422,8 @@ def _fidelity_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
     """
     themes = [t for t in raw.get("themes") or [] if isinstance(t, dict)]
     questions = [q for q in raw.get("questions") or [] if isinstance(q, dict)]
-    modules = raw.get("modules") or {}
+    # a resolved bank (as a file stores it) keeps only the module it was made with
+    modules = {**(raw.get("modules") or {}), **({raw["module"]: ""} if raw.get("module") else {})}
     found: list[tuple[str, str]] = []
 
     for theme in themes:

@@ -16,7 +16,7 @@ from typing import Any
 from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
 from question_bank.loader import load_shipped
-from question_bank.model import Bank
+from question_bank.model import Bank, Question
 
 INSPECTORS = ("HM", "JD", "KM", "RP", "SA", "TL")  # HM leads
 FIELDWORK_START = date(2015, 3, 16)
@@ -118,6 +118,35 @@ def demo_cases(rng: random.Random, count: int) -> list[CaseRecord]:
     return cases
 
 
+def answer_for(
+    bank: Bank, question: Question, counts_as: str, values: dict[str, Any]
+) -> str | None:
+    """A value of the question's scale that counts as `counts_as` ("yes", "no", "excluded").
+
+    For a question that classifies a case field, an option that `sets` a value is chosen only
+    where it sets a value other than the case's own and leaves every question's applicability
+    for the case unchanged (a generated "No: should be high" must not turn other questions on
+    or off); None when the scale has no such option.
+    """
+    for option in bank.scale_of(question).options:
+        if option.counts_as != counts_as:
+            continue
+        if question.classifies and option.sets is not None:
+            judged = bank.classified_values(values, {question.id: option.value})
+            if judged.get(question.classifies) == values.get(question.classifies):
+                continue
+            if any(q.applies(judged) != q.applies(values) for q in bank.questions):
+                continue
+        return option.value
+    return None
+
+
+def counts_of(bank: Bank, question: Question, value: str) -> str | None:
+    """How an answer value counts ("yes", "no", "excluded"), None if not on the scale."""
+    option = bank.scale_of(question).option(value)
+    return option.counts_as if option is not None else None
+
+
 def _answer_rows(
     rng: random.Random,
     bank: Bank,
@@ -130,19 +159,28 @@ def _answer_rows(
 ) -> list[dict[str, Any]]:
     """Answers to a share of a case's applicable questions, drawn around the theme quality."""
     chosen = applicable if share >= 1 else applicable[: max(1, int(len(applicable) * share))]
+    values = case.condition_values()
     rows = []
     for qid in chosen:
         question = bank.question(qid)
         if rng.random() < (0.05 if question.key else 0.12):
-            value = "na"
+            wanted = "excluded"
         else:
             p = THEME_QUALITY.get(question.theme, 0.65) + case_quality + inspector_bias
             p += question_bias[qid]
-            value = "yes" if rng.random() < min(0.97, max(0.05, p)) else "no"
+            wanted = "yes" if rng.random() < min(0.97, max(0.05, p)) else "no"
+        # a scale without that kind of option (a classification with no N/A, or no "No" that
+        # leaves the case's questions as they are) is answered "yes"
+        value = answer_for(bank, question, wanted, values) or answer_for(
+            bank, question, "yes", values
+        )
+        if value is None:
+            raise ValueError(f"{qid}: its scale has no option counting as yes")
+        counts = counts_of(bank, question, value)
         note = None
-        if value == "no" and (value in question.note_required_for or rng.random() < 0.5):
+        if counts == "no" and (value in question.note_required_for or rng.random() < 0.5):
             note = rng.choice(EVIDENCE_NO)
-        elif value == "yes" and rng.random() < 0.15:
+        elif counts == "yes" and rng.random() < 0.15:
             note = rng.choice(EVIDENCE_YES)
         rows.append(
             {
@@ -229,10 +267,15 @@ def build_demo(
                 for a in store.answers(case.case_ref, role="primary")
                 if bank.question(a.question_id).key
             ]
+            values = case.condition_values()
             for row in rows:
-                if row["answer"] in ("yes", "no") and rng.random() < 0.1:
-                    row["answer"] = "no" if row["answer"] == "yes" else "yes"
-                    row["note"] = row["note"] or rng.choice(EVIDENCE_NO)
+                question = bank.question(row["question_id"])
+                counts = counts_of(bank, question, row["answer"])
+                if counts in ("yes", "no") and rng.random() < 0.1:
+                    other = answer_for(bank, question, "no" if counts == "yes" else "yes", values)
+                    if other is not None:
+                        row["answer"] = other
+                        row["note"] = row["note"] or rng.choice(EVIDENCE_NO)
             store.import_answers(rows, "the demo", reason=None)
             store.lock_case(case.case_ref, inspector=INSPECTORS[0])
     finally:

@@ -19,7 +19,14 @@ from typing import Any
 from db.collation.collate import CollationSummary, collate
 from db.collation.export import export, split
 from db.file.store import InspectionStore
-from db.reporting.demo import FIELDWORK_END, FIELDWORK_START, INSPECTORS, demo_cases
+from db.reporting.demo import (
+    FIELDWORK_END,
+    FIELDWORK_START,
+    INSPECTORS,
+    answer_for,
+    counts_of,
+    demo_cases,
+)
 from question_bank.loader import load_shipped
 from question_bank.model import Bank
 from question_bank.scoring import whole_percent
@@ -48,24 +55,50 @@ def target_yes(target: int, answered: int) -> int:
 
 
 def plan_answers(
-    bank: Bank, applicable: dict[str, list[str]], rng: random.Random
+    bank: Bank,
+    applicable: dict[str, list[str]],
+    rng: random.Random,
+    values: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, dict[str, str]]:
-    """case_ref -> question_id -> value: every theme's key questions on its target score."""
+    """case_ref -> question_id -> value: every theme's key questions on its target score.
+
+    Answers are chosen by what they count as, so any scale works; `values` (case_ref -> the
+    case's condition values) lets a classifying question be answered "no" only with an option
+    that leaves the case's applicable questions as they are (see `demo.answer_for`).
+    """
+    values = values or {ref: {} for ref in applicable}
     plan: dict[str, dict[str, str]] = {ref: {} for ref in applicable}
+
+    def option(ref: str, qid: str, counts_as: str) -> str | None:
+        return answer_for(bank, bank.question(qid), counts_as, values[ref])
+
     for theme in bank.themes:
         key_ids = {q.id for q in bank.key_questions(theme.number)}
         slots = [(ref, qid) for ref, qids in applicable.items() for qid in qids if qid in key_ids]
         rng.shuffle(slots)
-        na = int(len(slots) * NA_SHARE)
-        answered = len(slots) - na
+        can_na = [slot for slot in slots if option(*slot, "excluded")]
+        na = set(can_na[: int(len(slots) * NA_SHARE)])
+        answered = [slot for slot in slots if slot not in na]
         target = REFERENCE_SCORES.get(theme.number, 70)
-        yes = target_yes(target, answered) if answered else 0
-        for index, (ref, qid) in enumerate(slots):
-            plan[ref][qid] = "na" if index < na else "yes" if index < na + yes else "no"
+        yes = target_yes(target, len(answered)) if answered else 0
+        can_no = [slot for slot in answered if option(*slot, "no")]
+        if len(can_no) < len(answered) - yes:
+            raise ValueError(f"theme {theme.number}: too few questions can be answered no")
+        no = set(can_no[: len(answered) - yes])
+        for ref, qid in slots:
+            wanted = "excluded" if (ref, qid) in na else "no" if (ref, qid) in no else "yes"
+            value = option(ref, qid, wanted)
+            if value is None:
+                raise ValueError(f"{qid}: its scale has no option counting as {wanted}")
+            plan[ref][qid] = value
     for ref, qids in applicable.items():
         for qid in qids:
             if qid not in plan[ref]:
-                plan[ref][qid] = rng.choice(("yes", "yes", "no", "na"))
+                wanted = rng.choice(("yes", "yes", "no", "excluded"))
+                value = option(ref, qid, wanted) or option(ref, qid, "yes")
+                if value is None:
+                    raise ValueError(f"{qid}: its scale has no option counting as yes")
+                plan[ref][qid] = value
     return plan
 
 
@@ -94,13 +127,15 @@ def build_reference(folder: Path, *, seed: int = 2015, second_reads: int = 8) ->
     )
     try:
         store.add_cases(demo_cases(rng, 61))
+        cases = store.cases()
         applicable = {
             c.case_ref: [q for q, yes in store.applicability(c.case_ref).items() if yes]
-            for c in store.cases()
+            for c in cases
         }
+        values = {c.case_ref: c.condition_values() for c in cases}
     finally:
         store.close()
-    plan = plan_answers(bank, applicable, rng)
+    plan = plan_answers(bank, applicable, rng, values)
     handed_out = folder / "handed-out"
     handed_out.mkdir(exist_ok=True)
     files = [f.path for f in split(master, handed_out)]
@@ -142,12 +177,16 @@ def _answer(
     case = cases[0]
     reader = INSPECTORS[(INSPECTORS.index(case.inspector) + 1) % len(INSPECTORS)]
     keys = [q for q in plan[case.case_ref] if bank.question(q).key][:second_reads]
+    values = case.condition_values()
     second = []
     for index, qid in enumerate(keys):
+        question = bank.question(qid)
         value = plan[case.case_ref][qid]
-        if index % 4 == 3 and value in ("yes", "no"):
-            value = "no" if value == "yes" else "yes"
-        note = NO_NOTE if value in bank.question(qid).note_required_for else None
+        counts = counts_of(bank, question, value)
+        if index % 4 == 3 and counts in ("yes", "no"):
+            other = answer_for(bank, question, "no" if counts == "yes" else "yes", values)
+            value = other if other is not None else value
+        note = NO_NOTE if value in question.note_required_for else None
         second.append(
             {"case_ref": case.case_ref, "question_id": qid, "answer": value, "note": note,
              "inspector": reader, "role": "second_read"}
