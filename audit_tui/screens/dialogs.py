@@ -1,8 +1,9 @@
-"""Modal dialogs of the interview: the note, the completion check, reopening a case."""
+"""Modal dialogs of the interview (the note, the completion check, reopening a case) and the
+frame every dialog that records something shares: ConfirmDialog and its row of two buttons."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,16 +11,56 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets.button import ButtonVariant
 
 from audit_tui.store_calls import MissingItem
 from question_bank.model import Bank
 
+ResultT = TypeVar("ResultT")
 
-class NoteDialog(ModalScreen[str | None]):
+
+class ConfirmDialog(ModalScreen[ResultT]):
+    """A dialog that is confirmed (its first button, Enter in a field, or its key) or cancelled
+    (its Cancel button or Escape, dismissing it with None); `action_confirm` says what it gives.
+    """
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.action_cancel()
+        else:
+            self.action_confirm()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def dialog_buttons(
+    confirm: str,
+    confirm_id: str = "save",
+    variant: ButtonVariant = "primary",
+    cancel: str = "Cancel (esc)",
+) -> Horizontal:
+    """A dialog's row of buttons: the one that confirms it, then the one that cancels it."""
+    return Horizontal(
+        Button(confirm, id=confirm_id, variant=variant, compact=True),
+        Button(cancel, id="cancel", compact=True),
+        classes="dialog-buttons",
+    )
+
+
+class NoteDialog(ConfirmDialog[str | None]):
     """Write or edit the evidence note of a question; Ctrl+S saves, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save note"),
+        Binding("ctrl+s", "confirm", "Save note"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -40,22 +81,14 @@ class NoteDialog(ModalScreen[str | None]):
             area = TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = False
             yield area
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield dialog_buttons("Save (ctrl+s)")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_save(self) -> None:
+    def action_confirm(self) -> None:
         note = self.query_one(TextArea).text.strip()
         if self.required_for and not note:
             self.notify(
@@ -64,11 +97,8 @@ class NoteDialog(ModalScreen[str | None]):
             return
         self.dismiss(note)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class CompletionDialog(ModalScreen[str | None]):
+class CompletionDialog(ConfirmDialog[str | None]):
     """Complete a case, or see what it still lacks and go to the first gap."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,11 +127,7 @@ class CompletionDialog(ModalScreen[str | None]):
                 with VerticalScroll(id="missing-list"):
                     for item in self.missing:
                         yield Static(self._describe(item), classes="missing-item")
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button(
-                        "Go to the first (enter)", id="goto", variant="primary", compact=True
-                    )
-                    yield Button("Close (esc)", id="cancel", compact=True)
+                yield dialog_buttons("Go to the first (enter)", "goto", cancel="Close (esc)")
             else:
                 yield Label(f"Complete {self.case_ref}?", classes="dialog-title")
                 yield Static(
@@ -109,9 +135,7 @@ class CompletionDialog(ModalScreen[str | None]):
                     "required note is written. A complete case can be reopened only with a "
                     "reason, which is recorded in its history."
                 )
-                with Horizontal(classes="dialog-buttons"):
-                    yield Button("Complete (enter)", id="complete", variant="success", compact=True)
-                    yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield dialog_buttons("Complete (enter)", "complete", "success")
 
     def _describe(self, item: MissingItem) -> str:
         question = self.bank.question_by_id.get(item.question_id)
@@ -127,17 +151,8 @@ class CompletionDialog(ModalScreen[str | None]):
         else:
             self.dismiss("complete")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cancel":
-            self.action_cancel()
-        else:
-            self.action_confirm()
-
-
-class ReopenDialog(ModalScreen[str | None]):
+class ReopenDialog(ConfirmDialog[str | None]):
     """Reopen a complete case: a reason is required and goes into the history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -154,30 +169,16 @@ class ReopenDialog(ModalScreen[str | None]):
                 "in the case's history with your initials."
             )
             yield Input(placeholder="reason, e.g. second read found a missed referral", id="reason")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Reopen (enter)", id="reopen", variant="warning", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield dialog_buttons("Reopen (enter)", "reopen", "warning")
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
         field.cursor_blink = False
         field.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._confirm()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "reopen":
-            self._confirm()
-        else:
-            self.action_cancel()
-
-    def _confirm(self) -> None:
+    def action_confirm(self) -> None:
         reason = self.query_one(Input).value.strip()
         if not reason:
             self.notify("Give a reason to reopen the case.", severity="warning")
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -8,16 +8,17 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Label, OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
 from audit_tui import figure_calls
 from audit_tui.figure_calls import CaseFindings, GroupOption
 from audit_tui.messages import StoreRefused
+from audit_tui.screens.dialogs import ConfirmDialog, dialog_buttons
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
@@ -82,11 +83,11 @@ class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
         self.dismiss(None)
 
 
-class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
+class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
     """Record the lead's judgement of a theme with its rationale; Ctrl+S records, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Record"),
+        Binding("ctrl+s", "confirm", "Record"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -134,9 +135,7 @@ class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
                     for j in self.history[:4]
                 ]
                 yield Static("\n".join(lines), id="judgement-history", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Record (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield dialog_buttons("Record (ctrl+s)")
 
     def _basis(self) -> str:
         if not self.theme.case_scored:
@@ -152,13 +151,7 @@ class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_save(self) -> None:
+    def action_confirm(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button
         if pressed is None:
             self.notify("Choose a judgement first (arrows, then space).", severity="warning")
@@ -170,9 +163,6 @@ class JudgementDialog(ModalScreen[tuple[str | None, str] | None]):
                         severity="warning")  # fmt: skip
             return
         self.dismiss((None if label == WITHDRAW else label, rationale))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class CaseFindingsRead(Message):

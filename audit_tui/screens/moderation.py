@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from audit_tui.screens.dialogs import ConfirmDialog, dialog_buttons
 from audit_tui.store_calls import OpenedFile
 from audit_tui.writer import writer_of
 
@@ -107,11 +108,11 @@ class Ruling:
     reason: str
 
 
-class RulingDialog(ModalScreen[Ruling | None]):
+class RulingDialog(ConfirmDialog[Ruling | None]):
     """The moderated answer: a value, its note and the reason; Enter or Ctrl+S records it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Record ruling"),
+        Binding("ctrl+s", "confirm", "Record ruling"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -140,25 +141,13 @@ class RulingDialog(ModalScreen[Ruling | None]):
             )
             yield Input(self.note or "", placeholder="Note (the evidence)", id="ruling-note")
             yield Input(placeholder="Reason for the ruling (required)", id="ruling-reason")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Record (enter)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield dialog_buttons("Record (enter)")
 
     def on_mount(self) -> None:
         target = "#ruling-reason" if self.value is not None else "#ruling-value"
         self.query_one(target).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_save(self) -> None:
+    def action_confirm(self) -> None:
         value = self.query_one("#ruling-value", Select).value
         reason = self.query_one("#ruling-reason", Input).value.strip()
         if not isinstance(value, str):
@@ -170,9 +159,6 @@ class RulingDialog(ModalScreen[Ruling | None]):
             return
         note = self.query_one("#ruling-note", Input).value.strip() or None
         self.dismiss(Ruling(value, note, reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # -- the screen ---------------------------------------------------------------------------------
