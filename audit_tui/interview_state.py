@@ -62,6 +62,7 @@ class InterviewState:
         self.refusal: dict[str, str] = {}
         self.draft_notes: dict[str, str] = {}
         self.undo_stack: list[tuple[str, SavedAnswer | None]] = []
+        self.request = 0  # the number of the last change sent to the writer
         self.order: list[Question] = _interview_order(bank)
         self.position = {q.id: i for i, q in enumerate(self.order)}
         self.sections = {s.id: s for s in bank.sections}
@@ -99,6 +100,36 @@ class InterviewState:
 
     def note_required(self, question: Question, value: str) -> bool:
         return value in question.note_required_for
+
+    # -- changes on their way to the file ---------------------------------------------------
+
+    def begin_change(self, qid: str, value: str | None, note: str | None) -> int:
+        """A change of `qid` is sent to the writer: until its reply the question shows this
+        value and note, marked as saving. The number its reply will carry."""
+        self.request += 1
+        self.pending[qid] = Pending(self.request, value, note)
+        self.marks[qid] = SAVING
+        return self.request
+
+    def change_saved(self, qid: str, answer: SavedAnswer | None, request: int) -> None:
+        """The file holds `answer` (None: no answer) after the change numbered `request`;
+        the question is saved unless a later change of it is still on its way."""
+        if answer is None:
+            self.answers.pop(qid, None)
+        else:
+            self.answers[qid] = answer
+        pending = self.pending.get(qid)
+        if pending is not None and pending.request == request:
+            del self.pending[qid]
+            self.marks[qid] = SAVED
+
+    def change_refused(self, qid: str, error: str) -> None:
+        """The store refused the last change of `qid`: it is not saved, nor to be undone."""
+        self.pending.pop(qid, None)
+        self.marks[qid] = REFUSED
+        self.refusal[qid] = error
+        if self.undo_stack and self.undo_stack[-1][0] == qid:
+            self.undo_stack.pop()
 
     @property
     def current(self) -> Question:

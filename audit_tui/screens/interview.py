@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from audit_tui import store_calls
-from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState, Pending
+from audit_tui.interview_state import InterviewState
 from audit_tui.messages import (
     AnswerSaved,
     CaseFieldsSaved,
@@ -25,36 +24,17 @@ from audit_tui.messages import (
     SectionClicked,
     StoreRefused,
 )
-from audit_tui.store_calls import OpenedFile, Progress, SavedAnswer
-from audit_tui.widgets.lines import KeptRows, Line
+from audit_tui.screens.interview_ahead import RenderAhead
+from audit_tui.screens.interview_writes import InterviewWrites
+from audit_tui.store_calls import OpenedFile, Progress
 from audit_tui.widgets.question_view import QuestionView
+from audit_tui.widgets.save_status import SaveStatus, saved_markup
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
-from audit_tui.writer import writer_of
 from db.file.records import CaseStatus
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
 SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
-KEEP_AHEAD_DELAY = 0.005  # seconds after a redraw before the next one is rendered ahead
-
-
-class SaveStatus(KeptRows):
-    """One line under the question: saved, saving, not saved."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.markup = ""
-
-    def show(self, markup: str) -> None:
-        self.markup = markup
-        self.refresh_rows()
-
-    def lines(self, width: int) -> list[Line]:
-        return [self.markup]
-
-
-def _saved_status(qid: str, value: str, saved: int) -> str:
-    return f"[$success]✓ saved[/] {qid} {value} · {saved} saved this session"
 
 
 def _after_load(method: Callable[..., None]) -> Callable[..., None]:
@@ -127,22 +107,15 @@ class InterviewScreen(Screen[None]):
         self.inspector = opened.inspector
         self.state: InterviewState | None = None
         self.progress: Progress | None = None
-        self.request = 0
         self.saved_count = 0
         self._position_timer: Timer | None = None
         self._early: list[Callable[[], None]] = []
+        self.writes = InterviewWrites(self, case_ref, self.inspector)
         # Read the case while the screen is being built: the reply waits in the screen's
         # queue until it is mounted.
-        writer_of(self).submit(
-            partial(store_calls.open_case, case_ref=case_ref),
-            reply_to=self,
-            done=CaseLoaded,
-            failed=StoreRefused,
-        )
+        self.writes.read_case()
         self._saving_timer: Timer | None = None
-        self._keep_timer: Timer | None = None
-        self._keep_ahead: list[str] = []
-        self._keep_question: str | None = None
+        self._ahead = RenderAhead(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -190,18 +163,11 @@ class InterviewScreen(Screen[None]):
             return
         outcome = message.outcome
         qid = outcome.question_id
-        if outcome.answer is None:
-            state.answers.pop(qid, None)
-        else:
-            state.answers[qid] = outcome.answer
-        pending = state.pending.get(qid)
-        if pending is not None and pending.request == outcome.request:
-            del state.pending[qid]
-            state.marks[qid] = SAVED
+        state.change_saved(qid, outcome.answer, outcome.request)
         self.saved_count += 1
         self.progress = outcome.progress
         shown = outcome.answer.value if outcome.answer else "cleared"
-        self._status(_saved_status(qid, shown, self.saved_count))
+        self._status(saved_markup(qid, shown, self.saved_count))
         self._show_scores(outcome.case_scores, outcome.inspection_scores)
         self.refresh_view()
 
@@ -209,22 +175,13 @@ class InterviewScreen(Screen[None]):
         state = self.state
         qid = message.question_id
         if state is not None and qid is not None:
-            state.pending.pop(qid, None)
-            state.marks[qid] = REFUSED
-            state.refusal[qid] = message.error
-            if state.undo_stack and state.undo_stack[-1][0] == qid:
-                state.undo_stack.pop()
+            state.change_refused(qid, message.error)
             self._status(f"[$error]✗ not saved[/] {qid}")
             self.refresh_view()
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
 
     def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
-        writer_of(self).submit(
-            partial(store_calls.open_case, case_ref=self.case_ref),
-            reply_to=self,
-            done=CaseLoaded,
-            failed=StoreRefused,
-        )
+        self.writes.read_case()
 
     def on_completion_checked(self, message: CompletionChecked) -> None:
         from audit_tui.screens.dialogs import CompletionDialog
@@ -279,52 +236,7 @@ class InterviewScreen(Screen[None]):
         view = self.query_one(QuestionView)
         view.revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
-        # Once this is on screen, render ahead what the next answer key will show.
-        self._keep_ahead = []
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-        self._keep_timer = self.set_timer(KEEP_AHEAD_DELAY, self._keep_likely_answers)
-
-    def _keep_likely_answers(self) -> None:
-        """While the inspector reads the question, render what each answer to it would show
-        once saved (the next question, the side panel's figures), so that the redraw after
-        the answer key only renders the new scores. One answer at a time, so that a key
-        pressed meanwhile waits for one of them at most."""
-        self._keep_timer = None
-        state = self.state
-        if state is None or self.locked or state.pending or not self.is_current:
-            return
-        q = state.current
-        if not state.applies(q.id) or state.peek(1) is None:
-            return
-        self._keep_ahead = [o.value for o in state.bank.scale_of(q).options]
-        self._keep_question = q.id
-        self._keep_one()
-
-    def _keep_one(self) -> None:
-        state = self.state
-        if not self._keep_ahead or state is None or state.pending:
-            return
-        if state.current.id != self._keep_question:
-            return
-        value = self._keep_ahead.pop(0)
-        q, following = state.current, state.peek(1)
-        if following is None:
-            return
-        view, panel = self.query_one(QuestionView), self.query_one(ThemeProgressPanel)
-        # Only what is rendered is kept: the state is put back as it was.
-        index, answers = state.index, state.answers
-        try:
-            state.go_to(following.id)
-            state.answers = {**answers, q.id: SavedAnswer(value, None)}
-            view.keep_settled()
-            panel.keep_progress(tuple(state.progress()))
-            saved = _saved_status(q.id, value, self.saved_count + 1)
-            self.query_one(SaveStatus).keep([saved])
-        finally:
-            state.index, state.answers = index, answers
-        if self._keep_ahead:
-            self.call_later(self._keep_one)
+        self._ahead.restart()
 
     def moved(self, refresh: bool = True) -> None:
         """The current question changed: redraw and, after a rest, remember it for resume."""
@@ -338,34 +250,37 @@ class InterviewScreen(Screen[None]):
         if self.state is None:
             return
         self._position_timer = None
-        writer_of(self).submit(
-            partial(
-                store_calls.remember_position,
-                inspector=self.inspector,
-                case_ref=self.case_ref,
-                question_id=self.state.current.id,
-                interview=interview,
-            )
-        )
+        self.writes.remember_position(self.state.current.id, interview)
 
     @property
     def locked(self) -> bool:
         return self.progress is not None and self.progress.status.closed
 
+    def _said_locked(self) -> bool:
+        """Whether the case is closed to changes, having said so to the inspector."""
+        if self.locked:
+            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
+        return self.locked
+
+    def _changeable(self) -> InterviewState | None:
+        """The state, when the current question may change; else None, having said why."""
+        state = self.state
+        if state is None:
+            return None
+        q = state.current
+        if not state.applies(q.id):
+            self.notify(f"{q.id} does not apply to this case ({state.why_not_applicable(q)}).")
+            return None
+        return None if self._said_locked() else state
+
     # -- answering --------------------------------------------------------------------------
 
     @_after_load
     def action_answer(self, key: str) -> None:
-        state = self.state
+        state = self._changeable()
         if state is None:
             return
         q = state.current
-        if not state.applies(q.id):
-            self.notify(f"{q.id} does not apply to this case ({state.why_not_applicable(q)}).")
-            return
-        if self.locked:
-            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
-            return
         option = next((o for o in state.bank.scale_of(q).options if o.key == key), None)
         if option is None:
             self.app.bell()
@@ -386,42 +301,10 @@ class InterviewScreen(Screen[None]):
         if note:
             self.submit_answer(qid, value, note)
 
-    def _submit_write(
-        self,
-        qid: str,
-        action: str,
-        call: Callable[..., Any],
-        pending_value: str | None,
-        pending_note: str | None,
-        **arguments: Any,
-    ) -> None:
-        """Send one change of a question to the writer; it shows as saving until the reply."""
-        assert self.state is not None
-        self.request += 1
-        self.state.pending[qid] = Pending(self.request, pending_value, pending_note)
-        self.state.marks[qid] = SAVING
-        writer_of(self).submit(
-            partial(
-                call,
-                request=self.request,
-                case_ref=self.case_ref,
-                qid=qid,
-                inspector=self.inspector,
-                **arguments,
-            ),
-            reply_to=self,
-            done=AnswerSaved,
-            failed=partial(StoreRefused, action=action, question_id=qid),
-        )
-
     def submit_answer(self, qid: str, value: str, note: str | None, advance: bool = True) -> None:
         state = self.state
         assert state is not None
-        state.undo_stack.append((qid, state.shown_answer(qid)))
-        state.draft_notes.pop(qid, None)
-        self._submit_write(
-            qid, "answer", store_calls.record_answer, value, note, value=value, note=note
-        )
+        self.writes.answer(state, qid, value, note)
         if advance and state.current.id == qid and not state.step(1):
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
         # The commit normally comes back within a frame: draw once, with the saved mark and
@@ -482,16 +365,10 @@ class InterviewScreen(Screen[None]):
     def action_edit_note(self) -> None:
         from audit_tui.screens.dialogs import NoteDialog
 
-        state = self.state
+        state = self._changeable()
         if state is None:
             return
         q = state.current
-        if not state.applies(q.id):
-            self.notify(f"{q.id} does not apply to this case.")
-            return
-        if self.locked:
-            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
-            return
         shown = state.shown_answer(q.id)
         initial = state.draft_notes.get(q.id) or (shown.note if shown else "") or ""
         self.app.push_screen(NoteDialog(q.id, q.text, initial), partial(self._note_written, q.id))
@@ -500,35 +377,18 @@ class InterviewScreen(Screen[None]):
         state = self.state
         if note is None or state is None:
             return
-        shown = state.shown_answer(qid)
-        if shown is None:
-            state.draft_notes[qid] = note
-            self.refresh_view()
-            return
-        state.undo_stack.append((qid, shown))
-        self._submit_write(qid, "note", store_calls.set_note, shown.value, note, note=note)
+        self.writes.note(state, qid, note)
         self.refresh_view()
 
     @_after_load
     def action_undo(self) -> None:
         state = self.state
-        if state is None:
+        if state is None or self._said_locked():
             return
-        if self.locked:
-            self.notify(f"{self.case_ref} is complete; press r to reopen it before changing it.")
-            return
-        if not state.undo_stack:
+        qid = self.writes.undo(state)
+        if qid is None:
             self.notify("Nothing to undo in this session.", timeout=3)
             return
-        qid, previous = state.undo_stack.pop()
-        self._submit_write(
-            qid,
-            "undo",
-            store_calls.restore_answer,
-            previous.value if previous else None,
-            previous.note if previous else None,
-            previous=previous,
-        )
         state.go_to(qid)
         self._status(f"[$warning]… undoing[/] {qid}")
         self.moved()
@@ -542,23 +402,11 @@ class InterviewScreen(Screen[None]):
         if self.locked:
             self.notify(f"{self.case_ref} is already complete. Press r to reopen it.")
             return
-        writer_of(self).submit(
-            partial(store_calls.missing_for_completion, case_ref=self.case_ref),
-            reply_to=self,
-            done=partial(CompletionChecked, self.case_ref),
-            failed=StoreRefused,
-        )
+        self.writes.check_completion()
 
     def _completion_chosen(self, choice: str | None) -> None:
         if choice == "complete":
-            writer_of(self).submit(
-                partial(
-                    store_calls.complete_case, case_ref=self.case_ref, inspector=self.inspector
-                ),
-                reply_to=self,
-                done=partial(CaseStatusChanged, self.case_ref, change="complete"),
-                failed=StoreRefused,
-            )
+            self.writes.complete()
         elif choice and choice.startswith("goto:") and self.state is not None:
             self.state.go_to(choice.removeprefix("goto:"))
             self.moved()
@@ -573,19 +421,8 @@ class InterviewScreen(Screen[None]):
         self.app.push_screen(ReopenDialog(self.case_ref), self._reopen_confirmed)
 
     def _reopen_confirmed(self, reason: str | None) -> None:
-        if not reason:
-            return
-        writer_of(self).submit(
-            partial(
-                store_calls.reopen_case,
-                case_ref=self.case_ref,
-                inspector=self.inspector,
-                reason=reason,
-            ),
-            reply_to=self,
-            done=partial(CaseStatusChanged, self.case_ref, change="reopened"),
-            failed=StoreRefused,
-        )
+        if reason:
+            self.writes.reopen(reason)
 
     @_after_load
     def action_details(self) -> None:

@@ -1,0 +1,77 @@
+"""Rendering ahead in the interview: what each answer to the question on screen would show.
+
+While the inspector reads a question, each answer it could get is rendered once as it would
+show after the save (the next question, the side panel's figures, the saved line) and kept by
+the widgets (widgets/lines.py, KeptRows), so that the redraw after the answer key only renders
+the new scores. One answer at a time, so that a key pressed meanwhile waits for one at most.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from audit_tui.store_calls import SavedAnswer
+from audit_tui.widgets.question_view import QuestionView
+from audit_tui.widgets.save_status import SaveStatus, saved_markup
+from audit_tui.widgets.theme_progress import ThemeProgressPanel
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from audit_tui.screens.interview import InterviewScreen
+
+KEEP_AHEAD_DELAY = 0.005  # seconds after a redraw before the next one is rendered ahead
+
+
+class RenderAhead:
+    """Renders ahead, for the interview screen, the answers to its current question."""
+
+    def __init__(self, screen: InterviewScreen) -> None:
+        self.screen = screen
+        self._timer: Timer | None = None
+        self._values: list[str] = []  # the answers still to render
+        self._question: str | None = None  # the question they answer
+
+    def restart(self) -> None:
+        """The screen has been redrawn: once that is on screen, render ahead for it."""
+        self._values = []
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.screen.set_timer(KEEP_AHEAD_DELAY, self._start)
+
+    def _start(self) -> None:
+        self._timer = None
+        screen, state = self.screen, self.screen.state
+        if state is None or screen.locked or state.pending or not screen.is_current:
+            return
+        q = state.current
+        if not state.applies(q.id) or state.peek(1) is None:
+            return
+        self._values = [o.value for o in state.bank.scale_of(q).options]
+        self._question = q.id
+        self._render_one()
+
+    def _render_one(self) -> None:
+        screen, state = self.screen, self.screen.state
+        if not self._values or state is None or state.pending:
+            return
+        if state.current.id != self._question:
+            return
+        value = self._values.pop(0)
+        q, following = state.current, state.peek(1)
+        if following is None:
+            return
+        view, panel = screen.query_one(QuestionView), screen.query_one(ThemeProgressPanel)
+        # Only what is rendered is kept: the state is put back as it was.
+        index, answers = state.index, state.answers
+        try:
+            state.go_to(following.id)
+            state.answers = {**answers, q.id: SavedAnswer(value, None)}
+            view.keep_settled()
+            panel.keep_progress(tuple(state.progress()))
+            saved = saved_markup(q.id, value, screen.saved_count + 1)
+            screen.query_one(SaveStatus).keep([saved])
+        finally:
+            state.index, state.answers = index, answers
+        if self._values:
+            screen.call_later(self._render_one)
