@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -240,29 +240,36 @@ class AuditApp(App[str | None]):
 
     # -- figures: the dashboard and a case's own view ----------------------------------------
 
+    def _show_or_leave(
+        self, kind: type[Screen[Any]], show: Callable[[store_calls.OpenedFile], object]
+    ) -> None:
+        """Leave the screen of this kind on top, else show it: once a file is open, never
+        over a dialog."""
+        if self.opened is None or isinstance(self.screen, ModalScreen):
+            return
+        if isinstance(self.screen, kind):
+            self.pop_screen()
+        else:
+            show(self.opened)
+
     def action_dashboard(self) -> None:
         """Show the dashboard (one per file, so its filter stays), or leave it."""
         from audit_tui.screens.dashboard import DashboardScreen
 
-        if self.opened is None or isinstance(self.screen, ModalScreen):
-            return
-        if isinstance(self.screen, DashboardScreen):
-            self.pop_screen()
-            return
-        if not self.is_screen_installed(DASHBOARD):
-            self.install_screen(DashboardScreen(self.opened), name=DASHBOARD)
-        self.push_screen(DASHBOARD)
+        def show(opened: store_calls.OpenedFile) -> None:
+            if not self.is_screen_installed(DASHBOARD):
+                self.install_screen(DashboardScreen(opened), name=DASHBOARD)
+            self.push_screen(DASHBOARD)
+
+        self._show_or_leave(DashboardScreen, show)
 
     def action_moderation(self) -> None:
         """Show the moderation screen over the current one, or leave it."""
         from audit_tui.screens.moderation import ModerationScreen
 
-        if self.opened is None or isinstance(self.screen, ModalScreen):
-            return
-        if isinstance(self.screen, ModerationScreen):
-            self.pop_screen()
-            return
-        self.push_screen(ModerationScreen(self.opened))
+        self._show_or_leave(
+            ModerationScreen, lambda opened: self.push_screen(ModerationScreen(opened))
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("dashboard", "moderation") and self.opened is None:

@@ -9,6 +9,7 @@ more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
@@ -28,6 +29,9 @@ from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_shor
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
+
+# What a group picker gives: a (field, value) group, "clear", or None when cancelled.
+GroupChoice = tuple[str, Any] | str | None
 
 
 class FiguresChanged(Message):
@@ -225,22 +229,21 @@ class DashboardScreen(Screen[None]):
     def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
         self._choose_theme(message.number)
 
-    def action_filter(self) -> None:
+    def _pick_group(self, title: str, clear: str, chosen: Callable[[GroupChoice], None]) -> None:
         from audit_tui.screens.figure_dialogs import GroupPicker
 
-        if self.figures is None:
-            return
-        self.app.push_screen(
-            GroupPicker(
-                "Count only the cases of a group",
-                self.figures.groups,
-                clear="All cases (no filter)",
-                now=self.breakdown.describe(),
-            ),
-            self._filter_chosen,
+        if self.figures is not None:
+            now = self.breakdown.describe()
+            self.app.push_screen(
+                GroupPicker(title, self.figures.groups, clear=clear, now=now), chosen
+            )
+
+    def action_filter(self) -> None:
+        self._pick_group(
+            "Count only the cases of a group", "All cases (no filter)", self._filter_chosen
         )
 
-    def _filter_chosen(self, choice: tuple[str, Any] | str | None) -> None:
+    def _filter_chosen(self, choice: GroupChoice) -> None:
         if choice is None:
             return
         if choice == "clear":
@@ -249,21 +252,11 @@ class DashboardScreen(Screen[None]):
             self.set_breakdown(self.breakdown.with_group(*choice))
 
     def action_compare(self) -> None:
-        from audit_tui.screens.figure_dialogs import GroupPicker
-
-        if self.figures is None:
-            return
-        self.app.push_screen(
-            GroupPicker(
-                "Set a group beside the rest of the cases",
-                self.figures.groups,
-                clear="No comparison",
-                now=self.breakdown.describe(),
-            ),
-            self._compare_chosen,
+        self._pick_group(
+            "Set a group beside the rest of the cases", "No comparison", self._compare_chosen
         )
 
-    def _compare_chosen(self, choice: tuple[str, Any] | str | None) -> None:
+    def _compare_chosen(self, choice: GroupChoice) -> None:
         if choice == "clear":
             self.set_breakdown(Breakdown(self.breakdown.filter))
         elif isinstance(choice, tuple):
