@@ -90,7 +90,7 @@ async def test_the_dashboard_shows_exactly_what_scores_and_summary_print(tmp_pat
         assert len(shown_rows(screen)) == 5, "the five case-scored themes"
         charts = await read_every_chart(app, pilot, screen, summary)
         assert charts == {t["number"]: cli_bars(t) for t in summary}
-        assert sum(len(bars) for bars in charts.values()) == 42, "every key question of fji-2014"
+        assert sum(len(bars) for bars in charts.values()) == 32, "every key question, fji 2.0"
 
         await choose_group(app, pilot, "f", "female")
         assert shown_rows(screen) == cli_rows(girls_scores)
