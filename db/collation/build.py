@@ -23,6 +23,7 @@ from db.collation.merge import BuildReport, SourceCounts
 from db.collation.merged_rows import write_rows
 from db.collation.tables import JUDGEMENT_FIELDS, MODERATION_FIELDS, STATUS_RANK, order_key, pick
 from db.errors import StoreError
+from db.file import applicability
 from db.file.cases import case_row
 from db.file.records import CaseStatus
 from db.file.store import InspectionStore
@@ -143,6 +144,8 @@ def _write_target(
         checked_tables = write_rows(
             conn, sources, holders, general, inspection[0], report, passphrase is None, copies
         )
+        # the inspectors' classifications, copied in with the answers, decide what applies
+        applicability.refresh_classified(conn, bank)
         conn.execute("COMMIT")
         bulk.refuse_dangling(conn, checked_tables)
     except sqlite3.IntegrityError as exc:

@@ -7,10 +7,11 @@ its history row; a note or a clear is a history row of its own.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from db.errors import AnswerRefused, InvalidRows, RowProblem, StoreError
-from db.file import history_chain
+from db.file import applicability, history_chain
 from db.file.answer_rules import (
     checked_role,
     clean,
@@ -59,6 +60,9 @@ class AnswerRecords(StoreBase):
                 note=note,
                 reason=reason,
             )
+        if written.reclassified:
+            self._tally = None  # the classification moved other questions in or out: recount
+            return replace(written.answer, reclassified=written.reclassified)
         if written.changed and role == "primary":
             before = written.before.value if written.before else None
             self._tally_moved(case_ref, written.question, before, value)
@@ -167,8 +171,17 @@ class AnswerRecords(StoreBase):
             )
             if status is CaseStatus.COMPLETE and role == "primary":
                 set_status(conn, case_ref, status, CaseStatus.IN_PROGRESS, inspector, now, None)
+            question = question_of(self.bank, question_id)
+            flipped = (
+                applicability.refresh(conn, self.bank, case_ref)
+                if role == "primary" and question.classifies
+                else []
+            )
+        if flipped:
+            self._tally = None
+            return replace(current, reclassified=tuple(flipped))
         if role == "primary" and applies and applies[0]:
-            self._tally_moved(case_ref, question_of(self.bank, question_id), current.value, None)
+            self._tally_moved(case_ref, question, current.value, None)
         return current
 
     def answer(self, case_ref: str, question_id: str, role: str = "primary") -> Answer | None:

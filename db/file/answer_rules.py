@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from db.errors import AnswerRefused, UnknownCase
-from db.file import history_chain
+from db.file import applicability, history_chain
 from db.file.case_status import set_status
 from db.file.records import ROLES, Answer, CaseStatus
 from question_bank.model import Bank, Question
@@ -96,6 +96,8 @@ class Written:
     changed: bool
     question: Question
     inspector: str  # who gave it, as recorded in the history
+    # An inspector's classification: the questions whose applicability it changed.
+    reclassified: tuple[str, ...] = ()
 
 
 def write_answer(
@@ -194,4 +196,7 @@ def write_answer(
     )
     if changed and status is CaseStatus.NOT_STARTED and role == "primary":
         set_status(conn, case_ref, status, CaseStatus.IN_PROGRESS, who, at, None)
-    return Written(answer, before, changed, question, who)
+    flipped: tuple[str, ...] = ()
+    if changed and role == "primary" and question.classifies:
+        flipped = tuple(applicability.refresh(conn, bank, case_ref))
+    return Written(answer, before, changed, question, who, flipped)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Literal
 
@@ -63,6 +63,9 @@ class Answer:
     role: str
     bank_version: str
     answered_at: str
+    # Returned by a write only: an inspector's classification (RoSH, vulnerability, victim)
+    # changes which questions apply; these are the ones it changed, in bank order.
+    reclassified: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from db.errors import StoreError, UnknownCase
-from db.file import history_chain
+from db.file import applicability, history_chain
 from db.file.answer_rules import applies_when, initials, question_of
 from db.file.case_status import missing, set_status, status_of
 from db.file.cases import case_from_row, case_row, validation_sentence
@@ -114,10 +114,6 @@ class CaseSample(StoreBase):
             raise StoreError(
                 f"case {case_ref} was not changed: {validation_sentence(exc)}"
             ) from None
-        old_values, new_values = old.condition_values(), new.condition_values()
-        flipped = [
-            q.id for q in self.bank.questions if q.applies(old_values) != q.applies(new_values)
-        ]
         old_row, new_row = case_row(old), case_row(new)
         changed = {k: v for k, v in new_row.items() if old_row[k] != v}
         if not changed:
@@ -133,13 +129,8 @@ class CaseSample(StoreBase):
             conn.execute(
                 f"UPDATE cases SET {sets} WHERE case_ref = ?", (*changed.values(), case_ref)
             )
-            conn.executemany(
-                "UPDATE applicability SET applies = ? WHERE case_ref = ? AND question_id = ?",
-                [
-                    (int(self.bank.question(qid).applies(new_values)), case_ref, qid)
-                    for qid in flipped
-                ],
-            )
+            # the inspector's classifications, where recorded, still stand over the service's
+            flipped = applicability.refresh(conn, self.bank, case_ref)
             history_chain.append(
                 conn,
                 case_ref=case_ref,
