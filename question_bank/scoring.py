@@ -32,7 +32,9 @@ class QuestionTally:
     key: bool
     yes: int
     no: int
-    na: int
+    na: int  # answered N/A (or another excluded answer) by the inspector
+    did_not_apply: int = 0  # cases in scope the question does not apply to (no answer asked)
+    charted: bool = False  # the theme's Data Summary charts it (the bank says which)
 
     @property
     def answered(self) -> int:
@@ -41,6 +43,16 @@ class QuestionTally:
     @property
     def percent(self) -> int | None:
         return whole_percent(self.yes, self.answered)
+
+    @property
+    def phrase(self) -> str | None:
+        """The share done well, as the report words it: "almost three-fifths"."""
+        return proportion_phrase(self.yes, self.answered)
+
+    @property
+    def not_done_phrase(self) -> str | None:
+        """The share not done well, as the report often puts it: "not done well in almost half"."""
+        return proportion_phrase(self.no, self.answered)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,10 @@ def tally_dict(tally: QuestionTally) -> dict[str, object]:
         "yes": tally.yes,
         "no": tally.no,
         "na": tally.na,
+        "did_not_apply": tally.did_not_apply,
+        "charted": tally.charted,
+        "phrase": tally.phrase,
+        "not_done_phrase": tally.not_done_phrase,
     }
 
 
@@ -128,6 +144,7 @@ def tally_question(bank: Bank, question: Question, counts: AnswerCounts) -> Ques
         totals["yes"],
         totals["no"],
         totals["excluded"],
+        charted=question.charted,
     )
 
 

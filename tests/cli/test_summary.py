@@ -17,7 +17,8 @@ def test_summary_json_per_key_question(cli, inspection):
     assert questions(themes[1]) == {"A1": (2, 0, 1), "A2": (0, 1, 0), "A3": (1, 0, 0)}
     assert "A4" not in questions(themes[1]), "only key questions are charted"
     assert themes[1]["questions"][0] == {
-        "id": "A1", "chart_label": "Assessment", "yes": 2, "no": 0, "na": 1
+        "id": "A1", "chart_label": "Assessment", "yes": 2, "no": 0, "na": 1,
+        "did_not_apply": 0, "charted": True, "phrase": "all", "not_done_phrase": "none",
     }  # fmt: skip
     assert themes[5]["questions"] == [] and themes[5]["case_scored"] is False
 
