@@ -1,10 +1,10 @@
 """Building the collated file: the merge of checked inputs written to a new inspection file.
 
 `build` reads each input's facts (db.collation.input_facts), writes the inspection, its cases,
-statuses, inspectors, UI state, moderations and judgements by the rules of db.collation.merge,
-recomputes applicability, and has db.collation.merged_rows write the history and the answers.
-Inputs holding different cases, all plain and chained while checked, take the fast path: their
-merged history is chained by another process meanwhile and copied by SQLite
+statuses, inspectors, UI state, moderations, judgements and band sets by the rules of
+db.collation.merge, recomputes applicability, and has db.collation.merged_rows write the history
+and the answers. Inputs holding different cases, all plain and chained while checked, take the
+fast path: their merged history is chained by another process meanwhile and copied by SQLite
 (db.collation.history_copy). Split uses it too, keeping one inspector's cases.
 """
 
@@ -21,7 +21,14 @@ from db.collation.input_facts import Source, read_sources
 from db.collation.inputs import CheckedInput
 from db.collation.merge import BuildReport, SourceCounts
 from db.collation.merged_rows import write_rows
-from db.collation.tables import JUDGEMENT_FIELDS, MODERATION_FIELDS, STATUS_RANK, order_key, pick
+from db.collation.tables import (
+    BAND_SET_FIELDS,
+    JUDGEMENT_FIELDS,
+    MODERATION_FIELDS,
+    STATUS_RANK,
+    order_key,
+    pick,
+)
 from db.errors import StoreError
 from db.file import applicability
 from db.file.cases import case_row
@@ -140,6 +147,7 @@ def _write_target(
         records = _write_cases(conn, sources, holders, inspection, keep_state)
         if keep is None:  # a split file holds its cases only, not the lead's judgements
             _write_judgements(conn, sources)
+        _write_band_sets(conn, sources)  # the bands hold for every inspector's file too
         bulk.applicability_rows(conn, bank, records)
         checked_tables = write_rows(
             conn, sources, holders, general, inspection[0], report, passphrase is None, copies
@@ -252,5 +260,15 @@ def _write_judgements(conn: sqlite3.Connection, sources: Sequence[Source]) -> No
     conn.executemany(
         f"INSERT INTO judgements ({', '.join(JUDGEMENT_FIELDS)}) "
         f"VALUES ({', '.join('?' for _ in JUDGEMENT_FIELDS)})",
+        rows,
+    )
+
+
+def _write_band_sets(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
+    """The lead's band sets: every input's rows once, in the order they were set."""
+    rows = sorted({row for source in sources for row in source.band_sets}, key=order_key)
+    conn.executemany(
+        f"INSERT INTO band_sets ({', '.join(BAND_SET_FIELDS)}) "
+        f"VALUES ({', '.join('?' for _ in BAND_SET_FIELDS)})",
         rows,
     )

@@ -160,7 +160,8 @@ def collate(
 
 
 def same_inspection(checked: Sequence[CheckedInput]) -> None:
-    """Refuse files of two inspections, or of one inspection answered under two banks."""
+    """Refuse files of two inspections, or of one inspection answered under two banks (or two
+    modules of one bank: its sixth theme differs, say so plainly)."""
     first = checked[0]
     for other in checked[1:]:
         if other.inspection.id != first.inspection.id:
@@ -169,6 +170,15 @@ def same_inspection(checked: Sequence[CheckedInput]) -> None:
                 f"{other.inspection.id[:8]}) than {first.path} ({first.inspection.area}, "
                 f"{first.inspection.id[:8]}); collate the files of one inspection only"
             )
+        if (other.bank.id, other.bank.version) == (first.bank.id, first.bank.version) and (
+            other.bank.module != first.bank.module
+        ):
+            raise StoreError(
+                f"{other.path} was made with the {module_name(other.bank.module)} module of bank "
+                f"{other.bank.id} and {first.path} with the {module_name(first.bank.module)} "
+                "module; files of different modules are never merged, so collate the files "
+                "made for one module only"
+            )
         if other.bank.content_hash != first.bank.content_hash:
             raise StoreError(
                 f"{other.path} was answered under bank {other.bank.id} v{other.bank.version} "
@@ -176,6 +186,10 @@ def same_inspection(checked: Sequence[CheckedInput]) -> None:
                 f"v{first.bank.version} ({first.bank.content_hash[:12]}); files answered under "
                 "different banks are never merged"
             )
+
+
+def module_name(module: str | None) -> str:
+    return "no" if module is None else repr(module)
 
 
 def finish(target: Path, out: Path, *, passphrase: str | None = None) -> None:

@@ -8,6 +8,7 @@ for the merge with its facts.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from db.collation.inputs import CheckedInput
 from db.collation.tables import (
     ANSWER_FIELDS,
+    BAND_SET_FIELDS,
     EVENTS,
     HISTORY_FIELDS,
     JUDGEMENT_FIELDS,
@@ -27,6 +29,7 @@ from db.collation.tables import (
     Row,
 )
 from db.errors import StoreError
+from db.file import bands
 from db.file.cases import ROW_FIELDS, case_from_row, validation_sentence
 from db.file.records import ROLES
 from question_bank.case import CaseRecord
@@ -49,6 +52,7 @@ class InputFacts:
     moderations: dict[str, list[Row]]
     answer_inspectors: dict[str, set[str]]  # case_ref -> initials that answered it
     judgements: list[Row] = field(default_factory=list)  # the lead's, JUDGEMENT_FIELDS
+    band_sets: list[Row] = field(default_factory=list)  # the lead's, BAND_SET_FIELDS
 
 
 @dataclass
@@ -146,6 +150,14 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
         ]
         if any(row[1] not in bank.theme_by_number for row in judgements):
             raise _refuse(checked, "a recorded judgement of a theme its bank does not have")
+    band_sets: list[Row] = []
+    if checked.schema_version >= 5:
+        band_sets = [
+            tuple(row)
+            for row in conn.execute(f"SELECT {', '.join(BAND_SET_FIELDS)} FROM band_sets")
+        ]
+        for band_set in band_sets:
+            _validate_band_set(checked, bank, band_set)
     return InputFacts(
         cases=cases,
         case_edits=case_edits,
@@ -156,7 +168,21 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
         moderations=dict(moderations),
         answer_inspectors=_answer_inspectors(conn),
         judgements=judgements,
+        band_sets=band_sets,
     )
+
+
+def _validate_band_set(checked: CheckedInput, bank: Bank, row: Row) -> None:
+    """A band set is bands of its bank (as `audit-tui bands set` checks them), stored as written."""
+    try:
+        stored = json.loads(row[1])
+        fits = not bands.problems(bank, stored) and row[1] == bands.bands_json(
+            bands.checked_bands(bank, stored, "the bands")
+        )
+    except (ValueError, TypeError, StoreError):
+        fits = False
+    if not fits or not all(isinstance(value, str) for value in (row[0], row[3], row[4])):
+        raise _refuse(checked, "a band set that is not bands of its bank")
 
 
 def _answer_inspectors(conn: sqlite3.Connection) -> dict[str, set[str]]:

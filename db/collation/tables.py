@@ -39,6 +39,9 @@ MODERATION_FIELDS = (
 )
 # A recorded judgement (db/file/judgements.py): collation keeps the union of every input's rows.
 JUDGEMENT_FIELDS = ("recorded_at", "theme", "judgement", "rationale", "recorded_by")
+# A set of bands the lead set (db/file/bands.py): collation keeps every input's, split copies
+# them to every inspector's file.
+BAND_SET_FIELDS = ("set_at", "bands_json", "source", "set_by", "reason")
 EVENTS = frozenset({"answer", "note", "clear", "status", "case"})
 # Of two status changes at the same time, the later status in a case's life wins.
 STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(CaseStatus)}

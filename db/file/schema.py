@@ -314,3 +314,34 @@ def m004_judgements(db: Database) -> None:
     for statement in JUDGEMENTS_V4:
         db.execute(statement)
     db.execute("PRAGMA user_version = 4")
+
+
+BAND_SETS_V5: tuple[str, ...] = (
+    """
+    CREATE TABLE band_sets (
+        id INTEGER PRIMARY KEY,
+        bands_json TEXT NOT NULL,
+        source TEXT CHECK (source IS NULL OR length(trim(source)) > 0),
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+    )
+    """,
+    "CREATE INDEX band_sets_at ON band_sets(set_at)",
+    "CREATE TRIGGER band_sets_no_update BEFORE UPDATE ON band_sets "
+    "BEGIN SELECT RAISE(ABORT, 'band sets are append-only'); END",
+    "CREATE TRIGGER band_sets_no_delete BEFORE DELETE ON band_sets "
+    "BEGIN SELECT RAISE(ABORT, 'band sets are append-only'); END",
+)
+
+
+@migrations()
+def m005_band_sets(db: Database) -> None:
+    """The bands the lead set for this inspection, every set kept (db/file/bands.py).
+
+    The stored bank is never changed (its hash ties the file to the bank it was made with); the
+    latest set replaces its bands wherever the file is scored.
+    """
+    for statement in BAND_SETS_V5:
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 5")

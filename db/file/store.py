@@ -8,7 +8,11 @@ The class is made of one part per concern, each in its own module: the case samp
 (db.file.sample), answers (db.file.answer_records, written through the one gate of
 db.file.answer_rules), the case lifecycle (db.file.lifecycle) and the counts
 (db.file.counts), over what they share (db.file.store_base). Opening a file, its bank, the
-history, judgements and UI state are here.
+history, judgements, the lead's bands and UI state are here.
+
+`store.bank` is the bank the inspection is scored with: the bank stored in the file with the
+bands the lead set (db.file.bands), if any; `store.stored_bank` is the stored one, whose hash
+the file records and collation compares.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import StoreError
-from db.file import history_chain, judgements
+from db.file import bands, history_chain, judgements
 from db.file.answer_records import AnswerRecords
 from db.file.answer_rules import initials
 from db.file.checks import check_file
@@ -32,12 +36,16 @@ from db.file.connection import connect
 from db.file.counts import Counts
 from db.file.file_format import SCHEMA_VERSION
 from db.file.lifecycle import CaseLifecycle
-from db.file.records import HistoryRow
+from db.file.records import HistoryRow, Inspection
 from db.file.sample import CaseSample
 from db.file.store_base import Clock, transaction, utc_now
 from question_bank.loader import BankError, load_shipped, validate_bank
-from question_bank.model import Bank
+from question_bank.model import Band, Bank
 
+# The fields of db.file.records.Inspection, in order (as StoreBase reads them).
+INSPECTION_COLUMNS = (
+    "id, area, bank_id, bank_version, bank_hash, lead, fieldwork_start, fieldwork_end, created_at"
+)
 _HISTORY_COLUMNS = (
     "id, case_ref, question_id, role, event, old_value, new_value, old_note, new_note, "
     "inspector, at, reason"
@@ -46,6 +54,20 @@ _HISTORY_COLUMNS = (
 
 class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
     """The inspection file: open it with `create` or `open`, use it from one thread."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        bank: Bank,
+        readonly: bool,
+        clock: Clock | None,
+        encrypted: bool = False,
+    ) -> None:
+        super().__init__(conn, path, bank=bank, readonly=readonly, clock=clock, encrypted=encrypted)
+        self.stored_bank = bank
+        self.bank = bands.effective(bank, bands.current(conn))
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -127,13 +149,7 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
         """
         path = Path(path)
         facts = check_file(path, passphrase)
-        try:
-            bank = validate_bank(json.loads(facts.bank_json), path.name)
-        except (BankError, ValueError):
-            raise StoreError(
-                f"the question bank stored in {path} cannot be read by this audit-tui; "
-                "update audit-tui to open it"
-            ) from None
+        bank = _stored_bank(path, facts.bank_json)
         if readonly and facts.schema_version < SCHEMA_VERSION:
             raise StoreError(
                 f"{path} uses an older schema; open it once without read-only to upgrade it"
@@ -158,6 +174,25 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
         except BaseException:
             conn.close()
             raise
+
+    @staticmethod
+    def peek(path: str | Path, passphrase: str | None = None) -> tuple[Bank, Inspection]:
+        """The bank stored in a file and its inspection, read without opening it for writing,
+        so a command can refuse a mistake before the file is backed up or migrated."""
+        path = Path(path)
+        facts = check_file(path, passphrase)
+        bank = _stored_bank(path, facts.bank_json)
+        try:
+            conn = connect(path, readonly=True, passphrase=passphrase if facts.encrypted else None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path} cannot be opened (SQLite says: {exc})") from None
+        try:
+            row = conn.execute(f"SELECT {INSPECTION_COLUMNS} FROM inspection").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path} cannot be read (SQLite says: {exc})") from None
+        finally:
+            conn.close()
+        return bank, Inspection(*row)
 
     def close(self) -> None:
         self._conn.close()
@@ -221,6 +256,29 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
         """Every judgement recorded (of one theme, or all), latest first."""
         return judgements.history(self._conn, theme)
 
+    # -- the lead's bands (db/file/bands.py) ---------------------------------------------------
+
+    def set_bands(
+        self, chosen: tuple[Band, ...], source: str | None, reason: str, *, by: str
+    ) -> bands.BandSet:
+        """Set the inspection's judgement bands (the bank's labels), where they come from and why.
+
+        From now on `bank` scores with them; the stored bank is left as it is.
+        """
+        who, now = initials(by), self._now()
+        with self._write() as conn:
+            done = bands.record(conn, self.stored_bank, chosen, source, reason, by=who, at=now)
+        self.bank = bands.effective(self.stored_bank, self.band_set())
+        return done
+
+    def band_set(self) -> bands.BandSet | None:
+        """The band set in force, or None while the stored bank's own bands are."""
+        return bands.current(self._conn)
+
+    def band_sets(self) -> list[bands.BandSet]:
+        """Every band set of the inspection, latest first."""
+        return bands.history(self._conn)
+
     # -- UI state ----------------------------------------------------------------------------
 
     def get_state(self, key: str) -> str | None:
@@ -247,6 +305,16 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
         """One write transaction for a db module writing several tables at once (moderation)."""
         with self._write() as conn:
             yield conn
+
+
+def _stored_bank(path: Path, bank_json: str) -> Bank:
+    try:
+        return validate_bank(json.loads(bank_json), path.name)
+    except (BankError, ValueError):
+        raise StoreError(
+            f"the question bank stored in {path} cannot be read by this audit-tui; "
+            "update audit-tui to open it"
+        ) from None
 
 
 def _write_bank(conn: sqlite3.Connection, bank: Bank, now: str) -> None:

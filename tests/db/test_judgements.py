@@ -106,6 +106,10 @@ def test_a_file_of_schema_3_gains_the_table_when_opened(tmp_path, bank):
     path = tmp_path / "old.sqlite"
     InspectionStore.create(path, area="Lambeth", bank=bank, lead="AB").close()
     conn = sqlite3.connect(path)
+    for later in ("band_sets_no_update", "band_sets_no_delete"):  # m005 came after
+        conn.execute(f"DROP TRIGGER {later}")
+    conn.execute("DROP TABLE band_sets")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_band_sets'")
     conn.execute("DROP TRIGGER judgements_no_update")
     conn.execute("DROP TRIGGER judgements_no_delete")
     conn.execute("DROP TABLE judgements")
@@ -117,4 +121,5 @@ def test_a_file_of_schema_3_gains_the_table_when_opened(tmp_path, bank):
         store.record_judgement(5, "Good", "Strong board.", by="AB")
     with InspectionStore.open(path, readonly=True) as store:
         assert store.recorded_judgements()[5].judgement == "Good"
-    assert KNOWN_MIGRATIONS[-1] == "m004_judgements" == migrations._migrations[-1].name
+    assert KNOWN_MIGRATIONS[3] == "m004_judgements" == migrations._migrations[3].name
+    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets",), "a later migration: drop it above too"
