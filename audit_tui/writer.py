@@ -9,6 +9,7 @@ hold the writer until the interface has run: the next write starts while the scr
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -41,6 +42,9 @@ class _Submitted:
     reply_to: MessagePump | None
     done: Reply | None
     failed: Refusal | None
+    # The submitter's context (Textual's active app): a screen built but not yet shown finds
+    # its app through it, so that a reply quicker than the screen waits in its queue.
+    context: contextvars.Context
     after: threading.Event | None = None
     without_store: Callable[[], Any] | None = None  # or run before the store is open
 
@@ -93,7 +97,7 @@ class StoreWriter:
         most AFTER_TIMEOUT), so that opening the store does not compete with the case list's
         first frame.
         """
-        self._put(_Submitted(call, reply_to, done, failed, after))
+        self._put(_Submitted(call, reply_to, done, failed, contextvars.copy_context(), after))
 
     def submit_without_store(
         self,
@@ -105,7 +109,8 @@ class StoreWriter:
     ) -> None:
         """Queue `call()`, which runs in turn without opening the store (reading the case list
         before the store opens the file); replies as `submit`."""
-        self._put(_Submitted(None, reply_to, done, failed, without_store=call))
+        context = contextvars.copy_context()
+        self._put(_Submitted(None, reply_to, done, failed, context, without_store=call))
 
     def _put(self, item: _Submitted) -> None:
         with self._lock:
@@ -174,6 +179,10 @@ class StoreWriter:
     def _reply(item: _Submitted, make: Callable[[Any], Message | None] | None, value: Any) -> None:
         if make is None or item.reply_to is None:
             return
+        item.context.run(StoreWriter._post, item.reply_to, make, value)
+
+    @staticmethod
+    def _post(reply_to: MessagePump, make: Callable[[Any], Message | None], value: Any) -> None:
         message = make(value)
         if message is not None:
-            item.reply_to.post_message(message)
+            reply_to.post_message(message)
