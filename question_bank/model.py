@@ -212,6 +212,9 @@ class Theme(_Strict):
     label: str | None = None
     # Whether its rating counts in the overall rating (banks with an overall rating).
     in_overall: bool | None = None
+    # What its score is a share of, in the report's words: "work to reduce reoffending" in
+    # "overall 58% of work to reduce reoffending was done well enough" (None: "work on <title>").
+    work: str | None = Field(default=None, min_length=1)
 
     @property
     def mark(self) -> str:

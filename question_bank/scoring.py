@@ -14,6 +14,8 @@ from question_bank.phrasing import proportion_phrase
 
 # question id -> answer value -> number of answers
 AnswerCounts = Mapping[str, Mapping[str, int]]
+# question id -> number of cases in scope the question does not apply to
+NotApplying = Mapping[str, int]
 
 
 def whole_percent(numerator: int, denominator: int) -> int | None:
@@ -53,6 +55,23 @@ class QuestionTally:
     def not_done_phrase(self) -> str | None:
         """The share not done well, as the report often puts it: "not done well in almost half"."""
         return proportion_phrase(self.no, self.answered)
+
+    @property
+    def done_well_text(self) -> str | None:
+        """Both shares as the report words them: "done well in almost three-fifths of cases;
+        not done well in just over two-fifths"; None when nobody answered yes or no."""
+        if self.phrase is None or self.not_done_phrase is None:
+            return None
+        if self.no == 0:
+            return "done well in all cases"
+        if self.yes == 0:
+            return "not done well in any case"
+        return f"done well in {_of_cases(self.phrase)}; not done well in {self.not_done_phrase}"
+
+
+def _of_cases(phrase: str) -> str:
+    """'almost half' -> 'almost half of cases'; 'very few' -> 'very few cases'."""
+    return f"{phrase} cases" if phrase == "very few" else f"{phrase} of cases"
 
 
 @dataclass(frozen=True)
@@ -129,8 +148,13 @@ def tally_dict(tally: QuestionTally) -> dict[str, object]:
     }
 
 
-def tally_question(bank: Bank, question: Question, counts: AnswerCounts) -> QuestionTally:
-    """Fold a question's answer values into yes / no / excluded by its scale."""
+def tally_question(
+    bank: Bank, question: Question, counts: AnswerCounts, did_not_apply: NotApplying | None = None
+) -> QuestionTally:
+    """Fold a question's answer values into yes / no / excluded by its scale.
+
+    `did_not_apply` counts, per question, the cases in scope it does not apply to (None: 0).
+    """
     scale = bank.scale_of(question)
     totals = {"yes": 0, "no": 0, "excluded": 0}
     for value, n in counts.get(question.id, {}).items():
@@ -144,15 +168,26 @@ def tally_question(bank: Bank, question: Question, counts: AnswerCounts) -> Ques
         totals["yes"],
         totals["no"],
         totals["excluded"],
+        did_not_apply=(did_not_apply or {}).get(question.id, 0),
         charted=question.charted,
     )
 
 
 def score_theme(
-    bank: Bank, theme: Theme, counts: AnswerCounts, cases: int | None = None
+    bank: Bank,
+    theme: Theme,
+    counts: AnswerCounts,
+    cases: int | None = None,
+    did_not_apply: NotApplying | None = None,
 ) -> ThemeScore:
-    """Score one theme under the bank's rule, from its key questions' counts."""
-    tallies = tuple(tally_question(bank, q, counts) for q in bank.theme_questions(theme.number))
+    """Score one theme under the bank's rule, from its key questions' counts.
+
+    `did_not_apply` only fills each question's tally (the cases it did not apply to); it
+    never changes a score, which counts answers alone.
+    """
+    tallies = tuple(
+        tally_question(bank, q, counts, did_not_apply) for q in bank.theme_questions(theme.number)
+    )
     keys = [t for t in tallies if t.key]
     yes = sum(t.yes for t in keys)
     no = sum(t.no for t in keys)
@@ -246,7 +281,11 @@ def score_bank(
     counts: AnswerCounts,
     cases_by_theme: Mapping[int, int] | None = None,
     scored_only: bool = True,
+    did_not_apply: NotApplying | None = None,
 ) -> list[ThemeScore]:
     """Score every (case-scored) theme of a bank from the same counts."""
     themes = bank.scored_themes() if scored_only else bank.themes
-    return [score_theme(bank, t, counts, (cases_by_theme or {}).get(t.number)) for t in themes]
+    return [
+        score_theme(bank, t, counts, (cases_by_theme or {}).get(t.number), did_not_apply)
+        for t in themes
+    ]

@@ -1,4 +1,5 @@
-"""The counts the scoring engine reads: answers per question and value, cases per theme.
+"""The counts the scoring engine reads: answers per question and value, cases per theme, and
+the cases each question does not apply to.
 
 Every count takes a CountFilter; the whole inspection's answer counts and cases per theme come
 from the in-memory tally (db.file.tally), the rest from one SQL GROUP BY each. Only answers to
@@ -23,6 +24,12 @@ BOOL_FIELDS = frozenset({"bame", "custody", "looked_after"})
 
 class Counts(StoreBase):
     """Answer counts, cases per theme and case counts, whole or by a case field."""
+
+    # The whole inspection's did-not-apply counts with the tally they were read beside:
+    # applicability changes only in writes that drop the tally (a case added or edited, a
+    # classification answered or cleared, a merge) or in another connection's commit (which
+    # rebuilds it), so while that tally stands the counts do too.
+    _not_applying: tuple[AnswerTally, dict[str, int]] | None = None
 
     def answer_counts(self, filter: CountFilter = CountFilter()) -> dict[str, Mapping[str, int]]:
         """Per question and value, the answers that count: to questions applying to the case.
@@ -55,6 +62,40 @@ class Counts(StoreBase):
         ):
             counts.setdefault(_group(field, key), {}).setdefault(qid, {})[value] = n
         return counts
+
+    def did_not_apply_counts(self, filter: CountFilter = CountFilter()) -> dict[str, int]:
+        """Per question, the cases in the filter's scope it does not apply to (none: left out).
+
+        The answers' role does not matter: a question applies to a case or not.
+        """
+        if filter == CountFilter():
+            tally = self._answer_tally()
+            kept = self._not_applying
+            if kept is None or kept[0] is not tally:
+                kept = self._not_applying = (tally, self._sql_did_not_apply(filter))
+            return dict(kept[1])
+        return self._sql_did_not_apply(filter)
+
+    def _sql_did_not_apply(self, filter: CountFilter) -> dict[str, int]:
+        return self.did_not_apply_counts_by(None, filter).get(None, {})
+
+    def did_not_apply_counts_by(
+        self, field: str | None, filter: CountFilter = CountFilter()
+    ) -> dict[Any, dict[str, int]]:
+        """did_not_apply_counts per value of a case field (None: one group, keyed None)."""
+        q = _filter_sql(filter, field, answers=False)
+        join = "JOIN cases c ON c.case_ref = ap.case_ref" if q.join_cases else ""
+        result: dict[Any, dict[str, int]] = {}
+        for key, qid, n in self._conn.execute(
+            f"""
+            SELECT {q.group}, ap.question_id, COUNT(*) FROM applicability ap {join}
+            WHERE ap.applies = 0 {q.where}
+            GROUP BY {q.group_by} ap.question_id
+            """,
+            q.params,
+        ):
+            result.setdefault(_group(field, key), {})[qid] = n
+        return result
 
     def cases_by_theme(self, filter: CountFilter = CountFilter()) -> dict[int, int]:
         """Per theme, the cases contributing a yes or no answer to one of its key questions."""

@@ -13,7 +13,15 @@ from typing import Any
 from db.file.records import CountFilter
 from db.file.store import InspectionStore
 from question_bank.model import Bank, Theme
-from question_bank.scoring import AnswerCounts, ThemeScore, score_bank, score_theme
+from question_bank.scoring import (
+    AnswerCounts,
+    NotApplying,
+    OverallRating,
+    ThemeScore,
+    overall_rating,
+    score_bank,
+    score_theme,
+)
 
 
 def theme_scores(
@@ -23,12 +31,63 @@ def theme_scores(
 
     Each theme is scored by question_bank's `score_theme`; a theme whose counts are the same
     as at an earlier call gets that call's score back (an answer changes one theme's counts).
+    Each question's tally also says how many cases in scope it did not apply to.
     """
     bank = store.bank
     counts = store.answer_counts(filter)
     cases = store.cases_by_theme(filter)
+    not_applying = store.did_not_apply_counts(filter)
     themes = bank.scored_themes() if scored_only else bank.themes
-    return [_theme_score(bank, theme, counts, cases.get(theme.number)) for theme in themes]
+    return [
+        _theme_score(bank, theme, counts, cases.get(theme.number), not_applying) for theme in themes
+    ]
+
+
+@dataclass(frozen=True)
+class ThemeRating:
+    """The rating a theme counts with in the overall rating, and where it comes from."""
+
+    number: int
+    label: str | None  # None: neither recorded nor indicated yet
+    recorded: bool  # the lead's recorded judgement; else the indicative one of its score
+
+
+def ratings(
+    bank: Bank, scores: list[ThemeScore], recorded: Mapping[int, str | None]
+) -> dict[int, ThemeRating]:
+    """Every theme's rating: the lead's recorded judgement where there is one, else the
+    indicative judgement of its score (`scores`: every theme's, case-scored or not)."""
+    indicative = {s.number: s.judgement for s in scores}
+    result = {}
+    for theme in bank.themes:
+        label = recorded.get(theme.number)
+        if label is not None:
+            result[theme.number] = ThemeRating(theme.number, label, True)
+        else:
+            result[theme.number] = ThemeRating(theme.number, indicative.get(theme.number), False)
+    return result
+
+
+def theme_ratings(
+    store: InspectionStore, filter: CountFilter = CountFilter()
+) -> dict[int, ThemeRating]:
+    """Every theme's rating under a filter: the lead's recorded judgement (the latest; it is
+    of the whole inspection, whatever the filter), else the indicative one of its score."""
+    recorded = {n: j.judgement for n, j in store.recorded_judgements().items()}
+    return ratings(store.bank, theme_scores(store, filter, scored_only=False), recorded)
+
+
+def overall(store: InspectionStore, filter: CountFilter = CountFilter()) -> OverallRating | None:
+    """The inspection's overall rating from every counted theme's rating (`theme_ratings`),
+    by question_bank's `overall_rating`; None for a bank without one."""
+    if store.bank.scoring.overall is None:
+        return None
+    return overall_of(store.bank, theme_ratings(store, filter))
+
+
+def overall_of(bank: Bank, rated: Mapping[int, ThemeRating]) -> OverallRating | None:
+    """The overall rating of themes already rated (`ratings`); None for a bank without one."""
+    return overall_rating(bank, {n: r.label for n, r in rated.items()})
 
 
 # Scores already computed, by bank, theme and the theme's counts: score_theme is a pure function.
@@ -37,12 +96,25 @@ _SCORED_MAX = 1024
 _scored_lock = threading.Lock()
 
 
-def _theme_score(bank: Bank, theme: Theme, counts: AnswerCounts, cases: int | None) -> ThemeScore:
-    key = (bank.content_hash, theme.number, cases, _theme_counts(bank, theme.number, counts))
+def _theme_score(
+    bank: Bank,
+    theme: Theme,
+    counts: AnswerCounts,
+    cases: int | None,
+    not_applying: NotApplying,
+) -> ThemeScore:
+    ids = _theme_question_ids(bank, theme.number)
+    key = (
+        bank.content_hash,
+        theme.number,
+        cases,
+        _theme_counts(bank, theme.number, counts),
+        tuple(not_applying.get(qid, 0) for qid in ids),
+    )
     with _scored_lock:
         score = _SCORED.get(key)
     if score is None:
-        score = score_theme(bank, theme, counts, cases)
+        score = score_theme(bank, theme, counts, cases, not_applying)
         with _scored_lock:
             if len(_SCORED) >= _SCORED_MAX:
                 del _SCORED[next(iter(_SCORED))]
@@ -82,10 +154,15 @@ def scores_by(
     groups = store.case_count_by(field, filter)
     counts = store.answer_counts_by(field, filter)
     cases = store.cases_by_theme_by(field, filter)
+    not_applying = store.did_not_apply_counts_by(field, filter)
     ordered = sorted(groups, key=lambda g: (g is None, str(g)))
     return {
         group: score_bank(
-            store.bank, counts.get(group, {}), cases.get(group, {}), scored_only=scored_only
+            store.bank,
+            counts.get(group, {}),
+            cases.get(group, {}),
+            scored_only=scored_only,
+            did_not_apply=not_applying.get(group, {}),
         )
         for group in ordered
     }
@@ -159,12 +236,15 @@ def group_against_rest(
     narrowed = replace(filter, **{field: value})
     whole_counts, whole_cases = store.answer_counts(filter), store.cases_by_theme(filter)
     whole_size = store.case_count(filter)
+    whole_not_applying = store.did_not_apply_counts(filter)
     if fixed is not None and fixed != value:  # the filter already leaves the group out
         counts: dict[str, Mapping[str, int]] = {}
         cases: dict[int, int] = {}
+        not_applying: dict[str, int] = {}
         size = 0
     else:
         counts, cases = store.answer_counts(narrowed), store.cases_by_theme(narrowed)
+        not_applying = store.did_not_apply_counts(narrowed)
         size = store.case_count(narrowed)
     rest_counts = {
         qid: left
@@ -172,13 +252,24 @@ def group_against_rest(
         if (left := _less(values, counts.get(qid, {})))
     }
     rest_cases = {theme: n - cases.get(theme, 0) for theme, n in whole_cases.items()}
+    rest_not_applying = {q: n - not_applying.get(q, 0) for q, n in whole_not_applying.items()}
     bank = store.bank
     return (
-        Scope(group_name(field, value), size, score_bank(bank, counts, cases, scored_only=False)),
+        Scope(
+            group_name(field, value),
+            size,
+            score_bank(bank, counts, cases, scored_only=False, did_not_apply=not_applying),
+        ),
         Scope(
             "the rest",
             whole_size - size,
-            score_bank(bank, rest_counts, {t: n for t, n in rest_cases.items() if n}, False),
+            score_bank(
+                bank,
+                rest_counts,
+                {t: n for t, n in rest_cases.items() if n},
+                False,
+                did_not_apply={q: n for q, n in rest_not_applying.items() if n},
+            ),
         ),
     )
 

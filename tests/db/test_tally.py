@@ -79,11 +79,15 @@ steps = st.lists(
 def assert_tally_matches_sql(store: InspectionStore) -> None:
     sql_counts = store.answer_counts_by(None, CountFilter()).get(None, {})
     sql_cases = store.cases_by_theme_by(None, CountFilter()).get(None, {})
+    sql_not_applying = store.did_not_apply_counts_by(None, CountFilter()).get(None, {})
     assert store.answer_counts() == sql_counts
     assert store.cases_by_theme() == sql_cases
-    assert figures.theme_scores(store) == score_bank(store.bank, sql_counts, sql_cases)
+    assert store.did_not_apply_counts() == sql_not_applying
+    assert figures.theme_scores(store) == score_bank(
+        store.bank, sql_counts, sql_cases, did_not_apply=sql_not_applying
+    )
     assert figures.theme_scores(store, scored_only=False) == score_bank(
-        store.bank, sql_counts, sql_cases, scored_only=False
+        store.bank, sql_counts, sql_cases, scored_only=False, did_not_apply=sql_not_applying
     )
 
 
