@@ -18,7 +18,9 @@ from db.collation.agreement import AgreementReport, agreement
 from db.file.records import CountFilter, Inspection
 from db.file.store import InspectionStore
 from db.reporting import figures
-from question_bank.scoring import QuestionTally, ThemeScore
+from db.reporting.figures import ThemeRating
+from question_bank.model import Bank, Theme
+from question_bank.scoring import OverallRating, QuestionTally, ThemeScore
 
 Clock = Callable[[], datetime]
 
@@ -61,10 +63,17 @@ class ThemeReport:
     recorded: str
     rationale: str | None
     subgroups: list[GroupScore]
+    theme: Theme
+    rating: ThemeRating  # the rating it counts with in the overall rating
 
     @property
     def key_questions(self) -> list[QuestionTally]:
         return [t for t in self.score.questions if t.key]
+
+    @property
+    def charted(self) -> list[QuestionTally]:
+        """The key questions its Data Summary charts (the bank says which)."""
+        return [t for t in self.score.questions if t.charted]
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,8 @@ class ReportFigures:
     agreement: AgreementReport
     conflicts: list[moderation.Item]
     disagreements: list[moderation.Item]
+    bank: Bank  # the bank the inspection is scored with: its words, rule and bands
+    overall: OverallRating | None  # None for a bank without an overall rating
 
     @property
     def scored(self) -> list[ThemeReport]:
@@ -97,6 +108,8 @@ def gather(store: InspectionStore, *, clock: Clock | None = None) -> ReportFigur
     """Read every figure of the report from the store."""
     recorded = recorded_judgements(store)
     whole = figures.theme_scores(store, CountFilter(), scored_only=False)
+    bank = store.bank
+    rated = figures.ratings(bank, whole, {n: label for n, (label, _) in recorded.items()})
     by_field = {field: figures.scores_by(store, field) for field, _ in SUBGROUPS}
     sizes = {field: store.case_count_by(field) for field, _ in SUBGROUPS}
     themes = []
@@ -110,9 +123,14 @@ def gather(store: InspectionStore, *, clock: Clock | None = None) -> ReportFigur
                         GroupScore(field, group, sizes[field].get(group, 0), scores[scored_index])
                     )
         judgement, rationale = recorded.get(score.number, (NOT_RECORDED, None))
-        themes.append(ThemeReport(whole[index], judgement, rationale, groups))
+        theme = bank.theme_by_number[score.number]
+        themes.append(
+            ThemeReport(whole[index], judgement, rationale, groups, theme, rated[score.number])
+        )
     now = (clock or (lambda: datetime.now(UTC)))()
     return ReportFigures(
+        bank=bank,
+        overall=figures.overall_of(bank, rated),
         inspection=store.inspection,
         bank_title=store.bank.title,
         generated_at=now.isoformat(timespec="seconds"),
@@ -132,14 +150,203 @@ def kappa_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def sentence(theme: ThemeScore) -> str:
-    """The report's sentence: 'overall 58% of work to ... was done well enough'."""
-    if theme.percent is None:
-        return "No key question of this theme has a yes or no answer yet."
+# -- the bank's words ---------------------------------------------------------------------------
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def plural(word: str, n: int) -> str:
+    return word if n == 1 else f"{word}s"
+
+
+def theme_name(bank: Bank, theme: Theme) -> str:
+    """'Theme 1' or 'Standard 2.1': the bank's word for a theme and the framework's number."""
+    return f"{capital(bank.words.theme)} {theme.mark}"
+
+
+def provisional(bank: Bank, label: str) -> str:
+    """A band label drawn from the bank's bands, marked when those bands have no source."""
+    return f"{label} (provisional)" if bank.scoring.bands_provisional else label
+
+
+def indicative_text(bank: Bank, score: ThemeScore, none: str = "-") -> str:
+    """The indicative judgement of a score as every form shows it: 'Good (provisional)'."""
+    return provisional(bank, score.judgement) if score.judgement else none
+
+
+def deciding_text(score: ThemeScore) -> str | None:
+    """Under a lowest-key rule, which key question sets the score: 'set by S22-OTHERS at 58%'."""
+    if score.deciding is None or score.percent is None:
+        return None
+    return f"set by {score.deciding} at {score.percent}%"
+
+
+def rise_text(score: ThemeScore) -> str | None:
+    """Under a lowest-key rule, what the key question setting the score needs to reach the
+    next band: '+4 yes answers to reach Good' (None at the top, or with no deciding question)."""
+    if score.rise is None or score.deciding is None:
+        return None
+    answers = score.rise.answers
+    return f"+{answers} yes {plural('answer', answers)} to reach {score.rise.band}"
+
+
+def work_words(theme: Theme) -> str:
+    """What the score is a share of: the bank's `work`, else 'work on <title>'."""
+    return theme.work or f"work on {theme.title[:1].lower()}{theme.title[1:]}"
+
+
+def sentence(bank: Bank, theme: Theme, score: ThemeScore) -> str:
+    """The report's sentence of a theme's score.
+
+    Pooled: 'Within the case assessment, overall 58% of work to reduce reoffending was done well
+    enough (almost three-fifths).' Lowest key question: the rating and the question setting it.
+    """
+    if score.percent is None:
+        return f"No key question of this {bank.words.theme} has a yes or no answer yet."
+    if score.deciding is None:
+        return (
+            f"Within the case assessment, overall {score.percent}% of {work_words(theme)} was "
+            f"done well enough ({score.phrase})."
+        )
+    label = next((t.chart_label for t in score.questions if t.question_id == score.deciding), None)
+    asked = f"{score.deciding} ({label})" if label else score.deciding
     return (
-        f"Within the case assessment, overall {theme.percent}% of work on "
-        f"{theme.title[0].lower()}{theme.title[1:]} was done well enough ({theme.phrase})."
+        f"{theme_name(bank, theme)} {theme.title}: {bank.words.judgement} "
+        f"{indicative_text(bank, score)}, set by its lowest key question, {asked}, done well "
+        f"enough in {score.percent}% of cases ({score.phrase})."
     )
+
+
+# -- the rows every form shows --------------------------------------------------------------
+
+
+def lowest_key(report: ReportFigures) -> bool:
+    """Whether a theme is rated from its lowest key question (its rows say which, and the rise)."""
+    return report.bank.scoring.rule == "lowest_key"
+
+
+def score_headers(report: ReportFigures) -> list[str]:
+    """The scores table's headers in the bank's words ('Standard', 'Indicative rating')."""
+    words = report.bank.words
+    headers = [
+        capital(words.theme), "Score", "Yes", "No", "N/A", "Cases",
+        f"Indicative {words.judgement}", f"Recorded {words.judgement}", "Phrase",
+    ]  # fmt: skip
+    if lowest_key(report):
+        headers += ["Set by", "To the next band"]
+    return headers
+
+
+def score_row(report: ReportFigures, t: ThemeReport) -> list[Any]:
+    """A theme's row of the scores table (numbers as numbers; the forms format them)."""
+    s = t.score
+    row: list[Any] = [
+        f"{t.theme.mark} {s.title}", s.percent, s.yes, s.no, s.na, s.cases or 0,
+        indicative_text(report.bank, s, ""), t.recorded, s.phrase or "",
+    ]  # fmt: skip
+    if lowest_key(report):
+        row += [deciding_text(s) or "", rise_text(s) or ""]
+    return row
+
+
+DATA_SUMMARY_HEADERS = [
+    "Key question", "Chart label", "Yes", "No", "Answered N/A", "Did not apply", "% yes",
+    "Done well",
+]  # fmt: skip
+
+
+def data_summary_row(t: QuestionTally) -> list[Any]:
+    """A charted key question's row of the Data Summary (numbers as numbers)."""
+    return [t.question_id, t.chart_label, t.yes, t.no, t.na, t.did_not_apply, t.percent,
+            t.done_well_text or ""]  # fmt: skip
+
+
+RATING_HEADERS = ["Title", "Rating", "From", "Points"]
+
+
+NOT_YET_RATED = "not yet rated"
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    """A row of the ratings table as published: a theme, its rating and its points."""
+
+    mark: str
+    title: str
+    rating: str  # 'Good', 'Good (provisional)' for an indicative one, 'not recorded'
+    source: str  # "recorded", "indicative", or "" with no rating
+    points: int | None  # None: no rating yet, or not counted in the overall rating
+    counted: bool
+
+
+def rating_rows(report: ReportFigures) -> list[RatingRow]:
+    """Every theme with the rating it counts with in the overall rating (a bank with one)."""
+    bank = report.bank
+    overall = bank.scoring.overall
+    rows = []
+    for t in report.themes:
+        counted = t.theme.in_overall is not False
+        rated = t.rating
+        if rated.label is None:
+            rating = NOT_RECORDED if not t.theme.case_scored else NOT_YET_RATED
+            source = ""
+        elif rated.recorded:
+            rating, source = rated.label, "recorded"
+        else:
+            rating, source = provisional(bank, rated.label), "indicative"
+        points = overall.points.get(rated.label) if overall and rated.label else None
+        rows.append(
+            RatingRow(t.theme.mark, t.theme.title, rating, source, points if counted else None,
+                      counted)
+        )  # fmt: skip
+    return rows
+
+
+def overall_text(report: ReportFigures) -> str | None:
+    """'Overall: Requires improvement, 17/36 (provisional)', or which themes still need a
+    rating; None for a bank without an overall rating."""
+    result, bank = report.overall, report.bank
+    if result is None:
+        return None
+    if result.label is None:
+        marks = [bank.theme_by_number[n].mark for n in result.missing]
+        needs = "needs" if len(marks) == 1 else "need"
+        return (
+            f"Overall: {NOT_YET_RATED}: {plural(bank.words.theme, len(marks))} "
+            f"{', '.join(marks)} {needs} a {bank.words.judgement}."
+        )
+    return f"Overall: {overall_label(report)}, {result.total}/{result.maximum}" + (
+        " (provisional)" if overall_provisional(report) else ""
+    )
+
+
+def overall_provisional(report: ReportFigures) -> bool:
+    """Whether the overall rating rests on unsourced bands: its own, or the bands of an
+    indicative rating it counts."""
+    if report.overall is None:
+        return False
+    counted = [t.rating for t in report.themes if t.theme.in_overall is not False]
+    return report.overall.source is None or (
+        report.bank.scoring.bands_provisional and not all(r.recorded for r in counted)
+    )
+
+
+def overall_label(report: ReportFigures) -> str:
+    """The overall rating's band, or 'not yet rated'."""
+    return (report.overall.label if report.overall else None) or NOT_YET_RATED
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def sides_text(item: moderation.Item) -> str:

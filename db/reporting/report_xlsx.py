@@ -1,4 +1,9 @@
-"""The report as a workbook: a summary sheet (unresolved items first), then one sheet per theme."""
+"""The report as a workbook: a summary sheet (unresolved items first), then one sheet per theme.
+
+Every cell is written as what it is (text stays text): the workbook is made with xlsxwriter's
+conversion of strings to formulas and links turned off, so a note, a case reference or a bank's
+text starting with = + - @ can never run as a formula when the workbook is opened.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,33 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 
 from db.reporting.report_figures import (
+    DATA_SUMMARY_HEADERS,
+    RATING_HEADERS,
     SUBGROUPS,
     ReportFigures,
     ThemeReport,
     alarm_lines,
+    capital,
+    data_summary_row,
+    deciding_text,
+    indicative_text,
     kappa_text,
+    overall_text,
+    rating_rows,
+    rise_text,
+    score_headers,
+    score_row,
     sentence,
+    theme_name,
 )
+
+# Text is written as text: no formulas, no links, no numbers read out of strings.
+INERT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def write_xlsx(report: ReportFigures, path: Path) -> None:
     """Write the workbook to `path` (xlsxwriter builds it in memory and writes it at close)."""
-    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True, **INERT})
     styles = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),
@@ -29,8 +49,7 @@ def write_xlsx(report: ReportFigures, path: Path) -> None:
     }
     _summary(book.add_worksheet("Summary"), report, styles)
     for theme in report.themes:
-        name = f"Theme {theme.score.number}"
-        _theme(book.add_worksheet(name), theme, report, styles)
+        _theme(book.add_worksheet(theme_name(report.bank, theme.theme)), theme, report, styles)
     book.close()
 
 
@@ -43,8 +62,9 @@ def _rows(sheet: Any, start: int, headers: list[str], rows: list[list[Any]], sty
 
 def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     i = report.inspection
+    words = report.bank.words
     sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 8, 14)
+    sheet.set_column(1, 10, 14)
     sheet.write(0, 0, f"Case assessment figures: {i.area}", styles["title"])
     sheet.write(1, 0, f"Inspection {i.id}; bank {i.bank_id} v{i.bank_version}; "
                       f"{report.cases} cases; generated {report.generated_at}")  # fmt: skip
@@ -65,13 +85,19 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
             for kind, x in items
         ]  # fmt: skip
         row = _rows(sheet, row, headers, rows, styles)
-    headers = ["Theme", "Score %", "Yes", "No", "N/A", "Cases", "Indicative", "Recorded", "Phrase"]
-    rows = [
-        [f"{t.score.number} {t.score.title}", t.score.percent, t.score.yes, t.score.no,
-         t.score.na, t.score.cases or 0, t.score.judgement or "", t.recorded, t.score.phrase or ""]
-        for t in report.themes
-    ]  # fmt: skip
-    row = _rows(sheet, row, headers, rows, styles)
+    headers = score_headers(report)
+    headers[1] = "Score %"
+    row = _rows(sheet, row, headers, [score_row(report, t) for t in report.themes], styles)
+    if report.overall is not None:
+        sheet.write(row, 0, f"{capital(words.judgement)}s", styles["bold"])
+        ratings = [
+            [r.mark, r.title, r.rating, r.source,
+             "not counted" if not r.counted else r.points]
+            for r in rating_rows(report)
+        ]  # fmt: skip
+        row = _rows(sheet, row + 1, [capital(words.theme), *RATING_HEADERS], ratings, styles)
+        sheet.write(row - 1, 0, overall_text(report), styles["bold"])
+        row += 1
     a = report.agreement
     sheet.write(row, 0, "Second-read agreement", styles["bold"])
     rows = [
@@ -83,42 +109,48 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
 
 
 def _theme(sheet: Any, theme: ThemeReport, report: ReportFigures, styles: dict) -> None:
-    s = theme.score
+    s, bank = theme.score, report.bank
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 6, 10)
-    sheet.write(0, 0, f"Theme {s.number}: {s.title}", styles["title"])
+    sheet.set_column(2, 7, 10)
+    sheet.write(0, 0, f"{theme_name(bank, theme.theme)}: {s.title}", styles["title"])
     if not s.case_scored:
         sheet.write(2, 0, "Not case-scored: judged from the evidence of fieldwork week 2.")
-        sheet.write(3, 0, "Recorded judgement", styles["bold"])
+        sheet.write(3, 0, f"Recorded {bank.words.judgement}", styles["bold"])
         sheet.write(3, 1, theme.recorded)
         if theme.rationale:
             sheet.write(4, 1, theme.rationale, styles["wrap"])
         return
-    facts = [
+    facts: list[tuple[str, Any]] = [
         ("Case assessment score %", s.percent),
         ("Yes (key questions)", s.yes),
         ("No (key questions)", s.no),
         ("N/A (key questions)", s.na),
         ("Cases", s.cases or 0),
-        ("Indicative judgement", s.judgement or ""),
-        ("Recorded judgement", theme.recorded),
+        (f"Indicative {bank.words.judgement}", indicative_text(bank, s, "")),
+        (f"Recorded {bank.words.judgement}", theme.recorded),
         ("Phrase", s.phrase or ""),
     ]
+    if s.deciding is not None:
+        facts += [("Set by", deciding_text(s) or ""), ("To the next band", rise_text(s) or "")]
     for offset, (label, value) in enumerate(facts, start=2):
         sheet.write(offset, 0, label, styles["bold"])
         sheet.write(offset, 1, value)
     row = len(facts) + 2
-    sheet.write(row, 0, sentence(s))
+    sheet.write(row, 0, sentence(bank, theme.theme, s))
     row += 2
     sheet.write(row, 0, "Data Summary", styles["bold"])
-    row = _rows(
-        sheet,
-        row + 1,
-        ["Key question", "Chart label", "Yes", "No", "N/A", "% yes"],
-        [[t.question_id, t.chart_label, t.yes, t.no, t.na, t.percent] for t in theme.key_questions],
-        styles,
-    )
+    if theme.charted:
+        row = _rows(
+            sheet,
+            row + 1,
+            DATA_SUMMARY_HEADERS,
+            [data_summary_row(t) for t in theme.charted],
+            styles,
+        )
+    else:
+        sheet.write(row + 1, 0, f"The bank charts none of this {bank.words.theme}'s key questions.")
+        row += 3
     sheet.write(row, 0, "Subgroups", styles["bold"])
     names = dict(SUBGROUPS)
     row = _rows(

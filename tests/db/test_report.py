@@ -42,12 +42,43 @@ def test_the_markdown_report(reference):
     assert "UNRESOLVED CONFLICTS" not in top
     assert f"SECOND-READ DISAGREEMENTS NOT MODERATED: {len(figures_.disagreements)}." in top
     assert len(figures_.disagreements) == 48 - figures_.agreement.overall.agreed
-    assert "overall 58% of work on reducing reoffending was done well enough" in text
+    # each theme's sentence in the reference report's own words (the bank's `work`)
+    for sentence in (
+        "overall 58% of work to reduce reoffending was done well enough",
+        "overall 56% of work to protect the public was done well enough",
+        "overall 62% of work to protect children and young people and reduce their "
+        "vulnerability was done well enough",
+        "overall 82% of work to ensure the sentence was served was done well enough",
+        "overall 63% of work relating to interventions to reduce reoffending was done well enough",
+    ):
+        assert f"Within the case assessment, {sentence} (" in text, sentence
+    assert "| Theme | Score | Yes | No | N/A | Cases | Indicative judgement |" in text
+    assert "## Theme 1: Reducing reoffending" in text
+    assert "Judgement: indicative **Unsatisfactory (provisional)**, recorded" in text
+    assert (
+        "| 4 Ensuring that the sentence is served | 82% | 232 | 52 | 11 | 61 | Good (provisional) |"
+    ) in text
+    assert "## Ratings" not in text and "Overall:" not in text.split("## Second-read")[0]
     assert "| 4 Ensuring that the sentence is served | 82% |" in text
     assert "| 5 Governance and Partnerships | not case-scored |" in text
     assert "Recorded judgement: **not recorded**" in text
     assert "### Data Summary" in text
     assert "| RR-ASSESS-01 | Assessment of reoffending factors |" in text
+    theme1 = text.split("## Theme 1:")[1].split("## Theme 2:")[0]
+    summary = theme1.split("### Data Summary")[1].split("### Subgroups")[0]
+    assert (
+        "| Key question | Chart label | Yes | No | Answered N/A | Did not apply | % yes | "
+        "Done well |"
+    ) in summary
+    # 33 of 57: the report's own words for both shares
+    assert (
+        "| RR-REVIEW-04 | Review of assessment and plan | 33 | 24 | 4 | 0 | 58% | done well in "
+        "almost three-fifths of cases; not done well in just over two-fifths |"
+    ) in summary
+    assert "RR-PSR-01" not in summary  # a key question the bank does not chart
+    assert "| RR-PSR-01 |" not in theme1
+    theme6 = text.split("## Theme 6:")[1]
+    assert "The bank charts none of this theme's key questions." in theme6
     assert "| Gender | female |" in text and "| Looked-after child | yes |" in text
     assert "Overall: 48 pairs of first and second reads" in text
 
@@ -64,9 +95,28 @@ def test_every_format(reference, tmp_path):
     assert {g["field"] for g in theme1["subgroups"]} == {
         "gender", "bame", "custody", "status", "rosh", "vulnerability", "looked_after"
     }  # fmt: skip
+    questions = {q["id"]: q for q in theme1["questions"]}
+    assert questions["RR-REVIEW-04"]["done_well_text"] == (
+        "done well in almost three-fifths of cases; not done well in just over two-fifths"
+    )
+    assert questions["RR-PSR-01"]["charted"] is False and questions["RR-PSR-01"]["did_not_apply"]
+    assert theme1["indicative_judgement"] == "Unsatisfactory" and theme1["indicative_provisional"]
+    assert theme1["sentence"].startswith("Within the case assessment, overall 58% of work to")
+    assert data["overall"] is None and data["bank"]["words"] == {
+        "theme": "theme", "judgement": "judgement"
+    }  # fmt: skip
     rows = list(csv.DictReader(io.StringIO((tmp_path / "report.csv").read_text())))
     themes = [r for r in rows if r["section"] == "theme"]
     assert [r["score"] for r in themes] == ["58", "56", "62", "82", "", "63"]
+    assert themes[0]["indicative_judgement"] == "Unsatisfactory (provisional)"
+    review = next(r for r in rows if r["id"] == "RR-REVIEW-04")
+    assert (review["section"], review["yes"], review["no"], review["na"]) == (
+        "key question", "33", "24", "4"
+    )  # fmt: skip
+    assert (review["did_not_apply"], review["charted"]) == ("0", "yes")
+    assert review["phrase"] == questions["RR-REVIEW-04"]["done_well_text"]
+    psr = next(r for r in rows if r["id"] == "RR-PSR-01")
+    assert psr["charted"] == "no" and int(psr["did_not_apply"]) > 0
     with zipfile.ZipFile(tmp_path / "report.xlsx") as book:
         workbook = book.read("xl/workbook.xml").decode()
     for name in ("Summary", *(f"Theme {n}" for n in (1, 2, 3, 4, 5, 6))):
