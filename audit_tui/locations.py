@@ -39,5 +39,6 @@ def backups_dir() -> Path:
     return path
 
 
-def demo_path() -> Path:
-    return data_dir() / "demo-inspection.sqlite"
+def demo_path(bank_id: str = "fji-2014") -> Path:
+    """The demo inspection on a bank: one file per bank, so no demo replaces another."""
+    return data_dir() / f"demo-{bank_id}.sqlite"

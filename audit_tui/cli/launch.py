@@ -19,7 +19,7 @@ from audit_tui.cli.errors import UserError, report, require_file
 # The options of each interface command, as typer declares them in tui.py.
 _OPTIONS = {
     "open": {"--inspector": "inspector", "--passphrase-file": "passphrase_file"},
-    "demo": {"--path": "path", "--inspector": "inspector"},
+    "demo": {"--path": "path", "--inspector": "inspector", "--bank": "bank"},
 }
 
 
@@ -53,20 +53,24 @@ def open_file(
     run_app(file, inspector, given(passphrase_file))
 
 
-def demo(path: Path | None = None, inspector: str | None = None) -> None:
-    """`audit-tui demo`: build the demo inspection unless it exists, and open it."""
+def demo(path: Path | None = None, inspector: str | None = None, bank: str | None = None) -> None:
+    """`audit-tui demo`: build the demo inspection on a bank unless it exists, and open it."""
     from audit_tui.locations import demo_path
+    from db.reporting.demo import DEMO_BANK, build_demo, demo_banks
 
-    target = path or demo_path()
+    bank = bank or DEMO_BANK
+    if bank not in demo_banks():
+        raise UserError(
+            f"there is no demo on bank {bank!r}; use --bank with one of {', '.join(demo_banks())}"
+        )
+    target = path or demo_path(bank)
     if target.exists():
         print(f"Using the existing demo inspection at {target}", file=sys.stderr)
     else:
-        from db.reporting.demo import build_demo
-
         if not target.parent.is_dir():
             raise UserError(f"the folder {target.parent} does not exist; create it first")
-        print(f"Building the demo inspection at {target}", file=sys.stderr)
-        build_demo(target)
+        print(f"Building the demo inspection on {bank} at {target}", file=sys.stderr)
+        build_demo(target, bank_id=bank)
     run_app(target, inspector)
 
 
@@ -106,7 +110,7 @@ def plain_command(argv: list[str]) -> Callable[[], None] | None:
         else:
             positional.append(word)
         i += 1
-    paths = {key: Path(value) for key, value in given.items() if key != "inspector"}
+    paths = {key: Path(value) for key, value in given.items() if key not in ("inspector", "bank")}
     inspector = given.get("inspector")
     if command == "open":
         if len(positional) != 1:
@@ -114,7 +118,7 @@ def plain_command(argv: list[str]) -> Callable[[], None] | None:
         return partial(open_file, Path(positional[0]), inspector, paths.get("passphrase_file"))
     if positional:
         return None
-    return partial(demo, paths.get("path"), inspector)
+    return partial(demo, paths.get("path"), inspector, given.get("bank"))
 
 
 def quick_launch(argv: list[str]) -> int | None:

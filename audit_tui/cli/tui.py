@@ -44,9 +44,17 @@ def demo_command(
         ),
     ] = None,
     inspector: InspectorOption = None,
+    bank: Annotated[
+        str | None,
+        typer.Option(
+            "--bank",
+            metavar="ID",
+            help="The bank of the demo: fji-2014 (the default) or yjs-2021.",
+        ),
+    ] = None,
 ) -> None:
     """Build the demo inspection (61 synthetic cases, fixed seed) unless it exists, and open it."""
-    launch.demo(path, inspector)
+    launch.demo(path, inspector, bank)
 
 
 def open_last() -> None:

@@ -1,7 +1,11 @@
 """A synthetic demo inspection: 61 cases of a plausible sample, about half answered.
 
-Everything comes from one seeded random generator and a stepping clock, so the demo is the
-same file content every time (the snapshot tests of the TUI rely on it).
+One demo per shipped bank it has a profile for (DEMO_PROFILES): fji-2014 (the default, in the
+shape of the Lambeth inspection) and yjs-2021 (court and out-of-court cases, so both domains
+have cases; the inspector sometimes judges a RoSH or vulnerability level wrong, through the
+store, which moves the questions that apply). Everything comes from one seeded random generator
+and a stepping clock, so a demo is the same file content every time (the snapshot tests of the
+TUI rely on the fji-2014 one).
 """
 
 from __future__ import annotations
@@ -9,18 +13,20 @@ from __future__ import annotations
 import os
 import random
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from db.file.store import InspectionStore
-from question_bank.case import CaseRecord
+from question_bank.case import OUT_OF_COURT_DISPOSALS, CaseRecord
 from question_bank.loader import load_shipped
 from question_bank.model import Bank, Question
 
 INSPECTORS = ("HM", "JD", "KM", "RP", "SA", "TL")  # HM leads
 FIELDWORK_START = date(2015, 3, 16)
 FIELDWORK_END = date(2015, 3, 27)
+_WEEK = timedelta(days=7)
 
 # How often work was done well enough, per theme, before case and inspector variation: close
 # to the reference report (58, 56, 62, 63 unsatisfactory; 82 good) without copying it.
@@ -55,6 +61,20 @@ ROLES = {
     "seconded_police": 5,
     "other": 10,
 }
+# The youth justice standards' sample: court disposals and out-of-court ones (about two-fifths).
+DISPOSALS_YJS = {
+    "referral_order": 20,
+    "reparation_order": 4,
+    "yro": 16,
+    "yro_iss": 5,
+    "dto": 7,
+    "s91": 2,
+    "youth_conditional_caution": 16,
+    "youth_caution": 12,
+    "community_resolution": 14,
+}
+# Per standard: the court disposal standards 2.1 to 2.4, the out-of-court ones 3.1 to 3.3.
+STANDARD_QUALITY = {21: 0.76, 22: 0.68, 23: 0.74, 24: 0.64, 31: 0.8, 32: 0.7, 33: 0.77}
 LEVELS_ROSH = {"low": 35, "medium": 40, "high": 20, "very_high": 5}
 LEVELS_VULNERABILITY = {"low": 30, "medium": 40, "high": 25, "very_high": 5}
 
@@ -78,21 +98,69 @@ EVIDENCE_YES = (
 )
 
 
+@dataclass(frozen=True)
+class DemoProfile:
+    """What a bank's demo inspection looks like."""
+
+    area: str
+    fieldwork_start: date
+    disposals: dict[str, int]
+    quality: dict[int, float]  # theme number -> how often work was done well enough
+    # How often an answered classification names another level than the service's (any level,
+    # whatever it moves); 0 keeps to levels that move nothing (see `answer_for`).
+    reclassify: float = 0.0
+    # The lead's recorded judgements: theme number -> (band label, rationale).
+    recorded: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def fieldwork_end(self) -> date:
+        return self.fieldwork_start + timedelta(days=11)
+
+
+DEMO_PROFILES = {
+    "fji-2014": DemoProfile("Lambeth (demo)", FIELDWORK_START, DISPOSALS, THEME_QUALITY),
+    "yjs-2021": DemoProfile(
+        "Southwark (demo)",
+        date(2022, 3, 7),
+        DISPOSALS_YJS,
+        STANDARD_QUALITY,
+        reclassify=0.2,
+        recorded={
+            11: ("Good", "The board knows the service's performance and challenges it."),
+            12: ("Requires improvement", "Caseloads are high and supervision is irregular."),
+            13: ("Good", "Health, education and substance misuse services are in the team."),
+        },
+    ),
+}
+DEMO_BANK = "fji-2014"
+
+
+def demo_banks() -> list[str]:
+    """The banks a demo can be built on."""
+    return list(DEMO_PROFILES)
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def demo_cases(rng: random.Random, count: int) -> list[CaseRecord]:
+def demo_cases(
+    rng: random.Random,
+    count: int,
+    disposals: dict[str, int] = DISPOSALS,
+    fieldwork_start: date = FIELDWORK_START,
+) -> list[CaseRecord]:
     """A sample like the Lambeth one: community and custodial, current and closed, mixed risk."""
     cases = []
+    no_report = {*OUT_OF_COURT_DISPOSALS, "referral_order"}
     for n in range(1, count + 1):
-        disposal = _pick(rng, DISPOSALS)
+        disposal = _pick(rng, disposals)
         rosh = _pick(rng, LEVELS_ROSH)
-        start = date(2014, 5, 15) + timedelta(days=rng.randrange(0, 140))
+        start = fieldwork_start - timedelta(days=305 - rng.randrange(0, 140))
         terminated = rng.random() < 0.4
         end = start + timedelta(days=rng.randrange(90, 240)) if terminated else None
-        if end is not None and end > FIELDWORK_START - timedelta(days=7):
-            end = FIELDWORK_START - timedelta(days=7 + rng.randrange(0, 30))
+        if end is not None and end > fieldwork_start - timedelta(days=7):
+            end = fieldwork_start - timedelta(days=7 + rng.randrange(0, 30))
         data: dict[str, Any] = {
             "case_ref": f"C{n:03d}",
             "inspector": INSPECTORS[(n - 1) % len(INSPECTORS)],
@@ -111,8 +179,7 @@ def demo_cases(rng: random.Random, count: int) -> list[CaseRecord]:
             "mappa": rosh in ("high", "very_high") and rng.random() < 0.3,
             "transferred": rng.random() < 0.1,
             "victim_identified": rng.random() < 0.6,
-            "psr_prepared": disposal not in ("youth_conditional_caution", "referral_order")
-            and rng.random() < 0.85,
+            "psr_prepared": disposal not in no_report and rng.random() < 0.85,
         }
         cases.append(CaseRecord.model_validate(data))
     return cases
@@ -156,6 +223,7 @@ def _answer_rows(
     case_quality: float,
     inspector_bias: float,
     question_bias: dict[str, float],
+    quality: dict[int, float] = THEME_QUALITY,
 ) -> list[dict[str, Any]]:
     """Answers to a share of a case's applicable questions, drawn around the theme quality."""
     chosen = applicable if share >= 1 else applicable[: max(1, int(len(applicable) * share))]
@@ -166,7 +234,7 @@ def _answer_rows(
         if rng.random() < (0.05 if question.key else 0.12):
             wanted = "excluded"
         else:
-            p = THEME_QUALITY.get(question.theme, 0.65) + case_quality + inspector_bias
+            p = quality.get(question.theme, 0.65) + case_quality + inspector_bias
             p += question_bias[qid]
             wanted = "yes" if rng.random() < min(0.97, max(0.05, p)) else "no"
         # a scale without that kind of option (a classification with no N/A, or no "No" that
@@ -195,19 +263,55 @@ def _answer_rows(
     return rows
 
 
+def _classifications(
+    rng: random.Random, bank: Bank, case: CaseRecord, applicable: list[str], reclassify: float
+) -> list[dict[str, Any]]:
+    """Answers to the case's classifying questions: mostly "yes, right", and in a share of them
+    (`reclassify`) another level than the service's, whichever questions that moves."""
+    values = case.condition_values()
+    rows = []
+    for qid in applicable:
+        question = bank.question(qid)
+        if not question.classifies:
+            continue
+        options = [
+            o.value
+            for o in bank.scale_of(question).options
+            if o.sets is not None and o.sets != values.get(question.classifies)
+        ]
+        value = answer_for(bank, question, "yes", values)
+        if options and rng.random() < reclassify:
+            value = rng.choice(options)
+        if value is None:
+            continue
+        note = rng.choice(EVIDENCE_NO) if value in question.note_required_for else None
+        rows.append(
+            {"case_ref": case.case_ref, "question_id": qid, "answer": value, "note": note,
+             "inspector": case.inspector, "role": "primary"}
+        )  # fmt: skip
+    return rows
+
+
 def build_demo(
     path: str | Path,
     *,
     seed: int = 2015,
     cases: int = 61,
     answered_share: float = 0.5,
-    bank: Bank | None = None,
+    bank_id: str = DEMO_BANK,
 ) -> Path:
-    """Write the demo inspection to `path` (replacing a file there) and return the path."""
+    """Write the demo inspection on a bank (`demo_banks()`) to `path` (replacing a file there)
+    and return the path; a bank without a demo profile is a LookupError."""
     path = Path(path)
-    bank = bank or load_shipped("fji-2014")
+    profile = DEMO_PROFILES.get(bank_id)
+    if profile is None:
+        raise LookupError(
+            f"there is no demo on bank {bank_id!r}; choose one of {', '.join(demo_banks())}"
+        )
+    bank = load_shipped(bank_id)
+    start = profile.fieldwork_start
     rng = random.Random(seed)
-    clock_time = [datetime(2015, 3, 9, 14, 0, tzinfo=UTC)]
+    clock_time = [datetime(start.year, start.month, start.day, 14, 0, tzinfo=UTC) - _WEEK]
 
     def clock() -> datetime:
         clock_time[0] += timedelta(seconds=rng.randrange(20, 240))
@@ -218,18 +322,18 @@ def build_demo(
         building.with_name(building.name + suffix).unlink(missing_ok=True)
     store = InspectionStore.create(
         building,
-        area="Lambeth (demo)",
+        area=profile.area,
         bank=bank,
         lead=INSPECTORS[0],
-        fieldwork_start=FIELDWORK_START,
-        fieldwork_end=FIELDWORK_END,
+        fieldwork_start=start,
+        fieldwork_end=profile.fieldwork_end,
         clock=clock,
         inspection_id=uuid.UUID(int=rng.getrandbits(128), version=4).hex,
     )
     try:
-        sample = demo_cases(rng, cases)
+        sample = demo_cases(rng, cases, profile.disposals, start)
         store.add_cases(sample)
-        clock_time[0] = datetime(2015, 3, 16, 9, 30, tzinfo=UTC)
+        clock_time[0] = datetime(start.year, start.month, start.day, 9, 30, tzinfo=UTC)
         bias = {initials: rng.uniform(-0.06, 0.06) for initials in INSPECTORS}
         question_bias = {q.id: rng.uniform(-0.1, 0.1) for q in bank.questions}
         order = list(sample)
@@ -239,6 +343,14 @@ def build_demo(
         for index, case in enumerate(order[: answered + in_progress]):
             applies = store.applicability(case.case_ref)
             applicable = [qid for qid, yes in applies.items() if yes]
+            if profile.reclassify:
+                # classified first, through the store, which then says what applies
+                classified = _classifications(rng, bank, case, applicable, profile.reclassify)
+                store.import_answers(classified, "the demo", reason=None)
+                applies = store.applicability(case.case_ref)
+                applicable = [
+                    qid for qid, yes in applies.items() if yes and not bank.question(qid).classifies
+                ]
             share = 1.0 if index < answered else rng.uniform(0.2, 0.8)
             rows = _answer_rows(
                 rng,
@@ -249,6 +361,7 @@ def build_demo(
                 rng.gauss(0, 0.1),
                 bias[case.inspector],
                 question_bias,
+                profile.quality,
             )
             store.import_answers(rows, "the demo", reason=None)
             if index < answered:
@@ -278,6 +391,8 @@ def build_demo(
                         row["note"] = row["note"] or rng.choice(EVIDENCE_NO)
             store.import_answers(rows, "the demo", reason=None)
             store.lock_case(case.case_ref, inspector=INSPECTORS[0])
+        for number, (label, rationale) in profile.recorded.items():
+            store.record_judgement(number, label, rationale, by=INSPECTORS[0])
     finally:
         store.close()
     for suffix in ("-wal", "-shm"):
