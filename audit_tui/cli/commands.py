@@ -7,7 +7,17 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from audit_tui.cli import answers, bank, cases, collation, inspection, protection, scores, tui
+from audit_tui.cli import (
+    answers,
+    bands,
+    bank,
+    cases,
+    collation,
+    inspection,
+    protection,
+    scores,
+    tui,
+)
 from audit_tui.cli import summary as summary_cli
 from audit_tui.cli.errors import report
 
@@ -38,6 +48,7 @@ app.add_typer(cases.app, name="cases")
 app.add_typer(answers.app, name="answers")
 app.command("scores")(scores.scores)
 app.command("summary")(summary_cli.summary)
+app.add_typer(bands.app, name="bands")
 tui.register(app)
 protection.register(app)
 collation.register(app)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from audit_tui.cli import passphrase as passphrases
-from audit_tui.cli.bank import resolve_bank
+from audit_tui.cli.bank import ModuleOption, resolve_bank
 from audit_tui.cli.errors import UserError
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def new(
             "--bank", metavar="ID", help="A shipped bank id (e.g. fji-2014) or a bank file."
         ),
     ],
+    module: ModuleOption = None,
     lead: Annotated[
         str | None,
         typer.Option("--lead", metavar="INITIALS", help="The lead inspector's initials."),
@@ -89,7 +90,7 @@ def new(
     """Create a new inspection file that carries its question bank."""
     from db.file.store import InspectionStore
 
-    chosen = resolve_bank(bank)
+    chosen = resolve_bank(bank, module)
     start, end = parse_fieldwork(fieldwork)
     if file.exists():
         raise UserError(f"{file} already exists; choose a new file name")
@@ -106,7 +107,8 @@ def new(
     store.close()
     typer.echo(
         f"created {file}{' (encrypted)' if encrypt else ''}: {area.strip()}, "
-        f"bank {chosen.id} v{chosen.version} "
+        f"bank {chosen.id} v{chosen.version}"
+        f"{f' with module {chosen.module}' if chosen.module else ''} "
         f"({len(chosen.questions)} questions); add the sample with `audit-tui cases import`",
         err=True,
     )

@@ -19,6 +19,7 @@ def test_summary_json_per_key_question(cli, inspection):
     assert themes[1]["questions"][0] == {
         "id": "A1", "chart_label": "Assessment", "yes": 2, "no": 0, "na": 1,
         "did_not_apply": 0, "charted": True, "phrase": "all", "not_done_phrase": "none",
+        "share": 100,
     }  # fmt: skip
     assert themes[5]["questions"] == [] and themes[5]["case_scored"] is False
 
@@ -28,8 +29,13 @@ def test_summary_text_names_each_question(cli, inspection):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Theme 1: Reducing reoffending"
-    assert lines[2].split() == ["A1", "Assessment", "2", "0", "1", "100%"]
-    assert lines[3].split() == ["A2", "Planning", "0", "1", "0", "0%"]
+    assert lines[1].split() == ["id", "chart", "label", "yes", "no", "n/a", "did", "not", "apply",
+                                "yes%"]  # fmt: skip
+    assert lines[2].split() == ["A1", "Assessment", "2", "0", "1", "0", "100%"]
+    assert lines[3].strip() == "done well in all cases"
+    assert lines[4].split() == ["A2", "Planning", "0", "1", "0", "0", "0%"]
+    assert lines[5].strip() == "not done well in any case"
+    assert "indicative judgement: Good (provisional), 75%, three-quarters" in result.stdout
     assert "Theme 2" not in result.stdout
 
 
