@@ -15,7 +15,8 @@ from db.file.judgements import Judgement, choices
 from db.file.records import CountFilter
 from db.reporting import figures
 from question_bank.case import CONDITION_FIELDS, SUBGROUP_FIELDS
-from question_bank.scoring import ThemeScore
+from question_bank.model import Bank
+from question_bank.scoring import OverallRating, ThemeScore
 
 if TYPE_CHECKING:
     from db.file.store import InspectionStore
@@ -84,6 +85,11 @@ class DashboardFigures:
     groups: tuple[GroupOption, ...]  # every group of the cases chosen, for the pickers
     choices: tuple[str, ...]  # the judgements the lead can record
     inspection: tuple[ThemeScore, ...]  # every case's scores, beside the judgements
+    # The overall rating of the cases counted (None: the bank has none), and whether it is
+    # provisional: its own bands have no source, or it counts an indicative judgement drawn
+    # from bands without one (a recorded judgement is the lead's, not the bands').
+    overall: OverallRating | None = None
+    overall_provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class CaseFindings:
     inspector: str
     themes: list[ThemeScore]
     notes: dict[str, str]
+    bank: Bank
 
 
 def dashboard_figures(store: InspectionStore, breakdown: Breakdown) -> DashboardFigures:
@@ -115,15 +122,32 @@ def dashboard_figures(store: InspectionStore, breakdown: Breakdown) -> Dashboard
         sizes = store.case_count_by(name, chosen)
         for value in sorted((v for v in sizes if v is not None), key=partial(_order, name)):
             groups.append(GroupOption(name, value, figures.group_name(name, value), sizes[value]))
+    judgements = store.recorded_judgements()
+    overall = figures.overall(store, chosen)
     return DashboardFigures(
         breakdown=breakdown,
         scopes=scopes,
-        judgements=store.recorded_judgements(),
+        judgements=judgements,
         history=tuple(store.judgement_history()),
         groups=tuple(groups),
         choices=tuple(choices(store.bank)),
         inspection=inspection,
+        overall=overall,
+        overall_provisional=overall is not None
+        and _overall_provisional(store.bank, overall, judgements),
     )
+
+
+def _overall_provisional(
+    bank: Bank, overall: OverallRating, judgements: dict[int, Judgement]
+) -> bool:
+    """Whether an overall rating is provisional: its bands have no source, or a theme it
+    counts has no recorded judgement, so counts an indicative one from provisional bands."""
+    if overall.source is None:
+        return True
+    counted = [t.number for t in bank.themes if t.in_overall is not False]
+    all_recorded = all(judgements.get(n) and judgements[n].judgement for n in counted)
+    return bank.scoring.bands_provisional and not all_recorded
 
 
 def record_judgement(
@@ -145,6 +169,7 @@ def case_findings(store: InspectionStore, case_ref: str) -> CaseFindings:
         inspector=case.inspector,
         themes=figures.theme_scores(store, CountFilter(case_ref=case_ref), scored_only=False),
         notes={a.question_id: a.note for a in store.answers(case_ref, role="primary") if a.note},
+        bank=store.bank,
     )
 
 

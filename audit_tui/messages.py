@@ -8,7 +8,6 @@ from textual.message import Message
 
 from audit_tui.store_calls import (
     AnswerOutcome,
-    CaseDetails,
     CaseList,
     CaseListing,
     CaseView,
@@ -91,14 +90,6 @@ class AnswerSaved(Message):
     def __init__(self, outcome: AnswerOutcome) -> None:
         super().__init__()
         self.outcome = outcome
-
-
-class CaseDetailsRead(Message):
-    """What applies to a case and the inspector's own classifications, for case details."""
-
-    def __init__(self, details: CaseDetails) -> None:
-        super().__init__()
-        self.details = details
 
 
 class CaseFieldsSaved(Message):

@@ -82,7 +82,7 @@ class CaseListScreen(Screen[None]):
             "v",
             "case_findings",
             "Case's no's",
-            tooltip="The highlighted case's key questions answered no, per theme",
+            tooltip="The highlighted case's key questions answered no, with their notes",
         ),
         Binding("q", "app.quit", "Quit", show=False),
     ]

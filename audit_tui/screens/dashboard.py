@@ -1,5 +1,8 @@
 """The dashboard: every theme's score, its Data Summary chart and the lead's recorded judgement.
 
+Everything is said in the bank's words ("Standard 2.1", "rating"); the overall rating, where
+the bank has one, stands under the table.
+
 Figures are read on the writer thread (figure_calls.dashboard_figures, which calls
 db.reporting.figures like `audit-tui scores` and `summary`) and redrawn when they come back: when
 the screen shows, when the breakdown changes, and whenever an answer is saved anywhere (the app
@@ -10,9 +13,11 @@ more.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -26,12 +31,22 @@ from audit_tui.figure_calls import Breakdown, DashboardFigures
 from audit_tui.messages import StoreRefused
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
-from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores, judgement_style
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
+from question_bank.model import Terms, Theme
+from question_bank.scoring import ThemeScore
 
 # What a group picker gives: a (field, value) group, "clear", or None when cancelled.
 GroupChoice = tuple[str, Any] | str | None
+
+# Rows of the screen besides the table's theme rows: the header and the footer, the table's
+# border, headings, rule and caption, the overall rating; then what the chosen theme needs at
+# least (its title and indicative judgement, the chart's legend and headings, a few bars).
+CHROME_ROWS = 7
+THEME_ROWS = 9
+LEAST_WINDOW = 4
+PROVISIONAL = " (provisional)"
 
 
 class FiguresChanged(Message):
@@ -53,7 +68,9 @@ class DashboardScreen(Screen[None]):
                 tooltip="Chart of the previous theme"),
         Binding("tab", "theme(1)", "Next theme", show=False),
         Binding("shift+tab", "theme(-1)", "Previous theme", show=False),
-        *[Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False) for n in range(1, 10)],
+        *[Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False,
+                  tooltip=f"Theme {n} (again: the next theme numbered {n}.x)")
+          for n in range(1, 10)],
         Binding("f", "filter", "Filter", tooltip="Count only a group of cases (adds to a filter)"),
         Binding("c", "compare", "Compare",
                 tooltip="Set a group beside the rest of the cases (girls against boys)"),
@@ -67,6 +84,8 @@ class DashboardScreen(Screen[None]):
     def __init__(self, opened: OpenedFile) -> None:
         super().__init__()
         self.opened = opened
+        self.words = opened.bank.words
+        self._in_words(self.words)
         self.breakdown = Breakdown()
         self.figures: DashboardFigures | None = None
         self.theme = opened.bank.themes[0].number
@@ -75,18 +94,43 @@ class DashboardScreen(Screen[None]):
         self._texts: dict[str, Content] = {}
 
     def compose(self) -> ComposeResult:
+        bank = self.opened.bank
         yield Header()
-        yield ThemeScores(id="dashboard-scores", title="Case assessment scores", title_share=4)
+        yield ThemeScores(
+            bank=bank, id="dashboard-scores", title="Case assessment scores", title_share=4
+        )
+        yield Static(id="dashboard-overall")
         with VerticalScroll(id="dashboard-theme"):
             yield Static(id="dashboard-judgement")
-            yield DataSummary(id="dashboard-chart")
+            yield DataSummary(bank=bank, id="dashboard-chart")
             yield Static(id="dashboard-lowest")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Scores and Data Summary"
         self.query_one("#dashboard-scores", ThemeScores).selected = self.theme
+        self.query_one("#dashboard-overall").display = self.opened.bank.scoring.overall is not None
         self.query_one("#dashboard-theme").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """On a short terminal the table shows a window of its rows around the chosen theme,
+        so the theme's chart keeps room under it."""
+        window = max(event.size.height - CHROME_ROWS - THEME_ROWS, LEAST_WINDOW)
+        self.query_one("#dashboard-scores", ThemeScores).window = window
+
+    def _in_words(self, words: Terms) -> None:
+        """The keys' names in the footer and the palette in the bank's words ("Next
+        standard", "Rating"). The help lists every screen's keys in the default words."""
+        keys = self._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [
+                replace(
+                    b,
+                    description=_in_words(b.description, words),
+                    tooltip=_in_words(b.tooltip, words),
+                )
+                for b in bindings
+            ]
 
     def on_screen_resume(self) -> None:
         self.read_figures()
@@ -144,6 +188,7 @@ class DashboardScreen(Screen[None]):
             recorded={n: j.judgement or "" for n, j in figures.judgements.items()},
         )
         scores.selected = self.theme
+        self._update("#dashboard-overall", self._overall_text(), wraps=False)
         self._show_theme()
 
     def _show_theme(self) -> None:
@@ -160,8 +205,9 @@ class DashboardScreen(Screen[None]):
             ]
         )
         first = figures.scopes[0]
+        lowest = falling_short(self.opened.bank, first.label, first.themes)
         self._update("#dashboard-judgement", self._judgement_text(), wraps=True)
-        self._update("#dashboard-lowest", falling_short(first.label, first.themes), wraps=False)
+        self._update("#dashboard-lowest", lowest, wraps=False)
 
     def _update(self, selector: str, content: Content, wraps: bool) -> None:
         """Update a text only when it changed, and lay out only when its height may have: after
@@ -179,13 +225,15 @@ class DashboardScreen(Screen[None]):
         self.query_one(selector, Static).update(content, layout=not same_height)
 
     def _judgement_text(self) -> Content:
-        """The theme's title with its recorded judgement, rationale and earlier judgements."""
+        """The theme's title with its recorded judgement, its indicative one (and under a
+        lowest-key rule what sets it), the rationale and earlier judgements."""
         assert self.figures is not None
+        words = self.words
         theme = self.opened.bank.theme_by_number[self.theme]
         recorded = self.figures.judgements.get(self.theme)
-        head = Content.styled(f"Theme {theme.number}: {theme.title}", "bold $accent")
+        head = Content.styled(f"{theme_name(words, theme)}: {theme.title}", "bold $accent")
         if recorded is None:
-            said = Content.styled(" · judgement not recorded (j records it)", "dim")
+            said = Content.styled(f" · {words.judgement} not recorded (j records it)", "dim")
         else:
             said = Content.assemble(
                 Content(" · recorded "),
@@ -193,10 +241,16 @@ class DashboardScreen(Screen[None]):
                 Content.styled(f" by {recorded.recorded_by} on {recorded.recorded_at[:10]}", "dim"),
             )
         lines = [Content.assemble(head, said)]
-        if not theme.case_scored:
+        if theme.case_scored:
+            whole = next((t for t in self.figures.inspection if t.number == self.theme), None)
+            if whole is not None:
+                lines.append(self._indicative_text(whole))
+        else:
             lines.append(
                 Content.styled(
-                    "Not case-scored: judged from the evidence of fieldwork week 2.", "italic"
+                    f"Not case-scored: the lead's {words.judgement} from the evidence of "
+                    "fieldwork week 2.",
+                    "italic",
                 )
             )
         if recorded is not None:
@@ -206,6 +260,71 @@ class DashboardScreen(Screen[None]):
             for entry in earlier[:5]:
                 lines.append(Content.styled(_history_line(entry), "dim"))
         return Content("\n").join(lines)
+
+    def _judged(self, label: str) -> str:
+        """An indicative judgement in full: 'Good', or 'Good (provisional)'."""
+        return f"{label}{PROVISIONAL}" if self.opened.bank.scoring.bands_provisional else label
+
+    def _indicative_text(self, score: ThemeScore) -> Content:
+        """'Indicative rating Good (provisional), 74%: set by S21-OTHERS (14 of 19 yes); 1 more
+        yes there → Outstanding (provisional)', or under a pooled rule the score's phrase."""
+        words = self.words
+        whose = "" if self.breakdown == Breakdown() else " (all cases)"
+        if score.percent is None or score.judgement is None:
+            return Content.styled(
+                f"Indicative {words.judgement}{whose}: none yet, no key question has a yes or "
+                "no answer.",
+                "dim",
+            )
+        parts = [
+            Content(f"Indicative {words.judgement}{whose} "),
+            Content.styled(self._judged(score.judgement), judgement_style(score.judgement)),
+            Content(f", {score.percent}%"),
+        ]
+        if score.deciding is None:
+            parts.append(Content.styled(f" ({score.phrase})", "italic"))
+            return Content.assemble(*parts)
+        parts.append(
+            Content.styled(
+                f": set by {score.deciding} ({score.numerator} of {score.denominator} yes)", "dim"
+            )
+        )
+        if score.rise is None:
+            parts.append(Content.styled(", the top band", "dim"))
+        else:
+            band = self._judged(score.rise.band)
+            parts.append(Content.styled(f"; {score.rise.answers} more yes there → {band}", "dim"))
+        return Content.assemble(*parts)
+
+    def _overall_text(self) -> Content:
+        """'Overall Requires improvement 17/36 (provisional)', or how many themes it waits for."""
+        figures = self.figures
+        if figures is None or figures.overall is None:
+            return Content("")
+        rating, words = figures.overall, self.words
+        counted = figures.breakdown.describe()
+        whose = Content.styled(f" · {counted}" if counted != "all cases" else "", "dim")
+        if rating.label is None:
+            marks = [self.opened.bank.theme_by_number[n].mark for n in rating.missing]
+            many = len(marks) != 1
+            return Content.assemble(
+                Content.styled("Overall: ", "bold"),
+                Content(f"{len(marks)} {words.theme}{'s' if many else ''} not yet rated "),
+                Content.styled(
+                    f"({', '.join(marks)}) · {rating.total}/{rating.maximum} so far · j records "
+                    f"a {words.judgement}",
+                    "dim",
+                ),
+                whose,
+            )
+        return Content.assemble(
+            Content.styled("Overall ", "bold"),
+            Content.styled(rating.label, f"bold {judgement_style(rating.label)}"),
+            Content(f" {rating.total}/{rating.maximum}"),
+            Content(PROVISIONAL if figures.overall_provisional else ""),
+            whose,
+            Content.styled(f" · recorded {words.judgement}s, else indicative ones", "dim"),
+        )
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -221,10 +340,19 @@ class DashboardScreen(Screen[None]):
         self._choose_theme(numbers[(index + delta) % len(numbers)])
 
     def action_go_theme(self, number: int) -> None:
-        if number in self.opened.bank.theme_by_number:
-            self._choose_theme(number)
+        """The theme the framework numbers `number` ("2"), or the first of those numbered
+        `number`.x ("2.1"); again, the next of them."""
+        themes = [
+            t.number
+            for t in self.opened.bank.themes
+            if t.mark == str(number) or t.mark.startswith(f"{number}.")
+        ]
+        if not themes:
+            self.notify(f"The bank has no {self.words.theme} {number}.", timeout=3)
+        elif self.theme in themes:
+            self._choose_theme(themes[(themes.index(self.theme) + 1) % len(themes)])
         else:
-            self.notify(f"The bank has no theme {number}.", timeout=3)
+            self._choose_theme(themes[0])
 
     def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
         self._choose_theme(message.number)
@@ -281,6 +409,7 @@ class DashboardScreen(Screen[None]):
         whole = next((t for t in figures.inspection if t.number == self.theme), None)
         self.app.push_screen(
             JudgementDialog(
+                self.opened.bank,
                 theme,
                 figures.choices,
                 figures.judgements.get(self.theme),
@@ -311,6 +440,18 @@ class DashboardScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+
+def theme_name(words: Terms, theme: Theme) -> str:
+    """'Theme 1' or 'Standard 2.1'."""
+    return f"{words.theme.capitalize()} {theme.mark}"
+
+
+def _in_words(text: str, words: Terms) -> str:
+    """A key's name or tooltip, written in the default words, in the bank's."""
+    for default, own in (("theme", words.theme), ("judgement", words.judgement)):
+        text = text.replace(default, own).replace(default.capitalize(), own.capitalize())
+    return text
 
 
 def _history_line(entry: Judgement) -> str:

@@ -1,4 +1,7 @@
-"""Dialogs of the dashboard and of a case's figures: a group picker, a judgement, a case's no's."""
+"""Dialogs of the dashboard and of a case's figures: a group picker, a judgement, a case's no's.
+
+Each speaks the bank's words: "Record a rating for standard 2.1", "judgement of theme 1".
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from audit_tui.screens.dialogs import ConfirmDialog, dialog_buttons
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
-from question_bank.model import Theme
+from question_bank.model import Bank, Theme
 from question_bank.scoring import ThemeScore
 
 FIELD_HEADINGS = {
@@ -35,7 +38,7 @@ FIELD_HEADINGS = {
     "vulnerability": "Vulnerability",
     "looked_after": "Looked-after child",
 }
-WITHDRAW = "Not recorded (withdraw the judgement)"
+WITHDRAW = "Not recorded (withdraw the {judgement})"
 
 
 class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
@@ -84,7 +87,11 @@ class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
 
 
 class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
-    """Record the lead's judgement of a theme with its rationale; Ctrl+S records, Esc cancels."""
+    """Record the lead's judgement of a theme with its rationale; Ctrl+S records, Esc cancels.
+
+    The judgement is the lead's, so its choices are the bands' labels as they are; the basis
+    it shows (the indicative judgement of the score) is marked provisional where its bands are.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Record"),
@@ -93,6 +100,7 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
 
     def __init__(
         self,
+        bank: Bank,
         theme: Theme,
         choices: Sequence[str],
         current: Judgement | None,
@@ -100,6 +108,9 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
         indicative: ThemeScore | None = None,
     ) -> None:
         super().__init__()
+        self.bank = bank
+        self.words = bank.words
+        self.withdraw = WITHDRAW.format(judgement=self.words.judgement)
         self.theme = theme
         self.choices = list(choices)
         self.current = current
@@ -108,8 +119,10 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="judgement-dialog", classes="dialog"):
+            words = self.words
             yield Label(
-                f"Judgement of theme {self.theme.number}: {self.theme.title}",
+                f"Record a {words.judgement} for {words.theme} {self.theme.mark}: "
+                f"{self.theme.title}",
                 classes="dialog-title",
             )
             yield Static(self._basis(), classes="muted")
@@ -118,8 +131,8 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
                 for label in self.choices:
                     yield RadioButton(label, value=label == chosen)
                 if self.current is not None:
-                    yield RadioButton(WITHDRAW)
-            yield Label("Rationale: the evidence the judgement rests on")
+                    yield RadioButton(self.withdraw)
+            yield Label(f"Rationale: the evidence the {words.judgement} rests on")
             area = TextArea(
                 self.current.rationale if self.current else "",
                 id="judgement-rationale",
@@ -138,14 +151,19 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
             yield dialog_buttons("Record (ctrl+s)")
 
     def _basis(self) -> str:
+        judgement = self.words.judgement
         if not self.theme.case_scored:
-            return "Not case-scored: judged from the evidence of fieldwork week 2."
+            return f"Not case-scored: the lead's {judgement} from the evidence of fieldwork week 2."
         score = self.indicative
-        if score is None or score.percent is None:
+        if score is None or score.percent is None or score.judgement is None:
             return "No case assessment score yet. The lead decides; the score only informs."
+        indicative = score.judgement
+        if self.bank.scoring.bands_provisional:
+            indicative += " (provisional)"
+        deciding = f", set by {score.deciding}" if score.deciding else ""
         return (
-            f"The case assessment score is {score.percent}% ({score.phrase}), indicative "
-            f"{score.judgement}. The lead decides; the score only informs."
+            f"The case assessment score is {score.percent}% ({score.phrase}){deciding}: "
+            f"indicative {judgement} {indicative}. The lead decides; the score only informs."
         )
 
     def on_mount(self) -> None:
@@ -154,15 +172,17 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
     def action_confirm(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button
         if pressed is None:
-            self.notify("Choose a judgement first (arrows, then space).", severity="warning")
+            self.notify(
+                f"Choose a {self.words.judgement} first (arrows, then space).", severity="warning"
+            )
             return
         label = str(pressed.label)
         rationale = self.query_one(TextArea).text.strip()
         if not rationale:
-            self.notify("Write the rationale: the evidence the judgement rests on.",
+            self.notify(f"Write the rationale: the evidence the {self.words.judgement} rests on.",
                         severity="warning")  # fmt: skip
             return
-        self.dismiss((None if label == WITHDRAW else label, rationale))
+        self.dismiss((None if label == self.withdraw else label, rationale))
 
 
 class CaseFindingsRead(Message):
@@ -205,6 +225,7 @@ class CaseFindingsDialog(ModalScreen[None]):
 
 def findings_text(findings: CaseFindings) -> Content:
     """Per theme: the case's score and counts, then each key question answered no, with its note."""
+    bank = findings.bank
     rows: list[Content] = []
     noes = answered = 0
     title_width = 38
@@ -214,7 +235,10 @@ def findings_text(findings: CaseFindings) -> Content:
             continue
         answered += sum(t.yes + t.no + t.na for t in keys)
         score = "–" if theme.percent is None else f"{theme.percent}%"
-        title = f"{theme.number} {theme.title}"
+        mark = (
+            bank.theme_by_number[theme.number].mark if theme.number in bank.theme_by_number else ""
+        )
+        title = f"{mark or theme.number} {theme.title}"
         title = title if len(title) <= title_width else title[: title_width - 1] + "…"
         rows.append(
             Content.assemble(
@@ -238,7 +262,9 @@ def findings_text(findings: CaseFindings) -> Content:
     else:
         some = f"{noes} key question{'' if noes == 1 else 's'}" if noes else "No key question"
         head = f"{some} of {findings.case_ref} ({findings.inspector}) answered no."
+    word = bank.words.theme
     heading = Content.styled(
-        f"{'theme':<{title_width}}{'score':>6} {'yes':>4} {'no':>4} {'n/a':>4} {'keys':>5}", "dim"
+        f"{word:<{title_width}}{'score':>6} {'yes':>4} {'no':>4} {'n/a':>4} {'keys':>5}",
+        "dim",
     )
     return Content("\n").join([Content.styled(head, "bold"), Content(""), heading, *rows])

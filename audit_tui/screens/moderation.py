@@ -273,8 +273,11 @@ class ModerationScreen(Screen[None]):
     def _show_agreement(self, report: AgreementReport) -> None:
         table = self.query_one("#moderation-agreement", DataTable)
         table.clear()
+        bank = self.opened.bank
         for a in [report.overall, *report.themes, *report.questions]:
             scope = "all" if a.scope == "all" else f"{a.scope} {a.id}"
+            if a.scope == "theme" and (theme := bank.theme_by_number.get(int(a.id))):
+                scope = f"{bank.words.theme} {theme.mark}"  # "standard 2.1"
             table.add_row(scope, a.label, a.pairs, _percent(a.percent), _kappa(a.kappa))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

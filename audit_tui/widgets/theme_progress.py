@@ -1,5 +1,7 @@
 """The interview's side panel: themes and their sections with answered / applicable progress.
 
+A theme is numbered as its framework numbers it ("2.1").
+
 Every theme is listed; only the current theme is opened out into its sections, which keeps the
 panel short enough for a 24-line terminal.
 """
@@ -58,7 +60,7 @@ class ThemeProgressPanel(KeptRows):
         open_theme = self.current.partition(":")[0]
         for theme in themes:
             figures = f"{theme.answered}/{theme.applicable}"
-            title = _fit(f"{theme.theme.number} {theme.theme.title}", width - len(figures) - 1)
+            title = _fit(f"{theme.theme.mark} {theme.theme.title}", width - len(figures) - 1)
             style = "$success" if theme.applicable and theme.answered == theme.applicable else ""
             pad = " " * max(width - len(title) - len(figures), 1)
             action = f"select('{theme.sections[0].key}')" if theme.sections else "noop"

@@ -25,7 +25,8 @@ from .conftest import screen_text, settle
 
 SIZE = (100, 40)
 SCORE_ROW = re.compile(r"(\d+)%\s+(\d+)·(\d+)·(\d+)")
-BAR_ROW = re.compile(r"([█▒]*)\s+(\d+)·(\d+) n/a (\d+)")
+# A bar, then yes·no, the share of yes, answered N/A and "did not apply" (dna).
+BAR_ROW = re.compile(r"([█▒]*)\s+(\d+)·(\d+)\s+(\d+%|–)\s+(\d+)\s+(\d+)")
 
 
 def widget_lines(widget) -> list[str]:
@@ -58,7 +59,11 @@ def bar_row(screen, label: str) -> tuple[int, int, int, int, int]:
         if f" {label} " in f" {line} ":
             found = BAR_ROW.search(line)
             assert found, line
-            bar, yes, no, na = found.groups()
+            bar, yes, no, share, na, _ = found.groups()
+            answered = int(yes) + int(no)
+            assert share == (
+                f"{(200 * int(yes) + answered) // (2 * answered)}%" if answered else "–"
+            )
             return bar.count("█"), bar.count("▒"), int(yes), int(no), int(na)
     raise AssertionError(f"no bar for {label}")
 
