@@ -6,11 +6,13 @@ the interview screen only displays this state and sends the writes it implies.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from audit_tui.store_calls import SavedAnswer
 from question_bank.case import CaseRecord
-from question_bank.model import Bank, Question, Section, Theme
+from question_bank.model import Bank, Condition, Question, Section, Theme
 
 SAVING = "saving"
 SAVED = "saved"
@@ -54,7 +56,13 @@ class Pending:
 class InterviewState:
     """One case's walk through the bank, theme by theme and section by section."""
 
-    def __init__(self, bank: Bank, case: CaseRecord, answers: dict[str, SavedAnswer]) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        case: CaseRecord,
+        answers: dict[str, SavedAnswer],
+        applicable: Iterable[str],
+    ) -> None:
         self.bank = bank
         self.answers: dict[str, SavedAnswer] = dict(answers)
         self.pending: dict[str, Pending] = {}
@@ -68,23 +76,107 @@ class InterviewState:
         self.sections = {s.id: s for s in bank.sections}
         self.index = 0
         self.case = case
-        self.applicable: set[str] = set()
-        self.set_case(case)
+        self.applicable: frozenset[str] = frozenset()
+        self.set_case(case, applicable)
         self.index = self.first_applicable()
 
     # -- case and applicability -------------------------------------------------------------
 
-    def set_case(self, case: CaseRecord) -> None:
+    def set_case(self, case: CaseRecord, applicable: Iterable[str]) -> None:
+        """The case and the questions that apply to it, as the store holds them.
+
+        Taken from the store rather than worked out here, so the interview, the case list's
+        progress and the scores cannot disagree on what the inspector's classification brings in.
+        """
         self.case = case
-        values = case.condition_values()
-        self.applicable = {q.id for q in self.order if q.applies(values)}
+        self.applicable = frozenset(applicable)
 
     def applies(self, qid: str) -> bool:
         return qid in self.applicable
 
+    def reclassify(self, qid: str, applicable: Iterable[str]) -> None:
+        """The store's applicability after a change of `qid` (a classification may have moved
+        questions in or out). If the inspector had moved on from `qid` to the next question
+        that applied, a question brought in between comes next instead; a current question
+        taken out gives way to the next one that applies."""
+        before, self.applicable = self.applicable, frozenset(applicable)
+        if before == self.applicable:
+            return
+        start, here = self.position[qid], self.index
+        skipped = range(start + 1, here)
+        if start < here and not any(self.order[i].id in before for i in skipped):
+            brought = next((i for i in skipped if self.applies(self.order[i].id)), None)
+            if brought is not None:
+                self.index = brought
+                return
+        if not self.applies(self.current.id) and not self.step(1):
+            self.step(-1)
+
+    def classified_values(self) -> dict[str, Any]:
+        """The case's values as the bank's conditions read them: the inspector's saved
+        classifications over the service's (question_bank's rule, which the store applies)."""
+        saved = {qid: answer.value for qid, answer in self.answers.items()}
+        return self.bank.classified_values(self.case.condition_values(), saved)
+
     def why_not_applicable(self, question: Question) -> str:
+        """Why a question is N/A: 'applies only when rosh is high or very_high, and your RoSH
+        level is medium (PP-CLASS-01)'."""
         condition = question.applies_if
-        return f"applies only when {condition.describe()}" if condition else ""
+        if condition is None:
+            return ""
+        reasons = [f"applies only when {condition.describe()}"]
+        values = self.classified_values()
+        for checking in self.bank.classifying_questions:
+            classified = checking.classifies
+            if classified is None or classified not in _fields_read(condition):
+                continue
+            yours = self._sets_value(checking)
+            stands = classification_stands(classified, values.get(classified), yours)
+            reasons.append(f"{stands} ({checking.id})" if yours else stands)
+        return ", and ".join(reasons)
+
+    def _sets_value(self, question: Question) -> bool:
+        """Whether the saved answer to classifying `question` sets its field (a "No: ...")."""
+        saved = self.answers.get(question.id)
+        option = self.bank.scale_of(question).option(saved.value) if saved else None
+        return option is not None and option.sets is not None
+
+    def reclassification_sentence(self, qid: str, reclassified: Iterable[str]) -> str:
+        """What the saved answer to classifying question `qid` brought in and took out, in one
+        sentence: 'Your RoSH level (high) brings in PP-ASSESS-03, PP-PLAN-06; takes out none.'"""
+        question = self.bank.question(qid)
+        classified = question.classifies
+        assert classified is not None, f"{qid} classifies no case field"
+        phrase = classification_phrase(classified, self.classified_values().get(classified))
+        ordered = sorted(set(reclassified), key=lambda q: self.position.get(q, len(self.order)))
+        brought = [q for q in ordered if self.applies(q)]
+        taken = [q for q in ordered if not self.applies(q)]
+        kept = " (their answers kept, not counted)" if any(q in self.answers for q in taken) else ""
+        moved = f"brings in {self._named(brought)}; takes out {self._named(taken)}{kept}."
+        if self._sets_value(question):
+            return f"Your {phrase} {moved}" if ordered else f"Your {phrase} moves no question."
+        stands = f"the service's {phrase} stands"
+        if qid not in self.answers:
+            stands = f"With no classification of yours, {stands}"
+        stands = stands[0].upper() + stands[1:]
+        return f"{stands}: {moved}" if ordered else f"{stands}; no question moves."
+
+    def moved_count(self, reclassified: Iterable[str]) -> str:
+        """The reclassification in short: '7 questions in, none out'."""
+        moved = set(reclassified)
+        if not moved:
+            return "no question in or out"
+        brought = sum(self.applies(q) for q in moved)
+        taken = len(moved) - brought
+        counted = [
+            "none" if n == 0 else f"{n} question{'s' if n > 1 else ''}" for n in (brought, taken)
+        ]
+        return f"{counted[0]} in, {counted[1]} out"
+
+    def _named(self, qids: list[str]) -> str:
+        if not qids:
+            return "none"
+        return ", ".join(f"{q} (answered)" if q in self.answers else q for q in qids)
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -241,6 +333,38 @@ class InterviewState:
     def counts(self) -> tuple[int, int]:
         applicable = [q for q in self.order if self.applies(q.id)]
         return sum(self.is_answered(q.id) for q in applicable), len(applicable)
+
+
+LEVEL_NOUNS = {"rosh": "RoSH level", "vulnerability": "vulnerability level"}
+
+
+def classification_phrase(classified: str, value: Any) -> str:
+    """A classified case field and its value as a sentence says them: 'RoSH level (very
+    high)', 'finding of a victim'."""
+    if classified == "victim_identified":
+        return "finding of a victim" if value else "finding of no victim"
+    noun = LEVEL_NOUNS.get(classified, classified.replace("_", " "))
+    return f"{noun} ({str(value).replace('_', ' ') if value is not None else 'not recorded'})"
+
+
+def classification_stands(classified: str, value: Any, yours: bool) -> str:
+    """Whose classification stands and what it is: 'your RoSH level is high', 'the service
+    recorded no victim'."""
+    if classified == "victim_identified":
+        found = "a victim" if value else "no victim"
+        return f"you found {found}" if yours else f"the service recorded {found}"
+    noun = LEVEL_NOUNS.get(classified, classified.replace("_", " "))
+    whose = "your" if yours else "the service's"
+    return f"{whose} {noun} is {str(value).replace('_', ' ')}"
+
+
+def _fields_read(condition: Condition) -> set[str]:
+    """The case fields a condition reads, at any depth."""
+    children = [*(condition.all or []), *(condition.any or [])]
+    if condition.not_ is not None:
+        children.append(condition.not_)
+    fields = {condition.field} if condition.field else set()
+    return fields.union(*(_fields_read(child) for child in children))
 
 
 def _interview_order(bank: Bank) -> list[Question]:

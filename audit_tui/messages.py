@@ -8,6 +8,7 @@ from textual.message import Message
 
 from audit_tui.store_calls import (
     AnswerOutcome,
+    CaseDetails,
     CaseList,
     CaseListing,
     CaseView,
@@ -90,6 +91,14 @@ class AnswerSaved(Message):
     def __init__(self, outcome: AnswerOutcome) -> None:
         super().__init__()
         self.outcome = outcome
+
+
+class CaseDetailsRead(Message):
+    """What applies to a case and the inspector's own classifications, for case details."""
+
+    def __init__(self, details: CaseDetails) -> None:
+        super().__init__()
+        self.details = details
 
 
 class CaseFieldsSaved(Message):

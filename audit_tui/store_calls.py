@@ -97,6 +97,7 @@ class CaseView:
 
     case: CaseRecord
     answers: dict[str, SavedAnswer]
+    applicable: frozenset[str]  # as the store holds it: the inspector's classification counts
     progress: Progress
     case_scores: list[ThemeScore]
     inspection_scores: list[ThemeScore]
@@ -110,9 +111,12 @@ class AnswerOutcome:
     case_ref: str
     question_id: str
     answer: SavedAnswer | None
+    applicable: frozenset[str]  # the questions that apply to the case after the change
     progress: Progress
     case_scores: list[ThemeScore]
     inspection_scores: list[ThemeScore]
+    # An answer to a classifying question: the questions whose applicability it changed.
+    reclassified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,17 @@ class FieldsUpdated:
     case: CaseRecord
     affected: list[str]
     progress: Progress
+    applicable: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """What case details shows besides the case: what applies, and the inspector's own
+    classifications (the primary answers to the bank's classifying questions, by question)."""
+
+    case: CaseRecord
+    applicable: frozenset[str]
+    classifications: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,11 @@ def _progress(store: InspectionStore, case_ref: str | None = None) -> dict[str, 
         ref: Progress(p.status, int(p.answered), int(p.applicable))
         for ref, p in store.case_progress(case_ref).items()
     }
+
+
+def _applicable(store: InspectionStore, case_ref: str) -> frozenset[str]:
+    """The questions that apply to the case, as the store holds them (one source of truth)."""
+    return frozenset(qid for qid, applies in store.applicability(case_ref).items() if applies)
 
 
 def _saved(answer: Any) -> SavedAnswer | None:
@@ -264,6 +284,7 @@ def open_case(store: InspectionStore, case_ref: str) -> CaseView:
             a.question_id: SavedAnswer(a.value, a.note)
             for a in store.answers(case_ref, role="primary")
         },
+        applicable=_applicable(store, case_ref),
         progress=_progress(store, case_ref)[case_ref],
         case_scores=_scores(store, case_ref),
         inspection_scores=_scores(store, None),
@@ -271,17 +292,25 @@ def open_case(store: InspectionStore, case_ref: str) -> CaseView:
 
 
 def _outcome(
-    store: InspectionStore, request: int, case_ref: str, qid: str, answer: Any = None
+    store: InspectionStore,
+    request: int,
+    case_ref: str,
+    qid: str,
+    answer: Any = None,
+    reclassified: tuple[str, ...] = (),
 ) -> AnswerOutcome:
-    """What the screen redraws after a change; `answer`: the one just recorded, if known."""
+    """What the screen redraws after a change; `answer`: the one just recorded, if known;
+    `reclassified`: the questions the change moved in or out."""
     return AnswerOutcome(
         request=request,
         case_ref=case_ref,
         question_id=qid,
         answer=_saved(answer if answer is not None else store.answer(case_ref, qid)),
+        applicable=_applicable(store, case_ref),
         progress=_progress(store, case_ref)[case_ref],
         case_scores=_scores(store, case_ref),
         inspection_scores=_scores(store, None),
+        reclassified=reclassified,
     )
 
 
@@ -295,7 +324,7 @@ def record_answer(
     note: str | None,
 ) -> AnswerOutcome:
     answer = store.record_answer(case_ref, qid, value, inspector=inspector, note=note)
-    return _outcome(store, request, case_ref, qid, answer)
+    return _outcome(store, request, case_ref, qid, answer, answer.reclassified)
 
 
 def set_note(
@@ -315,18 +344,38 @@ def restore_answer(
 ) -> AnswerOutcome:
     """Undo: put back the answer a question had before the last change (or none)."""
     if previous is None:
-        store.clear_answer(case_ref, qid, inspector=inspector, reason="undo")
+        changed = store.clear_answer(case_ref, qid, inspector=inspector, reason="undo")
     else:
         # '' rather than None: the earlier answer had no note, so the later one must go too.
-        store.record_answer(
+        changed = store.record_answer(
             case_ref, qid, previous.value, inspector=inspector, note=previous.note or ""
         )
-    return _outcome(store, request, case_ref, qid)
+    return _outcome(
+        store, request, case_ref, qid, reclassified=changed.reclassified if changed else ()
+    )
 
 
 def update_case(store: InspectionStore, case_ref: str, fields: dict[str, Any]) -> FieldsUpdated:
     affected = store.update_case(case_ref, **fields)
-    return FieldsUpdated(store.case(case_ref), list(affected), _progress(store, case_ref)[case_ref])
+    return FieldsUpdated(
+        store.case(case_ref),
+        list(affected),
+        _progress(store, case_ref)[case_ref],
+        _applicable(store, case_ref),
+    )
+
+
+def read_case_details(store: InspectionStore, case_ref: str) -> CaseDetails:
+    classifying = {q.id for q in store.bank.classifying_questions}
+    return CaseDetails(
+        case=store.case(case_ref),
+        applicable=_applicable(store, case_ref),
+        classifications={
+            a.question_id: a.value
+            for a in store.answers(case_ref, role="primary")
+            if a.question_id in classifying
+        },
+    )
 
 
 def missing_for_completion(store: InspectionStore, case_ref: str) -> list[MissingItem]:

@@ -2,6 +2,9 @@
 
 Each change is saved at once; the screen then says which questions now apply or no longer
 apply and which existing answers that touches (kept in the file, but no longer counted).
+The RoSH, vulnerability and victim fields are the service's, as imported; the inspector's own
+classification of them is an answer in the interview, shown here beside them, and is what the
+questions follow where it is recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Label, Select, Static
 
 from audit_tui import store_calls
-from audit_tui.messages import CaseFieldsSaved, StoreRefused
+from audit_tui.messages import CaseDetailsRead, CaseFieldsSaved, StoreRefused
 from audit_tui.store_calls import Progress
 from audit_tui.writer import writer_of
 from question_bank.case import (
@@ -31,7 +34,7 @@ from question_bank.case import (
     Gender,
     Level,
 )
-from question_bank.model import Bank
+from question_bank.model import Bank, Question
 
 SELECT_FIELDS: dict[str, list[tuple[str, Any]]] = {
     "case_manager_role": [(m.value.replace("_", " "), m.value) for m in CaseManagerRole],
@@ -66,6 +69,13 @@ def _value(case: CaseRecord, field: str) -> Any:
     return getattr(value, "value", value)
 
 
+def _words(value: Any) -> str:
+    """A field's value as the screen says it: 'very high', 'yes'."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
 class CaseDetailsScreen(Screen[None]):
     """Edit a case's applicability fields; every change is saved and its effect shown."""
 
@@ -84,6 +94,9 @@ class CaseDetailsScreen(Screen[None]):
         self.progress = progress
         self.listener = notify
         self.effects: list[str] = []
+        # Read from the store once mounted: what applies, and the inspector's classifications.
+        self.applicable: frozenset[str] | None = None
+        self.classifications: dict[str, str] = {}
 
     @property
     def editable(self) -> bool:
@@ -93,6 +106,7 @@ class CaseDetailsScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="details"):
             yield Static(id="details-intro")
+            yield Static(id="details-classified")
             with Grid(id="details-grid"):
                 for field, options in SELECT_FIELDS.items():
                     yield Label(LABELS[field], classes="field-label")
@@ -119,13 +133,54 @@ class CaseDetailsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = f"Case {self.case.case_ref} · details"
         self._show_intro()
+        self._show_classified()
+        writer_of(self).submit(
+            partial(store_calls.read_case_details, case_ref=self.case.case_ref),
+            reply_to=self,
+            done=CaseDetailsRead,
+            failed=StoreRefused,
+        )
 
-    def _applicable(self, case: CaseRecord) -> set[str]:
-        values = case.condition_values()
-        return {q.id for q in self.bank.questions if q.applies(values)}
+    def on_case_details_read(self, message: CaseDetailsRead) -> None:
+        self.applicable = message.details.applicable
+        self.classifications = dict(message.details.classifications)
+        self._show_intro()
+        self._show_classified()
+
+    def _inspectors(self, question: Question) -> str | None:
+        """The inspector's classification by `question`, in words ('high', 'confirmed'), or
+        None where it is not recorded."""
+        value = self.classifications.get(question.id)
+        option = self.bank.scale_of(question).option(value) if value else None
+        if option is None:
+            return None
+        return "confirmed" if option.sets is None else _words(option.sets)
+
+    def _show_classified(self) -> None:
+        """Where the inspector has classified the case, the service's value beside theirs
+        ('RoSH low (service) · high (inspector, PP-CLASS-01)'); and that the fields below are
+        the service's, so that a classification is corrected in the interview, not here."""
+        lines = []
+        for question in self.bank.classifying_questions:
+            field = question.classifies
+            assert field is not None
+            inspectors = self._inspectors(question)
+            if inspectors is not None:
+                lines.append(
+                    f"{LABELS[field]} [b]{_words(_value(self.case, field))}[/b] (service) · "
+                    f"[b]{inspectors}[/b] (inspector, {question.id})"
+                )
+        widget = self.query_one("#details-classified", Static)
+        widget.display = bool(self.bank.classifying_questions)
+        self.query_one("#details-intro").set_class(widget.display, "-classified")
+        lines.append(
+            "[$text-muted]These are the service's fields; correct a classification in "
+            "the interview.[/]"
+        )
+        widget.update("\n".join(lines))
 
     def _show_intro(self) -> None:
-        count = len(self._applicable(self.case))
+        count = "…" if self.applicable is None else str(len(self.applicable))
         custody = "custodial" if self.case.custody else "community"
         lock = (
             ""
@@ -157,19 +212,30 @@ class CaseDetailsScreen(Screen[None]):
         )
 
     def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
-        before = self._applicable(self.case)
         after_case = message.update.case
-        after = self._applicable(after_case)
-        changed = [
-            f"{LABELS.get(f, f)} {_value(self.case, f)} → {_value(after_case, f)}"
+        after = message.update.applicable
+        before = after if self.applicable is None else self.applicable
+        fields = [
+            f
             for f in [*SELECT_FIELDS, *FLAG_FIELDS]
             if _value(self.case, f) != _value(after_case, f)
         ]
+        changed = [
+            f"{LABELS.get(f, f)} {_value(self.case, f)} → {_value(after_case, f)}" for f in fields
+        ]
         self.case = after_case
+        self.applicable = after
         self.progress = message.update.progress
         now = sorted(after - before, key=self._order)
         gone = sorted(before - after, key=self._order)
         lines = [f"[b]Saved:[/b] {escape(', '.join(changed) or 'no change')}"]
+        for question in self.bank.classifying_questions:
+            inspectors = self._inspectors(question)
+            if question.classifies in fields and inspectors not in (None, "confirmed"):
+                lines.append(
+                    f"  {LABELS[question.classifies]}: yours ({inspectors}, {question.id}) "
+                    "still decides what applies"
+                )
         if now:
             lines.append(f"  now apply ({len(now)}): {', '.join(now)}")
         if gone:
@@ -185,6 +251,7 @@ class CaseDetailsScreen(Screen[None]):
         self.effects = lines + self.effects
         self.query_one("#details-effects", Static).update("\n".join(self.effects[:12]))
         self._show_intro()
+        self._show_classified()
         if self.listener is not None:
             self.listener.post_message(CaseFieldsSaved(message.update))
 

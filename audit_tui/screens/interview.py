@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
+from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
@@ -35,6 +36,7 @@ from db.file.records import CaseStatus
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
 SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
+SAY_MOVED = 20  # seconds at most that a classification's sentence stands in for the scores
 
 
 def _after_load(method: Callable[..., None]) -> Callable[..., None]:
@@ -54,6 +56,8 @@ class InterviewScreen(Screen[None]):
     """Walk one case through the bank: answer, move, jump, note, undo, complete."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Short (80x24): a classification's sentence stands in for the scores, for want of room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer('y')", "Yes", tooltip="Answer yes, save and move on"),
@@ -115,7 +119,18 @@ class InterviewScreen(Screen[None]):
         # queue until it is mounted.
         self.writes.read_case()
         self._saving_timer: Timer | None = None
+        self._moved_timer: Timer | None = None
         self._ahead = RenderAhead(self)
+        # The answer keys of the bank's scales that no binding of this screen takes.
+        bound = {
+            key.strip()
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding)
+            for key in binding.key.split(",")
+        }
+        self._option_keys = {
+            option.key for scale in opened.bank.scales.values() for option in scale.options
+        } - bound
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,6 +141,7 @@ class InterviewScreen(Screen[None]):
                 with VerticalScroll(id="question-area", can_focus=False):
                     yield Static("Opening the case…", id="question-placeholder")
                 yield SaveStatus(id="save-status")
+                yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
         yield Footer()
 
@@ -138,7 +154,7 @@ class InterviewScreen(Screen[None]):
         view = message.view
         first_load = self.state is None
         if first_load:
-            self.state = InterviewState(self.opened.bank, view.case, view.answers)
+            self.state = InterviewState(self.opened.bank, view.case, view.answers, view.applicable)
             resumed = self.start_question is not None and self.state.go_to(self.start_question)
             if not resumed and self.state.is_answered(self.state.current.id):
                 self.state.next_unanswered()
@@ -148,7 +164,7 @@ class InterviewScreen(Screen[None]):
             area.mount(view_widget)
         else:
             assert self.state is not None
-            self.state.set_case(view.case)
+            self.state.set_case(view.case, view.applicable)
             self.state.answers = dict(view.answers)
         self.progress = view.progress
         self._show_scores(view.case_scores, view.inspection_scores)
@@ -163,11 +179,24 @@ class InterviewScreen(Screen[None]):
             return
         outcome = message.outcome
         qid = outcome.question_id
+        before = state.answers.get(qid)
         state.change_saved(qid, outcome.answer, outcome.request)
+        state.reclassify(qid, outcome.applicable)
         self.saved_count += 1
         self.progress = outcome.progress
         shown = outcome.answer.value if outcome.answer else "cleared"
-        self._status(saved_markup(qid, shown, self.saved_count))
+        classifies = state.bank.question(qid).classifies is not None
+        value_changed = (before and before.value) != (outcome.answer and outcome.answer.value)
+        if classifies and (outcome.reclassified or value_changed):
+            moved = state.moved_count(outcome.reclassified)
+            self._status(f"[$success]✓ saved[/] {qid} · {moved}")
+            if outcome.reclassified:
+                self._say_moved(qid, state.reclassification_sentence(qid, outcome.reclassified))
+            else:
+                self._unsay_moved()
+        else:
+            self._status(saved_markup(qid, shown, self.saved_count))
+            self._unsay_moved()
         self._show_scores(outcome.case_scores, outcome.inspection_scores)
         self.refresh_view()
 
@@ -213,6 +242,30 @@ class InterviewScreen(Screen[None]):
 
     def _status(self, markup: str) -> None:
         self.query_one(SaveStatus).show(markup)
+
+    def _say_moved(self, qid: str, sentence: str) -> None:
+        """Say what a classification moved in or out, above the scores (in their place on a
+        short terminal) until the next answer: the sentence names every question, too long for
+        the status line at 80x24, and a toast would cover the question (or stack, after an
+        undo)."""
+        moved = self.query_one("#moved", Static)
+        moved.border_title = f"{qid}: what applies now"
+        until = (
+            "The scores return with your next answer."
+            if self.has_class("-short")
+            else "Shown until your next answer."
+        )
+        moved.update(f"{escape(sentence)}\n[$text-muted]{until}[/]")
+        self.add_class("-moved")
+        if self._moved_timer is not None:
+            self._moved_timer.stop()
+        self._moved_timer = self.set_timer(SAY_MOVED, self._unsay_moved)
+
+    def _unsay_moved(self) -> None:
+        if self._moved_timer is not None:
+            self._moved_timer.stop()
+            self._moved_timer = None
+        self.remove_class("-moved")
 
     def _show_saving(self) -> None:
         self._saving_timer = None
@@ -314,13 +367,31 @@ class InterviewScreen(Screen[None]):
             self._saving_timer = self.set_timer(SAVING_DELAY, self._show_saving)
 
     def on_key(self, event: Key) -> None:
-        """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a)."""
-        if self.state is None or event.character is None or event.character in "yna":
+        """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a). One
+        pressed while the case is still loading waits for it, as the bindings do."""
+        key = event.character
+        if not key or key in "yna":
             return
-        q = self.state.current
-        if any(o.key == event.character for o in self.state.bank.scale_of(q).options):
+        if self.state is None:
+            if key in self._option_keys:
+                event.stop()
+                self._early.append(partial(self._answer_key, key))
+            return
+        if self._answers_current(key):
             event.stop()
-            self.action_answer(event.character)
+            self.action_answer(key)
+
+    def _answers_current(self, key: str) -> bool:
+        state = self.state
+        return state is not None and any(
+            o.key == key for o in state.bank.scale_of(state.current).options
+        )
+
+    def _answer_key(self, key: str) -> None:
+        if self._answers_current(key):
+            self.action_answer(key)
+        else:
+            self.app.bell()
 
     # -- moving -----------------------------------------------------------------------------
 

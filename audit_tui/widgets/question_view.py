@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import textwrap
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
@@ -18,7 +19,9 @@ from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState
 from audit_tui.widgets.lines import KeptRows, Line
 from question_bank.model import Question
 
-ANSWER_STYLES = {"yes": "$success", "no": "$error", "na": "$text-muted"}
+# By what an answer counts as: the yes / no / N/A of any scale ("No: should be high" is a no).
+COUNTS_AS_STYLES = {"yes": "$success", "no": "$error", "excluded": "$text-muted"}
+ANSWER_INDENT = " " * len("Answer  ")
 
 
 @functools.lru_cache(maxsize=512)
@@ -35,6 +38,39 @@ def _guidance(prompts: tuple[str, ...], width: int) -> tuple[Content, ...]:
 
 def answer_glyph(value: str | None) -> str:
     return {"yes": "✓", "no": "✗", "na": "–", None: "·"}.get(value, "•")
+
+
+def _shared_words(labels: list[str]) -> tuple[int, str]:
+    """The words the last three or more labels start with, and the first label they lead
+    (("No: should be low", "No: should be high", ...) share "No: should be"); (len, "") if
+    none."""
+    for first in range(len(labels) - 2):
+        words = [label.split(" ") for label in labels[first:]]
+        shared: list[str] = []
+        for column in zip(*words, strict=False):
+            if len(set(column)) != 1:
+                break
+            shared.append(column[0])
+        if shared and all(len(w) > len(shared) for w in words):
+            return first, " ".join(shared)
+    return len(labels), ""
+
+
+def _chip_rows(chips: list[tuple[str, int]], width: int) -> list[str]:
+    """Answer chips (markup, cells) in rows of at most `width` cells after the "Answer" label,
+    each chip whole on one row: a long scale wraps between options, never inside one."""
+    rows: list[str] = []
+    row: list[str] = []
+    used = 0
+    room = max(width - len(ANSWER_INDENT), 1)
+    for markup, cells in chips:
+        if row and used + 1 + cells > room:
+            rows.append(" ".join(row))
+            row, used = [], 0
+        used += cells + (1 if row else 0)
+        row.append(markup)
+    rows.append(" ".join(row))
+    return [("Answer  " if i == 0 else ANSWER_INDENT) + r for i, r in enumerate(rows)]
 
 
 class QuestionView(KeptRows):
@@ -93,32 +129,53 @@ class QuestionView(KeptRows):
                 f"{escape(state.why_not_applicable(q))}; skipped[/]"
             )
         else:
-            lines.append("Answer  " + self._scale_line(q))
+            lines.extend(self._scale_lines(q, width))
             lines.append(self._note_line(q))
             lines.append(self._mark_line(q, settled))
         lines.append("")
         lines.append(self._section_strip(q, settled))
         return lines
 
-    def _scale_line(self, q: Question) -> str:
+    def _style(self, q: Question, value: str | None) -> str:
+        """The colour of an answer: by what it counts as."""
+        option = self.state.bank.scale_of(q).option(value) if value else None
+        return COUNTS_AS_STYLES.get(option.counts_as, "$accent") if option else ""
+
+    def _glyph(self, q: Question, value: str | None) -> str:
+        """An answer in one cell: ✓ ✗ – for yes / no / N/A, else its option's key."""
+        option = self.state.bank.scale_of(q).option(value) if value else None
+        if option is None or value in ("yes", "no", "na"):
+            return answer_glyph(value)
+        return option.key
+
+    def _scale_lines(self, q: Question, width: int) -> list[str]:
+        """The scale's options with their keys, the one answered highlighted; the words that
+        three or more options share are said once ("No: should be  l low  m medium ...")."""
         state = self.state
         shown = state.shown_answer(q.id)
-        chips = []
-        for option in state.bank.scale_of(q).options:
-            label = f" {option.key} {escape(option.label)} "
+        options = state.bank.scale_of(q).options
+        first, shared = _shared_words([o.label for o in options])
+        chips: list[tuple[str, int]] = []
+        for n, option in enumerate(options):
+            label = option.label[len(shared) :].lstrip() if n >= first else option.label
+            plain = f" {option.key} {label} "
+            text = f" {option.key} {escape(label)} "
             action = f"[@click=screen.answer('{option.key}')]"
             if shown is not None and shown.value == option.value:
-                style = ANSWER_STYLES.get(option.value, "$accent")
-                chips.append(f"{action}[reverse b {style}]{label}[/][/]")
+                style = self._style(q, option.value)
+                chip = (f"{action}[reverse b {style}]{text}[/][/]", cell_len(plain))
             else:
-                chips.append(f"{action}[$text-muted]{label}[/][/]")
-        return " ".join(chips)
+                chip = (f"{action}[$text-muted]{text}[/][/]", cell_len(plain))
+            if n == first:  # the shared words stay on the row of the first option they lead
+                chip = (f"{escape(shared)} {chip[0]}", cell_len(shared) + 1 + chip[1])
+            chips.append(chip)
+        return _chip_rows(chips, width)
 
     def _note_line(self, q: Question) -> str:
         state = self.state
         shown = state.shown_answer(q.id)
         draft = state.draft_notes.get(q.id)
-        required = ", ".join(q.note_required_for)
+        required = self._required_for(q)
         if shown is not None and shown.note:
             return f"Note    {escape(shown.note)}"
         if draft:
@@ -126,6 +183,14 @@ class QuestionView(KeptRows):
         if required:
             return f"Note    [$text-muted]none · required for {escape(required)} · e to write[/]"
         return "Note    [$text-muted]none · e to write[/]"
+
+    def _required_for(self, q: Question) -> str:
+        """The answers that need a note: 'no'; several of a longer scale by their keys."""
+        required = q.note_required_for
+        if len(required) == 1:
+            return required[0].replace("_", " ")
+        scale = self.state.bank.scale_of(q)
+        return ", ".join(o.key for o in scale.options if o.value in required)
 
     def _mark_line(self, q: Question, settled: bool = False) -> str:
         state = self.state
@@ -151,9 +216,9 @@ class QuestionView(KeptRows):
                 shown = state.shown_answer(q.id)
                 value = shown.value if shown else None
                 saving = not settled and state.marks.get(q.id) == SAVING
-                glyph = "…" if saving else answer_glyph(value)
+                glyph = "…" if saving else self._glyph(q, value)
                 text = f"{n}{glyph}"
-                style = ANSWER_STYLES.get(value or "", "") if value else ""
+                style = self._style(q, value)
             chip = f"[@click=screen.go_to('{q.id}')]{text}[/]"
             if style:
                 chip = f"[{style}]{chip}[/]"
