@@ -230,9 +230,11 @@ class DataSummary(Widget):
         """The columns' headings over the bars."""
         head = f"{layout.head}:" if layout.head else ""
         if len(self.scopes) == 1:
-            scale = f"a full bar: all {self.scopes[0].cases} cases"
+            cases = self.scopes[0].cases
+            said = (f"a full bar: all {cases} cases", f"full bar: {cases} cases", f"{cases} cases")
         else:
-            scale = "a full bar: its group's cases"
+            said = ("a full bar: its group's cases", "full: its group's", "full: group")
+        scale = next((s for s in said if len(s) <= layout.bar), said[-1])
         parts = [
             Content(" " * layout.ident),
             Content.styled(_fit(head, layout.label).ljust(layout.label), "bold"),

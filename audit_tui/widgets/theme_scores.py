@@ -294,12 +294,16 @@ class ThemeScores(KeptRows):
     # -- drawing ------------------------------------------------------------------------------
 
     def lines(self, width: int) -> list[Line]:
-        return list(self.render().split("\n"))
+        return list(self.render_at(width).split("\n"))
 
     def render(self) -> Content:
+        return self.render_at(self.content_region.width or self.size.width)
+
+    def render_at(self, width: int) -> Content:
+        """The table at a content width: the one Textual measures the widget at, which on a
+        resize is not yet its region's (drawn at the old width, every row would wrap)."""
         if not self.scopes or not self.scopes[0].scores:
             return Content.styled(f"No case-scored {self.words.theme}s yet.", "dim")
-        width = self.content_region.width or self.size.width
         layout = self._layout(width)
         cells: list[tuple[str, int, str]] = []  # (column kind, width, heading) after the theme
         for scope, columns in zip(self.scopes, layout.scopes, strict=True):

@@ -107,6 +107,25 @@ async def test_the_yjs_dashboard_speaks_of_standards_and_provisional_ratings(yjs
         assert "The bank has no standard 5." in [n.message for n in app._notifications]
 
 
+def assert_fits_80x24(app, screen, mark: str, title: str, above: int, below: int) -> None:
+    """A standard chosen at 80x24: its row in the table's window, its title, its three bars
+    and the overall rating on screen, nothing scrolled off it."""
+    assert isinstance(app.screen, DashboardScreen)
+    assert app.screen.virtual_size.height <= 24 and app.screen.virtual_size.width <= 80
+    lines = screen_text(app).splitlines()
+    assert len(lines) == 24
+    rows = widget_lines(screen.query_one(ThemeScores))
+    assert len(rows) == 12, "the border, headings, rule, a window of 8 rows and the caption"
+    assert any(line.startswith(f" ▸ {mark} {title}") for line in rows)
+    assert (f"↑ {above} more" in rows[2]) == bool(above), "a window of rows"
+    assert f"↓ {below} more" in rows[-1]
+    assert any(line.strip().startswith("Overall:") for line in lines)
+    assert any(line.strip().startswith(f"Standard {mark}: {title}") for line in lines)
+    bars = [line for line in lines if re.search(r"\d+·\d+\s+\d+%", line)]
+    assert len(bars) == 3, "every bar of the standard on screen, above the footer"
+    assert all(re.search(r"\d+% +\d+ +\d+ \S", line) for line in bars), "n/a, dna, phrase"
+
+
 async def test_at_80x24_the_chosen_standard_its_chart_and_the_overall_rating_fit(yjs_demo):
     app = make_app(yjs_demo, remember=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -114,19 +133,19 @@ async def test_at_80x24_the_chosen_standard_its_chart_and_the_overall_rating_fit
         screen = await open_dashboard(app, pilot)
         for _ in range(3):
             await pilot.press("3")  # 3.1, 3.2, 3.3
-        assert isinstance(app.screen, DashboardScreen)
-        lines = screen_text(app).splitlines()
-        assert len(lines) == 24
-        rows = widget_lines(screen.query_one(ThemeScores))
-        assert any(line.startswith(" ▸ 3.3 Implementation") for line in rows)
-        assert "↑ 3 more" in rows[2] and any("↓ 2 more" in line for line in rows), (
-            "a window of rows"
-        )
-        assert any(line.strip().startswith("Overall:") for line in lines)
-        assert any(line.strip().startswith("Standard 3.3:") for line in lines)
-        bars = [line for line in lines if re.search(r"\d+·\d+\s+\d+%", line)]
-        assert len(bars) == 3, "every bar of 3.3 on screen, above the footer"
-        assert all(re.search(r"\d+% +\d+ +\d+ \S", line) for line in bars), "n/a, dna, phrase"
+        assert_fits_80x24(app, screen, "3.3", "Implementation", above=3, below=2)
+
+
+async def test_a_terminal_shrunk_to_80x24_lays_the_dashboard_out_again(yjs_demo):
+    app = make_app(yjs_demo, remember=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = await open_dashboard(app, pilot)
+        await pilot.press("2", "2", "2", "2")  # 2.1 ... 2.4
+        assert len(widget_lines(screen.query_one(ThemeScores))) == 17, "every standard"
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert_fits_80x24(app, screen, "2.4", "Reviewing", above=0, below=5)
 
 
 async def test_a_cases_own_view_and_the_interview_table_say_standard(yjs_demo):
