@@ -133,21 +133,8 @@ def dashboard_figures(store: InspectionStore, breakdown: Breakdown) -> Dashboard
         choices=tuple(choices(store.bank)),
         inspection=inspection,
         overall=overall,
-        overall_provisional=overall is not None
-        and _overall_provisional(store.bank, overall, judgements),
+        overall_provisional=overall is not None and overall.provisional,
     )
-
-
-def _overall_provisional(
-    bank: Bank, overall: OverallRating, judgements: dict[int, Judgement]
-) -> bool:
-    """Whether an overall rating is provisional: its bands have no source, or a theme it
-    counts has no recorded judgement, so counts an indicative one from provisional bands."""
-    if overall.source is None:
-        return True
-    counted = [t.number for t in bank.themes if t.in_overall is not False]
-    all_recorded = all(judgements.get(n) and judgements[n].judgement for n in counted)
-    return bank.scoring.bands_provisional and not all_recorded
 
 
 def record_judgement(

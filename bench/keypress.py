@@ -125,11 +125,14 @@ async def audit_presses(path: Path, presses: int, paced: bool = True) -> list[fl
                 while len(times) < presses:
                     key = "a" if len(times) % 4 == 3 else "y"
                     question = state.current
-                    if key in [
+                    # only keys the question's scale has and that need no note (fji-2014 2.0
+                    # asks classifications on scales without N/A)
+                    usable = [
                         o.key
                         for o in state.bank.scale_of(question).options
-                        if o.value in question.note_required_for
-                    ]:
+                        if o.value not in question.note_required_for
+                    ]
+                    if key not in usable:
                         key = "y"
                     times.append(await press(app, clock, key))
                     await human_pause(pacing)

@@ -5,7 +5,7 @@ This is the one place a score is computed; the TUI, the CLI and every export cal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -251,12 +251,19 @@ class OverallRating:
     label: str | None  # None until every theme that counts has a rating
     missing: tuple[int, ...]  # themes that count but have no rating yet
     source: str | None
+    # Its own bands have no source, or it counts an indicative rating from unsourced bands.
+    provisional: bool = True
 
 
-def overall_rating(bank: Bank, ratings: Mapping[int, str | None]) -> OverallRating | None:
+def overall_rating(
+    bank: Bank, ratings: Mapping[int, str | None], recorded: Collection[int] = ()
+) -> OverallRating | None:
     """Sum the points of each counted theme's rating (recorded, else indicative) and band it.
 
-    `ratings` maps theme numbers to band labels. None for a bank without an overall rating.
+    `ratings` maps theme numbers to band labels; `recorded` names the themes whose rating the
+    lead recorded (the others are indicative, from the bank's bands). The rating is
+    provisional when its own bands have no source, or when it counts an indicative rating
+    from bands that have none. None for a bank without an overall rating.
     """
     overall = bank.scoring.overall
     if overall is None:
@@ -273,7 +280,12 @@ def overall_rating(bank: Bank, ratings: Mapping[int, str | None]) -> OverallRati
     band = None
     if not missing:
         band = next((b.label for b in overall.bands if b.min <= total <= b.max), None)
-    return OverallRating(total, top * len(counted), band, tuple(missing), overall.source)
+    provisional = overall.source is None or (
+        bank.scoring.bands_provisional and any(t.number not in recorded for t in counted)
+    )
+    return OverallRating(
+        total, top * len(counted), band, tuple(missing), overall.source, provisional
+    )
 
 
 def score_bank(

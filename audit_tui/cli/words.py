@@ -57,15 +57,10 @@ def theme_facts(bank: Bank, score: ThemeScore) -> dict[str, object]:
     }
 
 
-def overall_provisional(bank: Bank, rating: OverallRating) -> bool:
-    """An overall rating is provisional when its theme ratings or its own bands are."""
-    return bank.scoring.bands_provisional or not rating.source
-
-
 def overall_lines(bank: Bank, rating: OverallRating) -> list[str]:
     """'overall rating (provisional): Good, 21 of 36 points', or what it still waits for."""
     word = f"overall {bank.words.judgement}"
-    if overall_provisional(bank, rating):
+    if rating.provisional:
         word += f" {PROVISIONAL}"
     if rating.label is not None:
         return [f"{word}: {rating.label}, {rating.total} of {rating.maximum} points"]

@@ -115,7 +115,8 @@ class QuestionView(KeptRows):
         lines: list[Line] = []
         key = " · [b $accent]key[/]" if q.key else ""
         lines.append(
-            f"[$text-muted]Theme {theme.number} · {escape(section.title)} · "
+            f"[$text-muted]{state.bank.words.theme.capitalize()} {theme.mark} · "
+            f"{escape(section.title)} · "
             f"[b]{escape(q.id)}[/b]{key} · {answered}/{total}[/]"
         )
         lines.append("")

@@ -87,7 +87,9 @@ def overall(store: InspectionStore, filter: CountFilter = CountFilter()) -> Over
 
 def overall_of(bank: Bank, rated: Mapping[int, ThemeRating]) -> OverallRating | None:
     """The overall rating of themes already rated (`ratings`); None for a bank without one."""
-    return overall_rating(bank, {n: r.label for n, r in rated.items()})
+    return overall_rating(
+        bank, {n: r.label for n, r in rated.items()}, {n for n, r in rated.items() if r.recorded}
+    )
 
 
 # Scores already computed, by bank, theme and the theme's counts: score_theme is a pure function.

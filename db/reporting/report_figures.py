@@ -323,14 +323,8 @@ def overall_text(report: ReportFigures) -> str | None:
 
 
 def overall_provisional(report: ReportFigures) -> bool:
-    """Whether the overall rating rests on unsourced bands: its own, or the bands of an
-    indicative rating it counts."""
-    if report.overall is None:
-        return False
-    counted = [t.rating for t in report.themes if t.theme.in_overall is not False]
-    return report.overall.source is None or (
-        report.bank.scoring.bands_provisional and not all(r.recorded for r in counted)
-    )
+    """Whether the overall rating is provisional (question_bank's rule, OverallRating)."""
+    return report.overall is not None and report.overall.provisional
 
 
 def overall_label(report: ReportFigures) -> str:
