@@ -26,6 +26,7 @@ from audit_tui.messages import (
     StoreRefused,
 )
 from audit_tui.screens.interview_ahead import RenderAhead
+from audit_tui.screens.interview_keys import INTERVIEW_KEYS
 from audit_tui.screens.interview_writes import InterviewWrites
 from audit_tui.store_calls import OpenedFile, Progress
 from audit_tui.widgets.question_view import QuestionView
@@ -59,49 +60,7 @@ class InterviewScreen(Screen[None]):
     # Short (80x24): a classification's sentence stands in for the scores, for want of room.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer('y')", "Yes", tooltip="Answer yes, save and move on"),
-        Binding("n", "answer('n')", "No", tooltip="Answer no, save and move on"),
-        Binding("a", "answer('a')", "N/A", tooltip="Answer N/A, save and move on"),
-        Binding("right", "step(1)", "Next", tooltip="Next question that applies"),
-        Binding("left", "step(-1)", "Back", tooltip="Previous question that applies"),
-        Binding("down,j", "step(1)", "Next", show=False),
-        Binding("up,k", "step(-1)", "Back", show=False),
-        Binding("g", "next_unanswered", "Unanswered", tooltip="Go to the next unanswered question"),
-        Binding("e", "edit_note", "Note", tooltip="Write or edit the note of this question"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last answer (or note) of this session"),
-        Binding("ctrl+z", "undo", "Undo", show=False),
-        Binding("right_square_bracket", "theme(1)", "Next theme", show=False),
-        Binding("left_square_bracket", "theme(-1)", "Previous theme", show=False),
-        Binding("tab", "theme(1)", "Next theme", show=False),
-        Binding("shift+tab", "theme(-1)", "Previous theme", show=False),
-        *[Binding(str(n), f"go_theme({n})", f"Theme {n}", show=False) for n in range(1, 10)],
-        Binding(
-            "c", "complete", "Complete case", tooltip="Complete the case, or list what is missing"
-        ),
-        Binding(
-            "r",
-            "reopen",
-            "Reopen case",
-            show=False,
-            tooltip="Reopen a complete case, with a reason",
-        ),
-        Binding(
-            "d",
-            "details",
-            "Case details",
-            show=False,
-            tooltip="Edit the fields that decide which questions apply",
-        ),
-        Binding(
-            "v",
-            "case_findings",
-            "Case's no's",
-            show=False,
-            tooltip="This case's key questions answered no, per theme",
-        ),
-        Binding("escape", "leave", "Case list", tooltip="Back to the case list"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = INTERVIEW_KEYS
 
     def __init__(self, opened: OpenedFile, case_ref: str, question_id: str | None = None) -> None:
         super().__init__()
