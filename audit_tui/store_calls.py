@@ -111,7 +111,9 @@ class AnswerOutcome:
     case_ref: str
     question_id: str
     answer: SavedAnswer | None
-    applicable: frozenset[str]  # the questions that apply to the case after the change
+    # The questions that apply to the case after an answer to a classifying question (which
+    # may move others in or out); None after any other answer, which cannot change them.
+    applicable: frozenset[str] | None
     progress: Progress
     case_scores: list[ThemeScore]
     inspection_scores: list[ThemeScore]
@@ -306,7 +308,7 @@ def _outcome(
         case_ref=case_ref,
         question_id=qid,
         answer=_saved(answer if answer is not None else store.answer(case_ref, qid)),
-        applicable=_applicable(store, case_ref),
+        applicable=_applicable(store, case_ref) if store.bank.question(qid).classifies else None,
         progress=_progress(store, case_ref)[case_ref],
         case_scores=_scores(store, case_ref),
         inspection_scores=_scores(store, None),

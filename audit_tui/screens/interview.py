@@ -140,7 +140,8 @@ class InterviewScreen(Screen[None]):
         qid = outcome.question_id
         before = state.answers.get(qid)
         state.change_saved(qid, outcome.answer, outcome.request)
-        state.reclassify(qid, outcome.applicable)
+        if outcome.applicable is not None:
+            state.reclassify(qid, outcome.applicable)
         self.saved_count += 1
         self.progress = outcome.progress
         shown = outcome.answer.value if outcome.answer else "cleared"
