@@ -169,7 +169,7 @@ def plan_json(plan: SamplePlan, bank_id: str, out: Path, spare: Path) -> dict[st
         "caseload": plan.sifted.caseload,
         "left_out": plan.sifted.left_out,
         "size": plan.draw.size,
-        "sample": [
+        "cases": [
             {"case_ref": c.case_ref, "inspector": plan.inspector_of.get(c.case_ref)}
             for c in plan.draw.sample
         ],

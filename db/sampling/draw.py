@@ -39,19 +39,19 @@ class GroupDraw:
 
     def shortfall(self) -> str:
         """Why the minimum was not reached, in one sentence."""
-        label = self.group.label
+        wanted = f"the minimum of {self.minimum} {self.group.noun}"
+        if self.eligible == 0:
+            return f"{wanted} cannot be met: the eligible caseload has none"
         if self.eligible < self.minimum:
+            drawn = "all are" if self.drawn == self.eligible else f"{self.drawn} are"
             return (
-                f"the minimum of {self.minimum} {label} cannot be met: the eligible caseload "
-                f"has only {self.eligible}, and all are in the sample"
-                if self.drawn == self.eligible
-                else f"the minimum of {self.minimum} {label} cannot be met: the eligible "
-                f"caseload has only {self.eligible}; {self.drawn} are in the sample"
+                f"{wanted} cannot be met: the eligible caseload has only {self.eligible}, "
+                f"and {drawn} in the sample"
             )
         return (
-            f"the minimum of {self.minimum} {label} was not met: {self.drawn} drawn of "
-            f"{self.eligible} eligible, as the proportional shares of disposal and status "
-            "left no more room; draw a larger sample or lower the minimum"
+            f"{wanted} was not met: {self.drawn} drawn of {self.eligible} eligible, as the "
+            "proportional shares of disposal and status left no more room; draw a larger "
+            "sample or lower the minimum"
         )
 
 
@@ -133,81 +133,91 @@ def _swap_in_groups(
     targets: Mapping[str, int],
     rank: Mapping[str, int],
 ) -> set[str]:
-    """Swap cases of the groups under their target into `chosen`, stratum by stratum.
+    """Swap cases of the groups under their target into `chosen`, within each stratum.
 
-    The group with the fewest eligible cases goes first; the case swapped in is the first in
-    the random order (of those helping most short groups), the one swapped out the last drawn
-    of those in no group that would then fall under its target. Each swap brings one group
-    nearer its target and takes none under it, so this ends. Returns the cases swapped out.
+    The group with the fewest eligible cases goes first. The case swapped in is the first in
+    the random order of those helping most short groups; the one swapped out, the last drawn
+    of those whose leaving takes no group under its target (nor further under). Each swap
+    brings one group a case nearer and none further, so this ends. Returns the cases out.
     """
-    members = {g.name: g.member for g in GROUPS}
-    groups_of = {
-        c.case_ref: frozenset(name for name, member in members.items() if member(c))
-        for cases in strata.values()
-        for c in cases
-    }
-    counts = {
-        name: sum(name in groups_of[c.case_ref] for cases in chosen.values() for c in cases)
-        for name in targets
-    }
-    in_sample = {c.case_ref for cases in chosen.values() for c in cases}
-    set_aside: set[str] = set()
-    waiting = {
-        (s, name): deque(c for c in cases if name in groups_of[c.case_ref])
-        for s, cases in strata.items()
-        for name in targets
-    }
-    scarcest = sorted(targets, key=lambda name: sum(len(waiting[s, name]) for s in strata))
+    swaps = _Swaps(strata, chosen, targets, rank)
+    scarcest = sorted(targets, key=lambda name: sum(name in swaps.groups_of[r] for r in rank))
     while True:
-        short = {name for name in targets if counts[name] < targets[name]}
-        swap = next(
-            (found for name in scarcest if name in short
-             for found in [_best_swap(name, short, chosen, waiting, groups_of, counts, targets,
-                                      in_sample | set_aside, rank)]
-             if found),
+        short = {name for name in targets if swaps.counts[name] < targets[name]}
+        found = next(
+            (swap for name in scarcest if name in short if (swap := swaps.best(name, short))),
             None,
-        )  # fmt: skip
-        if swap is None:
-            return set_aside
-        stratum, incoming, outgoing = swap
-        chosen[stratum].remove(outgoing)
-        chosen[stratum].append(incoming)
-        in_sample.discard(outgoing.case_ref)
-        in_sample.add(incoming.case_ref)
-        set_aside.add(outgoing.case_ref)
-        for name in groups_of[outgoing.case_ref]:
-            counts[name] -= 1
-        for name in groups_of[incoming.case_ref]:
-            counts[name] += 1
+        )
+        if found is None:
+            return swaps.set_aside
+        swaps.make(*found)
 
 
-def _best_swap(
-    name: str,
-    short: set[str],
-    chosen: Mapping[Stratum, list[CaseRecord]],
-    waiting: Mapping[tuple[Stratum, str], deque[CaseRecord]],
-    groups_of: Mapping[str, frozenset[str]],
-    counts: Mapping[str, int],
-    targets: Mapping[str, int],
-    used: set[str],
-    rank: Mapping[str, int],
-) -> tuple[Stratum, CaseRecord, CaseRecord] | None:
-    """The best swap bringing group `name` one case nearer its target, or None."""
-    best: tuple[tuple[int, int], tuple[Stratum, CaseRecord, CaseRecord]] | None = None
-    for stratum, cases in chosen.items():
-        queue = waiting[stratum, name]
-        while queue and queue[0].case_ref in used:
-            queue.popleft()
-        if not queue:
-            continue
-        removable = [
-            c for c in cases if all(counts[g] - 1 >= targets[g] for g in groups_of[c.case_ref])
-        ]
-        if not removable:
-            continue
-        incoming = queue[0]
-        outgoing = max(removable, key=lambda c: (-len(groups_of[c.case_ref]), rank[c.case_ref]))
-        score = (len(groups_of[incoming.case_ref] & short), -rank[incoming.case_ref])
-        if best is None or score > best[0]:
-            best = (score, (stratum, incoming, outgoing))
-    return best[1] if best else None
+class _Swaps:
+    """The sample while groups are swapped in: who is in, the cases waiting, each group's count."""
+
+    def __init__(
+        self,
+        strata: Mapping[Stratum, list[CaseRecord]],
+        chosen: dict[Stratum, list[CaseRecord]],
+        targets: Mapping[str, int],
+        rank: Mapping[str, int],
+    ) -> None:
+        self.chosen, self.targets, self.rank = chosen, targets, rank
+        self.groups_of = {
+            c.case_ref: frozenset(g.name for g in GROUPS if g.member(c))
+            for cases in strata.values()
+            for c in cases
+        }
+        self.counts = {
+            name: sum(name in self.groups_of[c.case_ref] for cs in chosen.values() for c in cs)
+            for name in targets
+        }
+        # the cases not drawn, by stratum and the groups they are in, in the random order
+        self.waiting: dict[tuple[Stratum, frozenset[str]], deque[CaseRecord]] = {}
+        for stratum, cases in strata.items():
+            for case in cases[len(chosen[stratum]) :]:
+                key = (stratum, self.groups_of[case.case_ref])
+                self.waiting.setdefault(key, deque()).append(case)
+        self.set_aside: set[str] = set()
+
+    def keeps(self, leaving: frozenset[str], coming: frozenset[str]) -> bool:
+        """Whether a swap leaves every group at least as near its target as it is."""
+        return all(
+            count - (name in leaving) + (name in coming) >= min(count, self.targets[name])
+            for name, count in self.counts.items()
+        )
+
+    def best(self, name: str, short: set[str]) -> tuple[Stratum, frozenset[str], CaseRecord] | None:
+        """The swap bringing group `name` a case nearer its target: (stratum, the incoming
+        case's groups, the outgoing case), or None when there is none."""
+        best: tuple[tuple[int, int], tuple[Stratum, frozenset[str], CaseRecord]] | None = None
+        for (stratum, groups), queue in self.waiting.items():
+            if name not in groups or not queue:
+                continue
+            score = (len(groups & short), -self.rank[queue[0].case_ref])
+            if best is not None and score <= best[0]:
+                continue
+            removable = [
+                c
+                for c in self.chosen[stratum]
+                if name not in self.groups_of[c.case_ref]
+                and self.keeps(self.groups_of[c.case_ref], groups)
+            ]
+            if removable:
+                outgoing = max(
+                    removable,
+                    key=lambda c: (-len(self.groups_of[c.case_ref]), self.rank[c.case_ref]),
+                )
+                best = (score, (stratum, groups, outgoing))
+        return best[1] if best else None
+
+    def make(self, stratum: Stratum, groups: frozenset[str], outgoing: CaseRecord) -> None:
+        incoming = self.waiting[stratum, groups].popleft()
+        self.chosen[stratum].remove(outgoing)
+        self.chosen[stratum].append(incoming)
+        self.set_aside.add(outgoing.case_ref)
+        for name in self.groups_of[outgoing.case_ref]:
+            self.counts[name] -= 1
+        for name in groups:
+            self.counts[name] += 1

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from db.errors import StoreError
 from db.sampling.assignment import Load, loads
 from db.sampling.draw import Draw
-from db.sampling.strata import GROUPS, default_minimum, stratum_label, stratum_of, stratum_order
+from db.sampling.strata import (
+    GROUP_BY_NAME,
+    GROUPS,
+    default_minimum,
+    stratum_label,
+    stratum_of,
+    stratum_order,
+)
 from question_bank.case import CaseRecord, CaseStatus, Disposal
 
 if TYPE_CHECKING:
@@ -131,14 +138,14 @@ def makeup(
     if eligible is None:
         least = default_minimum(n)
         warnings += [
-            f"the sample has {row.sample} {row.label} case{'' if row.sample == 1 else 's'}; "
+            f"the sample has {row.sample} {GROUP_BY_NAME[row.group].noun}; "
             f"`audit-tui sample` asks for at least {least} where the caseload has them"
             for row in rows
             if row.kind == "group" and row.sample < least
         ]
         present = {row.group for row in rows if row.kind == "group"}
         warnings += [
-            f"the sample has no {g.label} cases; check whether the caseload has none"
+            f"the sample has no {g.noun}; check whether the caseload has none"
             for g in GROUPS
             if g.name not in present and n
         ]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from question_bank.case import CaseRecord, CaseStatus, Disposal, Level
+from question_bank.case import CaseRecord, CaseStatus, Disposal, Gender, Level
 
 K = TypeVar("K")
 HIGH = frozenset({Level.high, Level.very_high})
@@ -37,15 +37,21 @@ class Group:
     """A group of children the sample must include some of (a minimum, `--minimum NAME=N`)."""
 
     name: str
-    label: str
+    label: str  # in the make-up table
+    noun: str  # in a sentence: "the minimum of 5 high RoSH cases"
     member: Callable[[CaseRecord], bool]
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("high_rosh", "high RoSH", lambda c: c.rosh in HIGH),
-    Group("high_vulnerability", "high vulnerability", lambda c: c.vulnerability in HIGH),
-    Group("girls", "girls", lambda c: c.gender.value == "female"),
-    Group("bame", "BAME", lambda c: c.bame is True),
+    Group("high_rosh", "high RoSH", "high RoSH cases", lambda c: c.rosh in HIGH),
+    Group(
+        "high_vulnerability",
+        "high vulnerability",
+        "cases of high vulnerability",
+        lambda c: c.vulnerability in HIGH,
+    ),
+    Group("girls", "girls", "girls", lambda c: c.gender == Gender.female),
+    Group("bame", "BAME", "BAME children", lambda c: c.bame is True),
 )
 GROUP_BY_NAME = {g.name: g for g in GROUPS}
 
