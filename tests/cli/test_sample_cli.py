@@ -15,10 +15,10 @@ from factories import make_case
 sys.path.insert(0, str(Path(__file__).parents[1] / "sampling"))
 from caseloads import caseload  # noqa: E402
 
-COLUMNS = (
-    "case_ref,case_manager_role,age,gender,ethnicity,disposal,status,start_date,end_date,rosh,"
-    "vulnerability,looked_after,mappa"
-).split(",")
+COLUMNS = [
+    "case_ref", "case_manager_role", "age", "gender", "ethnicity", "disposal", "status",
+    "start_date", "end_date", "rosh", "vulnerability", "looked_after", "mappa",
+]  # fmt: skip
 
 
 def write_caseload(path: Path, cases) -> Path:
