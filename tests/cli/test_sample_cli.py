@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from caseloads import caseload
 from conftest import invoke
 from factories import make_case
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "sampling"))
-from caseloads import caseload  # noqa: E402
 
 COLUMNS = [
     "case_ref", "case_manager_role", "age", "gender", "ethnicity", "disposal", "status",

@@ -1,4 +1,5 @@
-"""Caseloads to draw from: case records made by tests/factories.py from a seeded generator."""
+"""Caseloads to draw a sample from (tests/sampling, tests/cli): case records made by
+factories.make_case from a seeded generator."""
 
 from __future__ import annotations
 
