@@ -92,7 +92,9 @@ def sample(
     ] = None,
     reserves: Annotated[
         int | None,
-        typer.Option("--reserves", metavar="N", help="Reserve cases (default a tenth of N)."),
+        typer.Option(
+            "--reserves", metavar="N", help="Reserve cases (default a tenth of --size, rounded up)."
+        ),
     ] = None,
     minimum: Annotated[
         list[str] | None,
