@@ -144,18 +144,24 @@ def sample(
         minimums=minimums,
         inspectors=names,
     )
-    files = {out: sample_csv(plan.draw.sample, plan.inspector_of)}
-    if plan.draw.reserves:
-        files[spare] = sample_csv(plan.draw.reserves, plan.inspector_of)
-    write_files(files)
+    # the reserves file is written even when empty, so it never belongs to an older sample
+    write_files(
+        {
+            out: sample_csv(plan.draw.sample, plan.inspector_of),
+            spare: sample_csv(plan.draw.reserves, plan.inspector_of),
+        }
+    )
     if as_json:
         typer.echo(json.dumps(plan_json(plan, chosen_bank.id, out, spare), indent=2))
     else:
         print_plan(plan, caseload)
     for warning in plan.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    kept = f"; {len(plan.draw.reserves)} reserves in {spare}" if plan.draw.reserves else ""
-    typer.echo(f"wrote {len(plan.draw.sample)} cases to {out}{kept}", err=True)
+    typer.echo(
+        f"wrote {len(plan.draw.sample)} cases to {out}; {len(plan.draw.reserves)} reserves "
+        f"in {spare}",
+        err=True,
+    )
     if not names:
         typer.echo("the inspector column is empty: fill it in, or give --inspectors", err=True)
 
@@ -191,7 +197,7 @@ def plan_json(plan: SamplePlan, bank_id: str, out: Path, spare: Path) -> dict[st
             for g in plan.draw.groups
         ],
         "out": str(out),
-        "reserves_out": str(spare) if plan.draw.reserves else None,
+        "reserves_out": str(spare),
         **plan.makeup.as_json(),
         "warnings": plan.warnings,
     }

@@ -108,7 +108,8 @@ def reserves_path(out: Path) -> Path:
 
 
 def write_files(files: Mapping[Path, str]) -> None:
-    """Write each file whole (owner-only, staged then renamed), or none of them."""
+    """Write each file whole, owner-only: all are staged beside their place first, then each
+    renamed into it, so a failure leaves no file half-written."""
     staged = {path: path.with_name(f".{path.name}.writing") for path in files}
     try:
         for path, text in files.items():
