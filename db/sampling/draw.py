@@ -110,10 +110,7 @@ def draw_sample(
     sample = sorted((c for cases in chosen.values() for c in cases), key=lambda c: c.case_ref)
     taken = {c.case_ref for c in sample}
 
-    left = {
-        s: sorted((c for c in cases if c.case_ref not in taken), key=lambda c: rank[c.case_ref])
-        for s, cases in strata.items()
-    }
+    left = {s: [c for c in cases if c.case_ref not in taken] for s, cases in strata.items()}
     wanted = math.ceil(size / 10) if reserves is None else reserves
     spare = largest_remainder({s: len(c) for s, c in left.items()}, min(wanted, len(order) - n))
     reserve = sorted(

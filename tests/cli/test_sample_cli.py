@@ -97,11 +97,16 @@ def test_sample_import_makeup_end_to_end(tmp_path, extract):
     girls = next(r for r in makeup["strata"] if r["group"] == "girls")
     assert girls["sample"] >= 3 and girls["eligible"] == plan["minimums"][2]["eligible"]
 
+    # a reserve, with its inspector, imports the same way
+    spare = tmp_path / "sample-reserves.csv"
+    assert invoke("cases", "import", inspection, spare).exit_code == 0
+    assert len(json.loads(invoke("cases", "list", inspection, "--json").stdout)) == 33
+
     text = invoke("cases", "makeup", inspection)
     assert text.exit_code == 0, text.output
-    assert "lambeth.sqlite: 30 cases" in text.stdout
+    assert "lambeth.sqlite: 33 cases" in text.stdout
     assert "inspector  cases custody high RoSH workload" in text.stdout
-    assert "AS            10" in text.stdout
+    assert "AS            11" in text.stdout
 
 
 def test_the_table_and_warnings_of_a_small_caseload(tmp_path):
@@ -223,3 +228,24 @@ def test_without_a_seed_the_seed_used_is_printed_and_repeats_the_draw(tmp_path, 
     assert again.exit_code == 0, again.output
     assert f"seed {seed}" not in again.stderr
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_makeup_against_a_caseload_needs_a_fieldwork_day(tmp_path, extract):
+    out = tmp_path / "sample.csv"
+    drawn = invoke("sample", extract, *SAMPLE_ARGS, "--inspectors", "JS", "-o", out)
+    assert drawn.exit_code == 0, drawn.output
+    inspection = tmp_path / "undated.sqlite"
+    assert invoke("new", inspection, "--area", "X", "--bank", "fji-2014").exit_code == 0
+    assert invoke("cases", "import", inspection, out).exit_code == 0
+    undated = invoke("cases", "makeup", inspection, "--caseload", extract)
+    assert undated.exit_code == 1
+    assert undated.stderr == (
+        "error: the inspection has no fieldwork date to count the window back from; give one "
+        "with --fieldwork YYYY-MM-DD\n"
+    )
+    dated = invoke("cases", "makeup", inspection, "--caseload", extract, "--fieldwork",
+                   "2015-03-16", "--window-months", "6", "--json")  # fmt: skip
+    assert dated.exit_code == 0, dated.output
+    found = json.loads(dated.stdout)
+    assert found["sample"] == 30 and found["eligible"] < 300  # six months keep fewer
+    assert found["inspectors"][0]["inspector"] == "JS" and found["inspectors"][0]["cases"] == 30
