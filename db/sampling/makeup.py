@@ -3,6 +3,7 @@ group (counts, shares and the difference), with a warning wherever the sample fa
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -60,17 +61,13 @@ class Makeup:
         }
 
 
-def _dimensions() -> list[tuple[str, Callable[[CaseRecord], str], list[tuple[str, str]]]]:
-    """Each kind of row: how a case is placed, and the rows in order (name, label)."""
+def _dimensions() -> list[tuple[str, Callable[[CaseRecord], str], list[str]]]:
+    """Each kind of row: how a case is placed, and the rows in order."""
     strata = sorted(((d, s) for d in Disposal for s in CaseStatus), key=stratum_order)
     return [
-        ("disposal", lambda c: c.disposal.value, [(d.value, d.value) for d in Disposal]),
-        ("status", lambda c: c.status.value, [(s.value, s.value) for s in CaseStatus]),
-        (
-            "stratum",
-            lambda c: stratum_label(stratum_of(c)),
-            [(stratum_label(s), stratum_label(s)) for s in strata],
-        ),
+        ("disposal", lambda c: c.disposal.value, [d.value for d in Disposal]),
+        ("status", lambda c: c.status.value, [s.value for s in CaseStatus]),
+        ("stratum", lambda c: stratum_label(stratum_of(c)), [stratum_label(s) for s in strata]),
     ]
 
 
@@ -116,16 +113,10 @@ def makeup(
         )
 
     for kind, place, names in _dimensions():
-        counted = _count(sample, place)
-        known = None if eligible is None else _count(eligible, place)
-        for name, label in names:
-            add(
-                kind,
-                name,
-                label,
-                counted.get(name, 0),
-                None if known is None else known.get(name, 0),
-            )
+        counted = Counter(map(place, sample))
+        known = None if eligible is None else Counter(map(place, eligible))
+        for name in names:
+            add(kind, name, name, counted[name], None if known is None else known[name])
     for group in GROUPS:
         add(
             "group",
@@ -151,14 +142,6 @@ def makeup(
         ]
     shares = loads(sample, inspector_of, weights or {}) if inspector_of else []
     return Makeup(n, total, rows, shares, warnings)
-
-
-def _count(cases: Sequence[CaseRecord], place: Callable[[CaseRecord], str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for case in cases:
-        key = place(case)
-        found[key] = found.get(key, 0) + 1
-    return found
 
 
 def _under_sentence(row: MakeupRow, n: int) -> str:
