@@ -20,6 +20,7 @@ from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 if TYPE_CHECKING:
     from db.sampling.makeup import Makeup
     from db.sampling.plan import SamplePlan
+    from question_bank.case import CaseRecord
 
 FieldworkOption = Annotated[
     str | None,
@@ -45,7 +46,7 @@ def register(app: typer.Typer, cases_app: typer.Typer) -> None:
     cases_app.command("makeup")(cases_makeup)
 
 
-def _read_caseload(path: Path) -> Any:
+def _read_caseload(path: Path) -> list[CaseRecord]:
     from db.errors import InvalidRows
     from db.sampling.caseload import read_caseload
 
