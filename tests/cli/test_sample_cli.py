@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from caseloads import caseload
-from conftest import invoke
 from factories import make_case
 
 COLUMNS = [
@@ -44,10 +43,10 @@ def extract(tmp_path) -> Path:
 SAMPLE_ARGS = ("--size", 30, "--seed", 5, "--fieldwork", "2015-03-16")
 
 
-def test_sample_import_makeup_end_to_end(tmp_path, extract):
+def test_sample_import_makeup_end_to_end(cli, tmp_path, extract):
     before = extract.read_bytes()
     out = tmp_path / "sample.csv"
-    drawn = invoke("sample", extract, *SAMPLE_ARGS, "--inspectors", "AS,CB,KH", "-o", out,
+    drawn = cli("sample", extract, *SAMPLE_ARGS, "--inspectors", "AS,CB,KH", "-o", out,
                    "--json")  # fmt: skip
     assert drawn.exit_code == 0, drawn.output
     plan = json.loads(drawn.stdout)
@@ -68,7 +67,7 @@ def test_sample_import_makeup_end_to_end(tmp_path, extract):
     )
 
     # the same seed and caseload give the same files, byte for byte
-    again = invoke("sample", extract, *SAMPLE_ARGS, "--inspectors", "AS,CB,KH",
+    again = cli("sample", extract, *SAMPLE_ARGS, "--inspectors", "AS,CB,KH",
                    "-o", tmp_path / "again.csv")  # fmt: skip
     assert again.exit_code == 0, again.output
     assert (tmp_path / "again.csv").read_bytes() == out.read_bytes()
@@ -77,17 +76,17 @@ def test_sample_import_makeup_end_to_end(tmp_path, extract):
     ).read_bytes()
 
     inspection = tmp_path / "lambeth.sqlite"
-    made = invoke("new", inspection, "--area", "Lambeth", "--bank", "fji-2014",
+    made = cli("new", inspection, "--area", "Lambeth", "--bank", "fji-2014",
                   "--fieldwork", "2015-03-16")  # fmt: skip
     assert made.exit_code == 0, made.output
-    imported = invoke("cases", "import", inspection, out)
+    imported = cli("cases", "import", inspection, out)
     assert imported.exit_code == 0, imported.output
-    listed = json.loads(invoke("cases", "list", inspection, "--json").stdout)
+    listed = json.loads(cli("cases", "list", inspection, "--json").stdout)
     assert sorted(c["case_ref"] for c in listed) == sorted(c["case_ref"] for c in plan["cases"])
     per = {who: sum(c["inspector"] == who for c in listed) for who in ("AS", "CB", "KH")}
     assert per == {"AS": 10, "CB": 10, "KH": 10}
 
-    checked = invoke("cases", "makeup", inspection, "--caseload", extract, "--json")
+    checked = cli("cases", "makeup", inspection, "--caseload", extract, "--json")
     assert checked.exit_code == 0, checked.output
     makeup = json.loads(checked.stdout)
     # the inspection's make-up is the table the sample command printed for the same cases
@@ -99,22 +98,22 @@ def test_sample_import_makeup_end_to_end(tmp_path, extract):
 
     # a reserve, with its inspector, imports the same way
     spare = tmp_path / "sample-reserves.csv"
-    assert invoke("cases", "import", inspection, spare).exit_code == 0
-    assert len(json.loads(invoke("cases", "list", inspection, "--json").stdout)) == 33
+    assert cli("cases", "import", inspection, spare).exit_code == 0
+    assert len(json.loads(cli("cases", "list", inspection, "--json").stdout)) == 33
 
-    text = invoke("cases", "makeup", inspection)
+    text = cli("cases", "makeup", inspection)
     assert text.exit_code == 0, text.output
     assert "lambeth.sqlite: 33 cases" in text.stdout
     assert "inspector  cases custody high RoSH workload" in text.stdout
     assert "AS            11" in text.stdout
 
 
-def test_the_table_and_warnings_of_a_small_caseload(tmp_path):
+def test_the_table_and_warnings_of_a_small_caseload(cli, tmp_path):
     # 12 eligible boys, none BAME: too few for 20, and no girls to meet a minimum with
     cases = [make_case(f"B{n:02d}", start_date="2014-09-01") for n in range(12)]
     extract = write_caseload(tmp_path / "caseload.csv", cases)
     out = tmp_path / "sample.csv"
-    result = invoke("sample", extract, "--size", 20, "--seed", 1, "--fieldwork", "2015-03-16",
+    result = cli("sample", extract, "--size", 20, "--seed", 1, "--fieldwork", "2015-03-16",
                     "-o", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "caseload.csv: 12 cases, 12 eligible" in result.stdout
@@ -134,7 +133,7 @@ def test_the_table_and_warnings_of_a_small_caseload(tmp_path):
     assert (tmp_path / "sample-reserves.csv").read_text(encoding="utf-8").count("\n") == 1
 
 
-def test_an_under_represented_group_is_warned_of(tmp_path):
+def test_an_under_represented_group_is_warned_of(cli, tmp_path):
     # the inspection holds only boys; a fifth of the eligible caseload are girls
     cases = caseload(100, seed=3)
     extract = write_caseload(tmp_path / "caseload.csv", cases)
@@ -149,22 +148,22 @@ def test_an_under_represented_group_is_warned_of(tmp_path):
             writer.writerow(["JS", *[data[c] if data[c] is not None else "" for c in COLUMNS],
                              "no", "no", "no", "no"])  # fmt: skip
     inspection = tmp_path / "boys.sqlite"
-    assert invoke("new", inspection, "--area", "X", "--bank", "fji-2014",
+    assert cli("new", inspection, "--area", "X", "--bank", "fji-2014",
                   "--fieldwork", "2015-03-16").exit_code == 0  # fmt: skip
-    imported = invoke("cases", "import", inspection, sample)
+    imported = cli("cases", "import", inspection, sample)
     assert imported.exit_code == 0, imported.output
-    result = invoke("cases", "makeup", inspection, "--caseload", extract)
+    result = cli("cases", "makeup", inspection, "--caseload", extract)
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stdout.splitlines() if x.startswith("group     girls"))
     assert line.split()[-1] == "under"
     assert "warning: girls (group) is under-represented: 0 of 20 in the sample (0.0%)" in (
         result.stderr
     )
-    alone = invoke("cases", "makeup", inspection)
+    alone = cli("cases", "makeup", inspection)
     assert "warning: the sample has no girls; check whether the caseload has none" in (alone.stderr)
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_written(tmp_path):
+def test_bad_rows_are_all_reported_and_nothing_is_written(cli, tmp_path):
     extract = tmp_path / "caseload.csv"
     extract.write_text(
         ",".join(COLUMNS) + "\n"
@@ -175,7 +174,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tmp_path):
     )
     before = extract.read_bytes()
     out = tmp_path / "sample.csv"
-    result = invoke("sample", extract, *SAMPLE_ARGS, "-o", out)
+    result = cli("sample", extract, *SAMPLE_ARGS, "-o", out)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: line 3, column age: '9' is not an age from 10 to 18",
@@ -201,49 +200,51 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tmp_path):
         (("--bank", "nope"), "nope"),
     ],
 )
-def test_a_bad_option_is_one_sentence_and_nothing_is_written(tmp_path, extract, args, sentence):
+def test_a_bad_option_is_one_sentence_and_nothing_is_written(
+    cli, tmp_path, extract, args, sentence
+):
     out = tmp_path / "sample.csv"
-    result = invoke("sample", extract, *SAMPLE_ARGS, *args, "-o", out)
+    result = cli("sample", extract, *SAMPLE_ARGS, *args, "-o", out)
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("error: ") and sentence in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()
 
 
-def test_the_output_may_not_overwrite_the_caseload(tmp_path, extract):
+def test_the_output_may_not_overwrite_the_caseload(cli, tmp_path, extract):
     before = extract.read_bytes()
-    result = invoke("sample", extract, *SAMPLE_ARGS, "-o", extract)
+    result = cli("sample", extract, *SAMPLE_ARGS, "-o", extract)
     assert result.exit_code == 1
     assert result.stderr == f"error: {extract} would overwrite the caseload; give another --out\n"
     assert extract.read_bytes() == before
 
 
-def test_without_a_seed_the_seed_used_is_printed_and_repeats_the_draw(tmp_path, extract):
-    first = invoke("sample", extract, "--size", 20, "--fieldwork", "2015-03-16",
+def test_without_a_seed_the_seed_used_is_printed_and_repeats_the_draw(cli, tmp_path, extract):
+    first = cli("sample", extract, "--size", 20, "--fieldwork", "2015-03-16",
                    "-o", tmp_path / "a.csv")  # fmt: skip
     assert first.exit_code == 0, first.output
     seed = first.stderr.split("seed ", 1)[1].split(":", 1)[0]
-    again = invoke("sample", extract, "--size", 20, "--fieldwork", "2015-03-16", "--seed", seed,
+    again = cli("sample", extract, "--size", 20, "--fieldwork", "2015-03-16", "--seed", seed,
                    "-o", tmp_path / "b.csv")  # fmt: skip
     assert again.exit_code == 0, again.output
     assert f"seed {seed}" not in again.stderr
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
-def test_makeup_against_a_caseload_needs_a_fieldwork_day(tmp_path, extract):
+def test_makeup_against_a_caseload_needs_a_fieldwork_day(cli, tmp_path, extract):
     out = tmp_path / "sample.csv"
-    drawn = invoke("sample", extract, *SAMPLE_ARGS, "--inspectors", "JS", "-o", out)
+    drawn = cli("sample", extract, *SAMPLE_ARGS, "--inspectors", "JS", "-o", out)
     assert drawn.exit_code == 0, drawn.output
     inspection = tmp_path / "undated.sqlite"
-    assert invoke("new", inspection, "--area", "X", "--bank", "fji-2014").exit_code == 0
-    assert invoke("cases", "import", inspection, out).exit_code == 0
-    undated = invoke("cases", "makeup", inspection, "--caseload", extract)
+    assert cli("new", inspection, "--area", "X", "--bank", "fji-2014").exit_code == 0
+    assert cli("cases", "import", inspection, out).exit_code == 0
+    undated = cli("cases", "makeup", inspection, "--caseload", extract)
     assert undated.exit_code == 1
     assert undated.stderr == (
         "error: the inspection has no fieldwork date to count the window back from; give one "
         "with --fieldwork YYYY-MM-DD\n"
     )
-    dated = invoke("cases", "makeup", inspection, "--caseload", extract, "--fieldwork",
+    dated = cli("cases", "makeup", inspection, "--caseload", extract, "--fieldwork",
                    "2015-03-16", "--window-months", "6", "--json")  # fmt: skip
     assert dated.exit_code == 0, dated.output
     found = json.loads(dated.stdout)
