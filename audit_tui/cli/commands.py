@@ -15,6 +15,7 @@ from audit_tui.cli import (
     collation,
     inspection,
     protection,
+    sample,
     scores,
     tui,
 )
@@ -52,6 +53,7 @@ app.add_typer(bands.app, name="bands")
 tui.register(app)
 protection.register(app)
 collation.register(app)
+sample.register(app, cases.app)
 
 
 @app.callback()

@@ -1,0 +1,90 @@
+"""Reading the service's caseload extract: the columns `cases import` takes, minus inspector.
+
+The rows go through db.file.csv_import's parsing, so a caseload and a sample CSV accept the
+same values and report a bad one in the same words, every bad row at once (InvalidRows).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from db.errors import InvalidRows, RowProblem, StoreError
+from db.file.csv_import import (
+    CASE_COLUMNS,
+    EXTRA,
+    _case_data,
+    check_header,
+    read_csv,
+)
+from question_bank.case import FLAG_FIELDS, CaseRecord
+
+CASELOAD_COLUMNS = tuple(c for c in CASE_COLUMNS if c != "inspector")
+# end_date (empty for an open order) and the flags (empty is no) may be left out of the extract;
+# the sample is written with every column `cases import` needs.
+CASELOAD_OPTIONAL = ("end_date", *FLAG_FIELDS)
+CASELOAD_REQUIRED = tuple(c for c in CASELOAD_COLUMNS if c not in CASELOAD_OPTIONAL)
+# Who will read a case is decided by the assignment; until then every record carries this.
+UNASSIGNED = "X"
+
+
+class InvalidCaseload(InvalidRows):
+    """A caseload with bad rows: every one is listed, and no sample is drawn or written."""
+
+    def __init__(self, source: str, problems: list[RowProblem]):
+        super().__init__(source, problems)
+        lines = len({p.line for p in problems})
+        rows = "1 row" if lines == 1 else f"{lines} rows"
+        self.args = (
+            f"{rows} of {source} {'is' if lines == 1 else 'are'} wrong, so no sample was "
+            "drawn and nothing was written; correct them and draw again",
+        )
+
+
+def read_caseload(path: Path) -> list[CaseRecord]:
+    """The caseload's cases; InvalidCaseload lists every bad row, and nothing is returned."""
+    names, rows = read_csv(path)
+    check_header(path, names, CASELOAD_COLUMNS, CASELOAD_REQUIRED)
+    if not rows:
+        raise StoreError(f"{path} has a header but no cases")
+    blank = dict.fromkeys(CASELOAD_OPTIONAL, "")
+    problems: list[RowProblem] = []
+    records: list[CaseRecord] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        found: list[RowProblem] = []
+        if EXTRA in row:
+            found.append(
+                RowProblem(line, "-", f"has {row[EXTRA]} cells, the header has {len(names)}")
+            )
+        data = _case_data(line, blank | row | {"inspector": UNASSIGNED}, found)
+        ref = data.get("case_ref")
+        if isinstance(ref, str):
+            if ref in first_line:
+                found.append(
+                    RowProblem(line, "case_ref", f"{ref} is already on line {first_line[ref]}")
+                )
+            else:
+                first_line[ref] = line
+        if not found:
+            record = _record(line, data, found)
+            if record is not None:
+                records.append(record)
+        problems.extend(found)
+    if problems:
+        order = {name: i for i, name in enumerate(CASELOAD_COLUMNS)}
+        problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
+        raise InvalidCaseload(path.name, problems)
+    return records
+
+
+def _record(line: int, data: dict[str, Any], found: list[RowProblem]) -> CaseRecord | None:
+    try:
+        return CaseRecord.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            column = str(error["loc"][0]) if error["loc"] else "end_date"
+            found.append(RowProblem(line, column, str(error["msg"]).removeprefix("Value error, ")))
+        return None
