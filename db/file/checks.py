@@ -1,20 +1,48 @@
-"""The checks an inspection file passes before it is opened for writing, all read-only.
+"""The one gate every inspection file passes before any command reads or writes a row of it.
+
+Every open goes through `check_file`: the store (read or write), the case list before the
+store, export, encryption, backups and collation's inputs. It refuses, in one sentence, a file
+that is missing, empty, not SQLite, truncated, damaged (`PRAGMA quick_check`), not an inspection
+(application id), newer than this program (schema version), whose schema is not exactly the one
+our migrations make (no trigger, view, table or index of anyone else's, so nothing foreign ever
+runs and every read is of our own tables) or whose stored bank does not match its hash.
 
 A refusal never modifies the file: the header is read with plain file I/O and everything else
-through a `mode=ro` connection, before the store opens its own connection. An encrypted file
+through a read-only connection, before the store opens its own connection. An encrypted file
 has no readable header, so its checks start at the passphrase and go on through SQLCipher.
+
+What runs on every open is chosen to stay cheap: the schema is compared through a digest of
+`sqlite_master` (a few dozen rows) against the digest recorded for its version, and the
+integrity check is `quick_check`, which reads every page once but skips matching each index
+against its table (`integrity_check` does that, and costs several times more on a big file).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from db.errors import StoreError
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
-from db.file.file_format import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, applied_migrations
+from db.file.file_format import (
+    APPLICATION_ID,
+    KNOWN_MIGRATIONS,
+    MIGRATIONS_TABLE,
+    SCHEMA_DIGESTS,
+    SCHEMA_VERSION,
+    applied_migrations,
+)
+from question_bank.fields import CONDITION_FIELDS, FLAG_FIELDS
+
+# Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); their contents are never read.
+_TOLERATED = re.compile(r"^(sqlite_stat\d|sqlite_sequence)$")
+
+Schema = dict[str, tuple[str, str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -118,19 +146,184 @@ def _check_contents(path: Path, conn: sqlite3.Connection) -> FileFacts:
             f"{path} was written by a newer audit-tui (schema {max(version, SCHEMA_VERSION + 1)}; "
             f"this one reads up to {SCHEMA_VERSION}); update audit-tui to open it"
         )
+    if version < 1:
+        raise _no_inspection(path)
+    refuse_foreign_schema(path, schema_of(conn), version)
     row = conn.execute(
         "SELECT b.canonical_json, b.content_hash FROM inspection i "
         "JOIN bank b ON b.content_hash = i.bank_hash"
     ).fetchone()
     if row is None:
-        raise StoreError(
-            f"{path} has no inspection or no question bank in it; "
-            "it was not made by `audit-tui new` or was cut short, so create the inspection again"
-        )
+        raise _no_inspection(path)
     bank_json, bank_hash = row
     if hashlib.sha256(bank_json.encode("utf-8")).hexdigest() != bank_hash:
         raise StoreError(
             f"the question bank stored in {path} does not match its recorded hash, so the file "
             "was edited outside audit-tui; open your latest backup copy instead"
         )
+    refuse_unknown_case_values(path, conn)
     return FileFacts(version, bank_json, bank_hash)
+
+
+def _no_inspection(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} has no inspection or no question bank in it; "
+        "it was not made by `audit-tui new` or was cut short, so create the inspection again"
+    )
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+
+def _normal(sql: str | None) -> str | None:
+    return None if sql is None else " ".join(sql.split())
+
+
+def schema_of(conn: sqlite3.Connection) -> Schema:
+    """name -> (type, table, SQL) of every entry of sqlite_master (read, never run)."""
+    return {
+        name: (kind, table, _normal(sql))
+        for kind, name, table, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        )
+    }
+
+
+def schema_digest(schema: Schema) -> str:
+    """The SHA-256 of a schema as the gate compares it: SQLite's own tables left out, and
+    sqlite-utils' migrations table by name and kind only (its SQL varies between versions)."""
+    kept = []
+    for name, (kind, table, sql) in sorted(schema.items()):
+        if _TOLERATED.match(name):
+            continue
+        if MIGRATIONS_TABLE in (name, table):
+            sql = None
+        kept.append([kind, name, table, sql])
+    return hashlib.sha256(json.dumps(kept).encode("utf-8")).hexdigest()
+
+
+@cache
+def expected_schema(version: int) -> Schema:
+    """What sqlite_master holds in a file of a schema version, built by our own migrations.
+
+    It loads sqlite-utils and runs every migration in memory, so the gate asks for it only
+    when a file's digest is not the one recorded for its version.
+    """
+    from sqlite_utils import Database
+
+    from db.file.schema import migrations
+
+    db = Database(memory=True, execute_plugins=False)
+    if version < SCHEMA_VERSION:
+        migrations.apply(db, stop_before=KNOWN_MIGRATIONS[version])
+    else:
+        migrations.apply(db)
+    schema = schema_of(db.conn)
+    db.conn.close()
+    return schema
+
+
+def refuse_foreign_schema(
+    path: Path | str,
+    found: Schema,
+    version: int,
+    refused: str = "so nothing of it was read",
+    remedy: str = "open your own latest copy of the file instead",
+) -> None:
+    """Refuse a file whose tables, indexes, views or triggers are not exactly ours.
+
+    `refused` says what was not done and `remedy` what to do (collation names its own).
+    """
+    digest = schema_digest(found)
+    if SCHEMA_DIGESTS.get(version) == digest:
+        return
+    expected = expected_schema(version)
+    if schema_digest(expected) == digest:
+        return  # a version whose digest is not recorded yet
+    extra, changed = [], []
+    for name, (kind, table, sql) in sorted(found.items()):
+        if _TOLERATED.match(name):
+            continue
+        wanted = expected.get(name)
+        if wanted is None:
+            extra.append(f"{kind} {name}")
+        elif MIGRATIONS_TABLE in (name, table):
+            if wanted[:2] != (kind, table):
+                changed.append(f"{kind} {name}")
+        elif wanted != (kind, table, sql):
+            changed.append(f"{kind} {name}")
+    if extra or changed:
+        what = ", ".join(extra + changed)
+        raise StoreError(
+            f"{path} carries schema objects audit-tui does not make ({what}), {refused} and "
+            f"nothing of it ran; {remedy}"
+        )
+    missing = sorted(set(expected) - set(found))
+    raise StoreError(
+        f"{path} lacks part of the inspection schema ({', '.join(missing) or 'its layout'}), "
+        f"{refused}; {remedy}"
+    )
+
+
+# -- the stored case fields ---------------------------------------------------------------------
+
+# A stored case field the case record would refuse (read with pydantic, its error would quote the
+# value): the file was edited outside audit-tui. Checked in SQL, without pydantic, on every open;
+# the first such field is named by its case and column, never by its value.
+_CASE_REF_OK = (
+    "length(case_ref) BETWEEN 1 AND 20 AND case_ref NOT GLOB '*[^A-Za-z0-9_-]*' "
+    "AND case_ref NOT GLOB '[_-]*'"
+)
+
+
+def _case_field_problems() -> list[tuple[str, str]]:
+    """(column, SQL that is true when the column's stored value is not one audit-tui writes)."""
+    problems = [
+        ("inspector", "length(inspector) NOT BETWEEN 1 AND 6 OR inspector GLOB '*[^A-Z]*'"),
+    ]
+    for name, spec in CONDITION_FIELDS.items():
+        if spec.kind == "enum":
+            values = ", ".join(f"'{value}'" for value in spec.values)
+            problems.append((name, f"{name} IS NULL OR {name} NOT IN ({values})"))
+        elif spec.kind == "int":
+            problems.append(
+                (
+                    name,
+                    f"typeof({name}) != 'integer' OR {name} NOT BETWEEN {spec.minimum} "
+                    f"AND {spec.maximum}",
+                )
+            )
+    for name in (*FLAG_FIELDS, "custody"):
+        problems.append((name, f"{name} IS NULL OR {name} NOT IN (0, 1)"))
+    problems += [
+        ("bame", "bame IS NOT NULL AND bame NOT IN (0, 1)"),
+        ("start_date", "start_date IS NULL OR start_date IS NOT date(start_date)"),
+        (
+            "end_date",
+            "end_date IS NOT NULL AND (end_date IS NOT date(end_date) OR end_date < start_date)",
+        ),
+    ]
+    return problems
+
+
+@cache
+def _unknown_case_value_sql() -> str:
+    cases = " ".join(f"WHEN {test} THEN '{name}'" for name, test in _case_field_problems())
+    return (
+        f"SELECT CASE WHEN {_CASE_REF_OK} THEN case_ref END, column FROM "
+        f"(SELECT case_ref, position, CASE WHEN NOT ({_CASE_REF_OK}) THEN 'case_ref' {cases} "
+        "END AS column FROM cases) WHERE column IS NOT NULL ORDER BY position LIMIT 1"
+    )
+
+
+def refuse_unknown_case_values(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a file with a stored case field audit-tui would not write, naming where it is."""
+    row = conn.execute(_unknown_case_value_sql()).fetchone()
+    if row is None:
+        return
+    case_ref, column = row
+    where = f"case {case_ref}'s {column}" if case_ref else "a case reference"
+    raise StoreError(
+        f"{path} holds a value audit-tui does not write in {where}, so the file was edited "
+        "outside audit-tui; open your latest backup copy instead"
+    )

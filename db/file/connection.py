@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -56,10 +57,15 @@ def connect(
         create_private(file)
     elif not file.exists():
         raise StoreError(f"there is no inspection file at {file}; check the path")
+    # A read-only connection to a file in WAL mode makes its -wal and -shm and cannot remove
+    # them; when they were not there before, they are tidied away once it is closed.
+    leaves = readonly and not any(side.exists() for side in side_files(file))
     if passphrase is None:
         conn = _open_plain(file, readonly=readonly)
     else:
         conn = open_keyed(file, passphrase, readonly=readonly)
+    if leaves:
+        conn.after_close = functools.partial(_tidy, file, passphrase)  # type: ignore[attr-defined]
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -74,11 +80,54 @@ def connect(
     return conn
 
 
+class _PlainConnection(sqlite3.Connection):
+    """A standard library connection that can run `after_close` once it is closed."""
+
+    after_close: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        super().close()
+        done, self.after_close = self.after_close, None
+        if done is not None:
+            done()
+
+
 def _open_plain(file: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None)
-    return sqlite3.connect(str(file), isolation_level=None)
+        return sqlite3.connect(uri, uri=True, isolation_level=None, factory=_PlainConnection)
+    return sqlite3.connect(str(file), isolation_level=None, factory=_PlainConnection)
+
+
+def side_files(file: Path) -> tuple[Path, Path]:
+    """The write-ahead log and shared-memory index SQLite keeps beside a file in WAL mode."""
+    return file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")
+
+
+def _tidy(file: Path, passphrase: str | None) -> None:
+    """Remove the empty -wal and -shm a read-only connection left, the way SQLite does.
+
+    They cannot simply be deleted: another process may have opened the file meanwhile. A
+    read-write connection that reads the schema and closes removes them when it is the last
+    connection to the file (checkpointing an empty log writes nothing), else leaves them to
+    the one still open. A file or folder the user cannot write keeps them.
+    """
+    if not any(side.exists() for side in side_files(file)):
+        return
+    try:
+        conn = (
+            sqlite3.connect(str(file), isolation_level=None)
+            if passphrase is None
+            else open_keyed(file, passphrase)
+        )
+    except (sqlite3.Error, StoreError):
+        return
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def open_keyed(

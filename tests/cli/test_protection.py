@@ -229,6 +229,15 @@ def test_verify_passes_an_intact_chain_and_names_a_broken_one(inspection, tmp_pa
     conn.commit()
     conn.close()
     result = run("verify", tampered)
+    assert result.exit_code == 1 and "lacks part of the inspection schema" in result.stderr
+    conn = sqlite3.connect(tampered)  # the trigger put back as it was: only the chain shows it
+    conn.execute(
+        "CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history "
+        "BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END"
+    )
+    conn.commit()
+    conn.close()
+    result = run("verify", tampered)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith(f"error: {tampered}: history row 2 (case ")
     assert "was edited after it was written" in result.stderr
