@@ -56,7 +56,7 @@ def test_every_schema_version_has_the_digest_its_migrations_make():
     from db.file.file_format import SCHEMA_DIGESTS
 
     made = {v: schema_digest(expected_schema(v)) for v in range(1, SCHEMA_VERSION + 1)}
-    assert SCHEMA_DIGESTS == made, f"set SCHEMA_DIGESTS in db/file/file_format.py to {made}"
+    assert made == SCHEMA_DIGESTS, f"set SCHEMA_DIGESTS in db/file/file_format.py to {made}"
 
 
 def test_a_file_made_by_the_store_has_its_versions_digest(tmp_path):
