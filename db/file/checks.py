@@ -129,8 +129,11 @@ def _check_length(path: Path, header: bytes, size: int) -> None:
 def _check_contents(path: Path, conn: sqlite3.Connection) -> FileFacts:
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
+        # A row may hold several lines ("*** in database main ***", then one per page).
+        lines = [line for row in problems for line in str(row).splitlines()]
+        first = next((line for line in lines if not line.startswith("***")), lines[0])
         raise StoreError(
-            f"{path} is damaged (SQLite's check says: {problems[0]}); "
+            f"{path} is damaged (SQLite's check says: {first.strip()}); "
             "open your latest backup copy instead"
         )
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]

@@ -151,8 +151,13 @@ def open_keyed(
             raw = derived_key(passphrase, salt).hex() + salt.hex()
             conn.execute(f"PRAGMA key = \"x'{raw}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
         conn.close()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+            # The key opened the first page, so it is right: the file is cut short or damaged.
+            raise StoreError(
+                f"{file} is damaged (SQLite says: {exc}); open your latest backup copy instead"
+            ) from None
         raise WrongPassphrase(
             f"the passphrase is wrong for {file}; check it and try again (nothing was changed)"
         ) from None
