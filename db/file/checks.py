@@ -84,11 +84,15 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         )
     if not encrypted:
         _check_length(path, header, size)
+    state = _state(path)
     try:
         conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     try:
+        if state not in _SOUND:
+            _check_pages(path, conn)
+            _SOUND.add(state)
         facts = _check_contents(path, conn)
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
@@ -126,7 +130,23 @@ def _check_length(path: Path, header: bytes, size: int) -> None:
         raise damaged
 
 
-def _check_contents(path: Path, conn: sqlite3.Connection) -> FileFacts:
+# Files whose pages passed quick_check in this process, by identity and state (see _state): a
+# command opens its file a few times (checks, store, backup), and a big file's check costs.
+_SOUND: set[tuple[int, ...]] = set()
+
+
+def _state(path: Path) -> tuple[int, ...]:
+    """The file (device, inode) as it is now (size, mtime), with its write-ahead log's."""
+    st = path.stat()
+    try:
+        wal = path.with_name(path.name + "-wal").stat()
+        log = (wal.st_size, wal.st_mtime_ns)
+    except OSError:
+        log = (-1, -1)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, *log)
+
+
+def _check_pages(path: Path, conn: sqlite3.Connection) -> None:
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
         # A row may hold several lines ("*** in database main ***", then one per page).
@@ -136,6 +156,9 @@ def _check_contents(path: Path, conn: sqlite3.Connection) -> FileFacts:
             f"{path} is damaged (SQLite's check says: {first.strip()}); "
             "open your latest backup copy instead"
         )
+
+
+def _check_contents(path: Path, conn: sqlite3.Connection) -> FileFacts:
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if application_id != APPLICATION_ID:
         raise StoreError(

@@ -136,20 +136,18 @@ def open_keyed(
     """An SQLCipher connection with the key given and checked, and no other pragma set.
 
     The backup API and `sqlcipher_export` need exactly this; `connect` adds the pragmas.
-    An existing file's key is derived here once per passphrase and salt (see `derived_key`);
-    `salt` makes a new file take that salt, so a backup can share its source's key.
+    The key is derived here once per passphrase and salt in the process (see `derived_key`) and
+    given as a raw key: an existing file's salt is read from its first bytes, a new file gets a
+    fresh one, or `salt` (so a backup can share its source's key).
     """
     if not passphrase or "\x00" in passphrase:
         raise StoreError("a passphrase cannot be empty or contain a NUL character")
-    if salt is None and is_encrypted(file):
-        salt = file_salt(file)
+    if salt is None:
+        # A new (empty) file gets a fresh salt of ours, so its key is derived here too, once.
+        salt = file_salt(file) if is_encrypted(file) else new_salt()
     conn = open_cipher(file, readonly=readonly)
     try:
-        if salt is None:
-            conn.execute(f"PRAGMA key = {quote_literal(passphrase)}")
-        else:
-            raw = derived_key(passphrase, salt).hex() + salt.hex()
-            conn.execute(f"PRAGMA key = \"x'{raw}'\"")
+        conn.execute(f"PRAGMA key = {raw_key(passphrase, salt)}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -175,6 +173,17 @@ def derived_key(passphrase: str, salt: bytes) -> bytes:
     file several times (checks, store, backup), so it is derived once and given as a raw key.
     """
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, _KDF_ROUNDS, 32)
+
+
+def raw_key(passphrase: str, salt: bytes) -> str:
+    """The SQL literal of SQLCipher's raw key and salt for a passphrase (`PRAGMA key = ...`,
+    `ATTACH ... KEY ...`): SQLCipher then runs no key derivation of its own."""
+    return f"\"x'{derived_key(passphrase, salt).hex()}{salt.hex()}'\""
+
+
+def new_salt() -> bytes:
+    """A salt for a new encrypted file (SQLCipher's size, from the system's random source)."""
+    return os.urandom(_SALT_BYTES)
 
 
 def file_salt(file: Path) -> bytes:
