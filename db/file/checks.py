@@ -90,10 +90,11 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     try:
+        facts = _check_contents(path, conn)
         if state not in _SOUND:
             _check_pages(path, conn)
+            refuse_unknown_answer_values(path, conn)
             _SOUND.add(state)
-        facts = _check_contents(path, conn)
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
@@ -352,4 +353,30 @@ def refuse_unknown_case_values(path: Path, conn: sqlite3.Connection) -> None:
     raise StoreError(
         f"{path} holds a value audit-tui does not write in {where}, so the file was edited "
         "outside audit-tui; open your latest backup copy instead"
+    )
+
+
+# An answer whose value is not one of its question's scale: each (question, value) pair once,
+# read from the index on answers(question_id, value). Run with quick_check, once per state.
+_UNKNOWN_ANSWER_VALUE_SQL = """
+SELECT pair.question_id, pair.value
+FROM (SELECT DISTINCT question_id, value FROM answers) pair
+LEFT JOIN questions q ON q.question_id = pair.question_id
+LEFT JOIN scale_values sv ON sv.scale = q.scale AND sv.value = pair.value
+WHERE sv.value IS NULL LIMIT 1
+"""
+
+
+def refuse_unknown_answer_values(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a file with an answer audit-tui would not write, naming its case and question."""
+    pair = conn.execute(_UNKNOWN_ANSWER_VALUE_SQL).fetchone()
+    if pair is None:
+        return
+    (case_ref,) = conn.execute(
+        "SELECT case_ref FROM answers WHERE question_id IS ? AND value IS ? LIMIT 1", pair
+    ).fetchone()
+    raise StoreError(
+        f"{path} holds a value audit-tui does not write in case {case_ref}'s answer to "
+        f"{pair[0]}, so the file was edited outside audit-tui; open your latest backup "
+        "copy instead"
     )

@@ -62,6 +62,12 @@ def off_vocabulary_value(path: Path) -> None:
     _sql(path, f"UPDATE cases SET disposal = '{SECRET}' WHERE case_ref = 'C002'")
 
 
+def off_vocabulary_answer(path: Path) -> None:
+    _sql(
+        path, f"UPDATE answers SET value = '{SECRET}' WHERE case_ref = 'C002' AND role = 'primary'"
+    )
+
+
 def forge_judgement(path: Path) -> None:
     """A judgement the lead never recorded, written by hand (for the judgement chain's column)."""
     _sql(
@@ -75,6 +81,7 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "hand-added trigger": (hand_added_trigger, ("schema objects", "trigger evil")),
     "table replaced by a view": (table_replaced_by_view, ("schema objects", "view answers")),
     "off-vocabulary value": (off_vocabulary_value, ("case C002", "disposal")),
+    "off-vocabulary answer": (off_vocabulary_answer, ("case C002", "answer to A")),
 }
 
 
