@@ -90,9 +90,12 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     try:
-        facts = _check_contents(path, conn)
-        if state not in _SOUND:
+        # Pages first (a damaged file is named as such), the schema before any table is read.
+        checked_before = state in _SOUND
+        if not checked_before:
             _check_pages(path, conn)
+        facts = _check_contents(path, conn)
+        if not checked_before:
             refuse_unknown_answer_values(path, conn)
             _SOUND.add(state)
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
