@@ -130,8 +130,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
     ),
     "bands show": (("bands", "show", "{f}"), False),
     "bands set": (("bands", "set", "{f}", "{bands}", "--reason", "From the source"), False),
-    "split": (("split", "{f}", "--out", "{out}"), False),
-    "collate": (("collate", "{f}", "-o", "{out}"), False),
+    "split": (("split", "{f}", "--out", "{outdir}"), False),
+    "collate": (("collate", "{f}", "-o", "{collated}"), False),
     "open": (("open", "{f}"), False),
     "moderate": (("moderate", "{f}"), False),
 }
@@ -164,6 +164,8 @@ def _args(template: tuple[str, ...], path: Path, tmp_path: Path) -> list[str]:
         "bands": bands,
         "passphrase": passphrase,
         "out": tmp_path / "out" / "result.sqlite",
+        "outdir": tmp_path / "out" / "handed-out",
+        "collated": tmp_path / "out" / "collated.sqlite",
     }
     (tmp_path / "out").mkdir(exist_ok=True)
     return [part.format(**names) for part in template]
@@ -243,7 +245,8 @@ def test_a_hand_added_trigger_never_runs_on_import(good_file, tmp_path):
 
 def test_a_good_file_passes_every_reader_and_leaves_nothing_beside_it(good_file, tmp_path):
     before = digest(good_file)
-    for name in ("scores", "summary", "report", "cases list", "cases show", "answers export"):
+    readers = ("scores", "summary", "report", "report csv", "cases list", "cases show")
+    for name in (*readers, "answers export", "bands show", "export", "split", "collate"):
         template, _ = COMMANDS[name]
         result = CliRunner().invoke(app, _args(template, good_file, tmp_path))
         assert result.exit_code == 0, (name, result.output)
