@@ -27,6 +27,8 @@ KNOWN_MIGRATIONS = (
 # (db.file.checks.schema_digest of db.file.checks.expected_schema; tests/db/test_file_format.py
 # checks them). The gate compares a file's digest with its version's on every open, without
 # loading sqlite-utils; a version missing here is compared by running the migrations (slower).
+# A recorded digest never changes: files of that version hold that schema, so a migration's SQL
+# (comments inside a CREATE included) is never edited once released; a new migration is added.
 SCHEMA_DIGESTS: dict[int, str] = {
     1: "d1df626020b4fc1a3840f66a6b4e2fbbc660148637156f294df9dbcf51cde533",
     2: "f3599d20bc51e11f9fd8ead412b4a762ddcc1c96bb9f4bd7b0de62ce448a03f2",
