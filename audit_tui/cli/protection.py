@@ -107,6 +107,13 @@ def backups(
         raise UserError(f"{file} is a folder, not an inspection file; give the file's path")
     root = backups_dir()
     found = backup.list_backups(file, root)
+    earlier = backup.earlier_folder(file, root)
+    if earlier is not None and not as_json:
+        typer.echo(
+            f"note: backups taken by an earlier audit-tui of every file named {file.name} are in "
+            f"{earlier}; they are not listed, since they cannot be told apart by folder",
+            err=True,
+        )
     if restore is None:
         problem = _problem(file, given(passphrase_file))
         if problem is None or found:

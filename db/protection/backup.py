@@ -62,6 +62,15 @@ def folder_for(file: Path, root: Path) -> Path:
     return root / f"{file.stem}-{where}"
 
 
+def earlier_folder(file: Path, root: Path) -> Path | None:
+    """The folder where earlier versions kept the backups of every file of this name (by stem
+    alone, so files of one name in two folders shared it), when it holds any; never listed."""
+    folder = root / file.stem
+    if folder.is_dir() and any(_NAME.match(entry.name) for entry in folder.iterdir()):
+        return folder
+    return None
+
+
 def _private_folder(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for part in (folder.parent, folder):

@@ -325,3 +325,16 @@ def test_a_damaged_or_cut_short_encrypted_file_is_one_sentence_not_a_wrong_passp
     assert (
         result.stderr.startswith(f"error: {cut} is damaged") and "passphrase" not in result.stderr
     )
+
+
+def test_backups_kept_by_name_alone_before_are_pointed_to_not_listed(inspection):
+    """Earlier versions kept backups in backups/<stem>/ for every file of that name."""
+    (root,) = [b.path.parent.parent for b in list_backups(inspection, _backups_root())]
+    earlier = root / inspection.stem
+    earlier.mkdir()
+    shutil.copyfile(
+        inspection, earlier / f"{inspection.stem}-20150316T090000000000Z-abcd1234.sqlite"
+    )
+    result = run("backups", inspection)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+    assert f"are in {earlier}; they are not listed" in result.stderr
