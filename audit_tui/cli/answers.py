@@ -30,13 +30,13 @@ def import_answers(
     from db.file.csv_import import read_answer_rows
 
     passphrase = for_file(file, passphrase_file)
-    rows = read_answer_rows(csv_path)
-    with opened(file, readonly=False, passphrase=passphrase) as store:
-        try:
+    try:
+        rows = read_answer_rows(csv_path)
+        with opened(file, readonly=False, passphrase=passphrase) as store:
             counts = store.import_answers(rows, csv_path.name)
-        except InvalidRows as exc:
-            report_rows(exc)
-            raise
+    except InvalidRows as exc:
+        report_rows(exc)
+        raise
     typer.echo(
         f"imported {counts['added']} new and {counts['changed']} changed answers into {file} "
         f"({counts['unchanged']} unchanged)",

@@ -24,7 +24,15 @@ from audit_tui.cli.errors import report
 
 
 class AuditGroup(TyperGroup):
-    """The root command group: every known error below it ends as a message and exit code 1."""
+    """The root command group: every known error below it ends as a message and exit code 1.
+
+    No path is checked by click for being readable: click would refuse an unreadable file with
+    its usage box and exit code 2, where our own check says in one sentence what is wrong.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _paths_read_by_us(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -33,6 +41,15 @@ class AuditGroup(TyperGroup):
             if report(exc):
                 raise typer.Exit(1) from None
             raise
+
+
+def _paths_read_by_us(command: Any) -> None:
+    """Every path parameter of a command and its sub-commands (click's Path, as typer has it)."""
+    for param in command.params:
+        if hasattr(param.type, "readable"):
+            param.type.readable = False
+    for sub in getattr(command, "commands", {}).values():
+        _paths_read_by_us(sub)
 
 
 app = typer.Typer(

@@ -103,10 +103,24 @@ def backups(
     from db.file.connection import is_encrypted
     from db.protection import backup
 
+    if file.is_dir():
+        raise UserError(f"{file} is a folder, not an inspection file; give the file's path")
     root = backups_dir()
     found = backup.list_backups(file, root)
+    earlier = backup.earlier_folder(file, root)
+    if earlier is not None and not as_json:
+        typer.echo(
+            f"note: backups taken by an earlier audit-tui of every file named {file.name} are in "
+            f"{earlier}; they are not listed, since they cannot be told apart by folder",
+            err=True,
+        )
     if restore is None:
-        _list(file, found, as_json)
+        problem = _problem(file, given(passphrase_file))
+        if problem is None or found:
+            _list(file, found, as_json)
+        if problem is not None:
+            restore_one = f"; restore a backup with `audit-tui backups {file} --restore N`"
+            raise UserError(problem + (restore_one if found else ""))
         return
     chosen = next((b for b in found if b.number == restore), None)
     if chosen is None:
@@ -127,6 +141,22 @@ def backups(
     typer.echo(f"restored backup {restore} (taken {_when(chosen)}) to {file}", err=True)
     if done.kept is not None:
         typer.echo(f"the file it replaced is kept as {done.kept}", err=True)
+
+
+def _problem(file: Path, passphrase: str | None) -> str | None:
+    """What is wrong with FILE (the gate's sentence), or None; an encrypted file whose
+    passphrase was not given is looked at no further than its bytes."""
+    from db.errors import StoreError
+    from db.file.checks import check_file
+    from db.file.connection import is_encrypted
+
+    if file.is_file() and is_encrypted(file) and passphrase is None:
+        return None
+    try:
+        check_file(file, passphrase)
+    except StoreError as exc:
+        return str(exc)
+    return None
 
 
 def _when(found: backup.Backup) -> str:

@@ -9,6 +9,7 @@ beside it, `OUT.manifest.json`, that collation checks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -63,7 +64,20 @@ def split(
     stem = stem or path.stem
     if not path.is_file():
         raise StoreError(f"there is no inspection file at {path}; check the path")
+    made = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        return _split_into(path, out_dir, stem, passphrase, encrypt)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # made for this split and left empty by its refusal
+        raise
+
+
+def _split_into(
+    path: Path, out_dir: Path, stem: str, passphrase: str | None, encrypt: str | None
+) -> list[SplitFile]:
     with workspace(out_dir / "split") as work:
         source = check_input(path, work, 0, passphrase)
         key = encrypt or source.passphrase

@@ -18,33 +18,28 @@ import json
 import marshal
 import multiprocessing
 import os
-import re
 import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from multiprocessing.context import DefaultContext, ForkContext
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from db.errors import StoreError
-from db.file.checks import check_file
+from db.file.checks import check_file, refuse_foreign_schema, schema_of
+from db.file.checks import expected_schema as expected_schema  # history_copy reads it here
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.file.history_chain import verify_history
 from db.file.records import Inspection
-from db.file.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from db.file.schema import APPLICATION_ID, SCHEMA_VERSION
 from question_bank.loader import BankError, validate_bank
 from question_bank.model import Bank
 
 MANIFEST_SUFFIX = ".manifest.json"
-# Tables SQLite or sqlite-utils may add on their own; their contents are never read.
-_TOLERATED = re.compile(r"^(sqlite_stat\d|sqlite_sequence)$")
-_MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 @dataclass(frozen=True)
@@ -220,14 +215,16 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            found = _schema_of(conn)
+            found = schema_of(conn)
         except sqlite3.Error:
             check_file(copy, key)  # truncated or damaged: its sentence says which
             raise _damaged(path) from None
         if application_id != APPLICATION_ID or version > SCHEMA_VERSION or version < 1:
             check_file(copy, key)  # not an inspection, or newer than this program
             raise _damaged(path)
-        _refuse_foreign_schema(path, found, version)
+        refuse_foreign_schema(
+            path, found, version, "so it was not collated", "ask for the inspector's own copy"
+        )
         check_file(copy, key)
         chained = None
         if version >= 2:
@@ -286,68 +283,6 @@ class _ChainedWriter:
 
 def _damaged(path: Path) -> StoreError:
     return StoreError(f"{path} is damaged; ask for the inspector's own copy of the file")
-
-
-# -- the schema ---------------------------------------------------------------------------------
-
-
-def _normal(sql: str | None) -> str | None:
-    return None if sql is None else " ".join(sql.split())
-
-
-def _schema_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
-    """name -> (type, table, SQL) of every entry of sqlite_master."""
-    return {
-        name: (kind, table, _normal(sql))
-        for kind, name, table, sql in conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master"
-        )
-    }
-
-
-@cache
-def expected_schema(version: int) -> dict[str, tuple[str, str, str | None]]:
-    """What sqlite_master holds in a file of a schema version, built by our own migrations."""
-    db = Database(memory=True, execute_plugins=False)
-    if version < SCHEMA_VERSION:
-        migrations.apply(db, stop_before=KNOWN_MIGRATIONS[version])
-    else:
-        migrations.apply(db)
-    schema = _schema_of(db.conn)
-    db.conn.close()
-    return schema
-
-
-def _refuse_foreign_schema(
-    path: Path, found: dict[str, tuple[str, str, str | None]], version: int
-) -> None:
-    """Refuse a file whose tables, indexes, views or triggers are not exactly ours."""
-    expected = expected_schema(version)
-    extra, changed = [], []
-    for name, (kind, table, sql) in sorted(found.items()):
-        if _TOLERATED.match(name):
-            continue
-        wanted = expected.get(name)
-        if wanted is None:
-            extra.append(f"{kind} {name}")
-        elif table == _MIGRATIONS_TABLE or name == _MIGRATIONS_TABLE:
-            # sqlite-utils makes this table; its exact SQL may vary between its versions.
-            if wanted[:2] != (kind, table):
-                changed.append(f"{kind} {name}")
-        elif wanted != (kind, table, sql):
-            changed.append(f"{kind} {name}")
-    missing = sorted(set(expected) - set(found))
-    if extra or changed:
-        what = ", ".join(extra + changed)
-        raise StoreError(
-            f"{path} carries schema objects audit-tui does not make ({what}), so it was not "
-            "collated and nothing of it ran; ask for the inspector's own copy of the file"
-        )
-    if missing:
-        raise StoreError(
-            f"{path} lacks part of the inspection schema ({', '.join(missing)}), so it was not "
-            "collated; ask for the inspector's own copy of the file"
-        )
 
 
 # -- the inspection and its bank ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from db.errors import StoreError
 from question_bank.case import FLAG_FIELDS, CaseRecord
 
 ROW_FIELDS = tuple(CaseRecord.model_fields)
@@ -30,12 +31,28 @@ def case_row(record: CaseRecord) -> dict[str, Any]:
     return row
 
 
+class StoredCaseError(StoreError, ValueError):
+    """A stored case field the case record refuses: named by case and column, never quoted."""
+
+
 def case_from_row(row: dict[str, Any]) -> CaseRecord:
-    """Rebuild a CaseRecord from a `cases` row (derived and bookkeeping columns dropped)."""
+    """Rebuild a CaseRecord from a `cases` row (derived and bookkeeping columns dropped).
+
+    A stored field it refuses (the file was edited outside audit-tui) is a StoredCaseError
+    naming the case and the column: pydantic's own error would quote the value.
+    """
     data = {name: row[name] for name in ROW_FIELDS}
     for flag in FLAG_FIELDS:
         data[flag] = bool(data[flag])
-    return CaseRecord.model_validate(data)
+    try:
+        return CaseRecord.model_validate(data)
+    except ValidationError as exc:
+        column = ".".join(str(part) for part in exc.errors()[0]["loc"]) or "fields"
+        where = "a case reference" if column == "case_ref" else f"case {row['case_ref']}'s {column}"
+        raise StoredCaseError(
+            f"the file holds a value audit-tui does not write in {where}, so it was edited "
+            "outside audit-tui; open your latest backup copy instead"
+        ) from None
 
 
 def validation_sentence(exc: ValidationError) -> str:

@@ -79,7 +79,19 @@ class _CipherCursor(cipher.Cursor):  # type: ignore[misc]
 
 
 class _CipherConnection(cipher.Connection):  # type: ignore[misc]
-    """A SQLCipher connection whose cursors and errors look like sqlite3's."""
+    """A SQLCipher connection whose cursors and errors look like sqlite3's.
+
+    `after_close`, when set, runs once the connection is closed (db.file.connection tidies the
+    side files a read-only connection leaves).
+    """
+
+    after_close: Any = None
+
+    def close(self) -> None:
+        super().close()
+        done, self.after_close = self.after_close, None
+        if done is not None:
+            done()
 
     def cursor(self, factory: Any = _CipherCursor) -> Any:
         return super().cursor(factory)

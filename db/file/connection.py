@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -56,10 +57,15 @@ def connect(
         create_private(file)
     elif not file.exists():
         raise StoreError(f"there is no inspection file at {file}; check the path")
+    # A read-only connection to a file in WAL mode makes its -wal and -shm and cannot remove
+    # them; when they were not there before, they are tidied away once it is closed.
+    leaves = readonly and not any(side.exists() for side in side_files(file))
     if passphrase is None:
         conn = _open_plain(file, readonly=readonly)
     else:
         conn = open_keyed(file, passphrase, readonly=readonly)
+    if leaves:
+        conn.after_close = functools.partial(_tidy, file, passphrase)  # type: ignore[attr-defined]
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -74,11 +80,54 @@ def connect(
     return conn
 
 
+class _PlainConnection(sqlite3.Connection):
+    """A standard library connection that can run `after_close` once it is closed."""
+
+    after_close: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        super().close()
+        done, self.after_close = self.after_close, None
+        if done is not None:
+            done()
+
+
 def _open_plain(file: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None)
-    return sqlite3.connect(str(file), isolation_level=None)
+        return sqlite3.connect(uri, uri=True, isolation_level=None, factory=_PlainConnection)
+    return sqlite3.connect(str(file), isolation_level=None, factory=_PlainConnection)
+
+
+def side_files(file: Path) -> tuple[Path, Path]:
+    """The write-ahead log and shared-memory index SQLite keeps beside a file in WAL mode."""
+    return file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")
+
+
+def _tidy(file: Path, passphrase: str | None) -> None:
+    """Remove the empty -wal and -shm a read-only connection left, the way SQLite does.
+
+    They cannot simply be deleted: another process may have opened the file meanwhile. A
+    read-write connection that reads the schema and closes removes them when it is the last
+    connection to the file (checkpointing an empty log writes nothing), else leaves them to
+    the one still open. A file or folder the user cannot write keeps them.
+    """
+    if not any(side.exists() for side in side_files(file)):
+        return
+    try:
+        conn = (
+            sqlite3.connect(str(file), isolation_level=None)
+            if passphrase is None
+            else open_keyed(file, passphrase)
+        )
+    except (sqlite3.Error, StoreError):
+        return
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def open_keyed(
@@ -87,23 +136,26 @@ def open_keyed(
     """An SQLCipher connection with the key given and checked, and no other pragma set.
 
     The backup API and `sqlcipher_export` need exactly this; `connect` adds the pragmas.
-    An existing file's key is derived here once per passphrase and salt (see `derived_key`);
-    `salt` makes a new file take that salt, so a backup can share its source's key.
+    The key is derived here once per passphrase and salt in the process (see `derived_key`) and
+    given as a raw key: an existing file's salt is read from its first bytes, a new file gets a
+    fresh one, or `salt` (so a backup can share its source's key).
     """
     if not passphrase or "\x00" in passphrase:
         raise StoreError("a passphrase cannot be empty or contain a NUL character")
-    if salt is None and is_encrypted(file):
-        salt = file_salt(file)
+    if salt is None:
+        # A new (empty) file gets a fresh salt of ours, so its key is derived here too, once.
+        salt = file_salt(file) if is_encrypted(file) else new_salt()
     conn = open_cipher(file, readonly=readonly)
     try:
-        if salt is None:
-            conn.execute(f"PRAGMA key = {quote_literal(passphrase)}")
-        else:
-            raw = derived_key(passphrase, salt).hex() + salt.hex()
-            conn.execute(f"PRAGMA key = \"x'{raw}'\"")
+        conn.execute(f"PRAGMA key = {raw_key(passphrase, salt)}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
         conn.close()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+            # The key opened the first page, so it is right: the file is cut short or damaged.
+            raise StoreError(
+                f"{file} is damaged (SQLite says: {exc}); open your latest backup copy instead"
+            ) from None
         raise WrongPassphrase(
             f"the passphrase is wrong for {file}; check it and try again (nothing was changed)"
         ) from None
@@ -121,6 +173,17 @@ def derived_key(passphrase: str, salt: bytes) -> bytes:
     file several times (checks, store, backup), so it is derived once and given as a raw key.
     """
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, _KDF_ROUNDS, 32)
+
+
+def raw_key(passphrase: str, salt: bytes) -> str:
+    """The SQL literal of SQLCipher's raw key and salt for a passphrase (`PRAGMA key = ...`,
+    `ATTACH ... KEY ...`): SQLCipher then runs no key derivation of its own."""
+    return f"\"x'{derived_key(passphrase, salt).hex()}{salt.hex()}'\""
+
+
+def new_salt() -> bytes:
+    """A salt for a new encrypted file (SQLCipher's size, from the system's random source)."""
+    return os.urandom(_SALT_BYTES)
 
 
 def file_salt(file: Path) -> bytes:

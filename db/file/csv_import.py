@@ -8,6 +8,7 @@ line 1 and follow the file even when a quoted cell spans lines.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -259,13 +260,23 @@ def _case_data(line: int, row: dict[str, str], found: list[RowProblem]) -> dict[
     return data
 
 
+_ENUM_VALUES = {column: frozenset(m.value for m in enum) for column, enum in ENUMS.items()}
+
+
+@functools.lru_cache(maxsize=4096)  # a sample repeats a few words per column
 def _enum_value(column: str, text: str, enum: type[StrEnum]) -> str | None:
     key = re.sub(r"[\s\-./]+", "_", text.strip().lower()).strip("_")
     key = ALIASES.get(column, {}).get(key, key)
-    return key if key in {m.value for m in enum} else None
+    return key if key in _ENUM_VALUES[column] else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(text: str) -> date | None:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, pattern).date()

@@ -23,6 +23,20 @@ KNOWN_MIGRATIONS = (
     "m005_band_sets",
 )
 
+# The digest of each schema version's sqlite_master as our migrations make it
+# (db.file.checks.schema_digest of db.file.checks.expected_schema; tests/db/test_file_format.py
+# checks them). The gate compares a file's digest with its version's on every open, without
+# loading sqlite-utils; a version missing here is compared by running the migrations (slower).
+# A recorded digest never changes: files of that version hold that schema, so a migration's SQL
+# (comments inside a CREATE included) is never edited once released; a new migration is added.
+SCHEMA_DIGESTS: dict[int, str] = {
+    1: "d1df626020b4fc1a3840f66a6b4e2fbbc660148637156f294df9dbcf51cde533",
+    2: "f3599d20bc51e11f9fd8ead412b4a762ddcc1c96bb9f4bd7b0de62ce448a03f2",
+    3: "cd5ba96c72ce217166d2576c503ce414f1df7e64d50f5a05f73a5f9b2b0bbba2",
+    4: "23871c7ac553525854ffa477aad592cf59835b0986e512a4f9c587c275332fc8",
+    5: "e8a16728b012476749702add311910c131b0635d3a9a84abe7ca3812c52a50e2",
+}
+
 # sqlite-utils' record of applied migrations (`sqlite_utils.Migrations.migrations_table`).
 MIGRATIONS_TABLE = "_sqlite_migrations"
 

@@ -7,6 +7,8 @@ the case is added or edited, so SQL can join on it.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,36 +28,55 @@ class CaseSample(StoreBase):
     """The cases of the inspection and which questions apply to each."""
 
     def add_cases(self, records: Sequence[CaseRecord]) -> None:
-        """Add cases to the sample, all or none; a case reference already used is refused."""
-        refs = [r.case_ref for r in records]
+        """Add cases to the sample, all or none; a case reference already used is refused.
+
+        Linear in the cases: the questions that apply are worked out once per distinct set of
+        the fields conditions read (a sample has few), and SQLite writes a case's row of
+        `applicability` per question from that set, in the key's order, in the one transaction.
+        """
+        seen = Counter(r.case_ref for r in records)
         taken = {ref for (ref,) in self._conn.execute("SELECT case_ref FROM cases")}
-        clash = sorted({ref for ref in refs if ref in taken or refs.count(ref) > 1})
+        clash = sorted(ref for ref, n in seen.items() if n > 1 or ref in taken)
         if clash:
             raise StoreError(
                 f"case reference {', '.join(clash)} is already used in this inspection; "
                 "each case needs its own reference"
             )
+        if not records:
+            return
         now = self._now()
+        signatures: dict[tuple[tuple[str, Any], ...], int] = {}
+        applies: list[tuple[int, str, int]] = []
+        of_case: list[tuple[str, int]] = []
+        for record in records:
+            values = record.condition_values()
+            key = tuple(values.items())
+            signature = signatures.get(key)
+            if signature is None:
+                signature = signatures[key] = len(signatures)
+                applies += [(signature, q.id, int(q.applies(values))) for q in self.bank.questions]
+            of_case.append((record.case_ref, signature))
+        rows = [
+            case_row(record) | {"added_at": now, "offset": offset}
+            for offset, record in enumerate(records, start=1)
+        ]
+        names = [name for name in rows[0] if name != "offset"]
         with self._write() as conn:
             (position,) = conn.execute("SELECT COALESCE(MAX(position), 0) FROM cases").fetchone()
-            for offset, record in enumerate(records, start=1):
-                conn.execute(
-                    "INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)",
-                    (record.inspector, now),
-                )
-                row = case_row(record) | {"position": position + offset, "added_at": now}
-                names = ", ".join(row)
-                marks = ", ".join("?" for _ in row)
-                conn.execute(f"INSERT INTO cases ({names}) VALUES ({marks})", tuple(row.values()))
-                values = record.condition_values()
-                conn.executemany(
-                    "INSERT INTO applicability (case_ref, question_id, applies) VALUES (?, ?, ?)",
-                    [(record.case_ref, q.id, int(q.applies(values))) for q in self.bank.questions],
-                )
-                conn.execute(
-                    "INSERT INTO case_status (case_ref, status, changed_at) VALUES (?, ?, ?)",
-                    (record.case_ref, CaseStatus.NOT_STARTED.value, now),
-                )
+            conn.executemany(
+                "INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)",
+                [(who, now) for who in dict.fromkeys(r.inspector for r in records)],
+            )
+            conn.executemany(
+                f"INSERT INTO cases ({', '.join(names)}, position) "
+                f"VALUES ({', '.join('?' for _ in names)}, ?)",
+                [(*(row[n] for n in names), position + row["offset"]) for row in rows],
+            )
+            _write_applicability(conn, applies, of_case)
+            conn.executemany(
+                "INSERT INTO case_status (case_ref, status, changed_at) VALUES (?, ?, ?)",
+                [(r.case_ref, CaseStatus.NOT_STARTED.value, now) for r in records],
+            )
 
     def cases(
         self,
@@ -164,3 +185,32 @@ class CaseSample(StoreBase):
     def why_not_applicable(self, question_id: str) -> str:
         """The condition a question needs, in words: 'applies only when custody'."""
         return applies_when(question_of(self.bank, question_id))
+
+
+def _write_applicability(
+    conn: sqlite3.Connection, applies: list[tuple[int, str, int]], of_case: list[tuple[str, int]]
+) -> None:
+    """Each case's applicability from its signature's, joined in SQL in the table key's order.
+
+    The scratch tables are TEMP ones: in memory for an encrypted file (SQLCipher keeps temp
+    storage in memory), never in the inspection file.
+    """
+    conn.execute(
+        "CREATE TEMP TABLE new_applies (signature INTEGER, question_id TEXT, applies INTEGER, "
+        "PRIMARY KEY (signature, question_id)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE new_signatures (case_ref TEXT PRIMARY KEY, signature INTEGER) "
+        "WITHOUT ROWID"
+    )
+    try:
+        conn.executemany("INSERT INTO temp.new_applies VALUES (?, ?, ?)", applies)
+        conn.executemany("INSERT INTO temp.new_signatures VALUES (?, ?)", of_case)
+        conn.execute(
+            "INSERT INTO main.applicability (case_ref, question_id, applies) "
+            "SELECT s.case_ref, a.question_id, a.applies FROM temp.new_signatures s "
+            "CROSS JOIN temp.new_applies a ON a.signature = s.signature"
+        )
+    finally:
+        conn.execute("DROP TABLE temp.new_applies")
+        conn.execute("DROP TABLE temp.new_signatures")

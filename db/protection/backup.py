@@ -1,7 +1,8 @@
 """Rotating backups of an inspection file, taken with SQLite's backup API, and restoring one.
 
 Backups live in a folder the interface chooses (the user data folder), one sub-folder per file
-stem, owner-only (folders 0700, files 0600). A backup of an encrypted file is encrypted with the
+(its stem and a digest of its absolute path, so `a/L-JS.sqlite` and `b/L-JS.sqlite` never share
+backups), owner-only (folders 0700, files 0600). A backup of an encrypted file is encrypted with the
 same passphrase (the backup API copies the encrypted pages). Each backup's name carries the time
 it was taken and the first 8 characters of the inspection id, so a backup of another inspection
 with the same file name is never restored over this one.
@@ -10,6 +11,7 @@ with the same file name is never restored over this one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -55,8 +57,18 @@ class Restored:
 
 
 def folder_for(file: Path, root: Path) -> Path:
-    """The folder holding the backups of `file` (not created)."""
-    return root / file.stem
+    """The folder holding the backups of `file` (not created): its stem and where it lies."""
+    where = hashlib.sha256(os.fsencode(file.resolve())).hexdigest()[:12]
+    return root / f"{file.stem}-{where}"
+
+
+def earlier_folder(file: Path, root: Path) -> Path | None:
+    """The folder where earlier versions kept the backups of every file of this name (by stem
+    alone, so files of one name in two folders shared it), when it holds any; never listed."""
+    folder = root / file.stem
+    if folder.is_dir() and any(_NAME.match(entry.name) for entry in folder.iterdir()):
+        return folder
+    return None
 
 
 def _private_folder(folder: Path) -> Path:

@@ -23,9 +23,11 @@ from db.file.connection import (
     create_private,
     file_salt,
     is_encrypted,
+    new_salt,
     open_cipher,
     open_keyed,
     quote_literal,
+    raw_key,
 )
 from db.file.history_chain import verify_history
 from db.protection.backup import (
@@ -86,10 +88,10 @@ def export_to(source: sqlite3.Connection, target: Path, target_key: str | None) 
     `target` must exist and be empty (made owner-only by the caller). The schema version and
     application id go with it, which `sqlcipher_export` leaves behind.
     """
-    source.execute(
-        f"ATTACH DATABASE {quote_literal(str(target))} AS target "
-        f"KEY {quote_literal(target_key or '')}"
-    )
+    # A keyed target gets a fresh salt and the raw key derived for it here, so opening it next
+    # (to check it) reuses the key instead of deriving it again.
+    key = raw_key(target_key, new_salt()) if target_key else "''"
+    source.execute(f"ATTACH DATABASE {quote_literal(str(target))} AS target KEY {key}")
     try:
         source.execute("SELECT sqlcipher_export('target')")
         for pragma in ("user_version", "application_id"):

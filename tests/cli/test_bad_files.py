@@ -150,3 +150,51 @@ def test_cli_refuses_bad_file_in_one_sentence(cli, inspection, csv_files, kind, 
 def test_good_file_still_opens(inspection):
     with InspectionStore.open(inspection, readonly=True) as store:
         assert len(store.cases()) == 3
+
+
+def test_split_leaves_no_folder_behind_when_it_refuses(cli, tmp_path):
+    bad = make_not_sqlite(tmp_path / "lambeth.inspection")
+    out = tmp_path / "handed-out"
+    result = cli("split", bad, "--out", out)
+    assert result.exit_code == 1 and "is not an SQLite file" in result.stderr
+    assert not out.exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    assert cli("split", bad, "--out", kept).exit_code == 1
+    assert kept.is_dir()  # a folder the user made stays
+
+
+@pytest.mark.parametrize("which", ["FILE", "CSV"])
+def test_an_unreadable_input_is_one_sentence_not_a_usage_box(
+    cli, inspection, csv_files, which, monkeypatch
+):
+    import os
+
+    unreadable = inspection if which == "FILE" else csv_files[1]
+    unreadable.chmod(0)
+    if os.geteuid() == 0:
+        # root reads any file: what click asks the system says otherwise, as for a user.
+        real_access = os.access
+        monkeypatch.setattr(
+            os, "access", lambda p, mode, **kw: str(p) != str(unreadable) and real_access(p, mode)
+        )
+    result = cli("answers", "import", inspection, csv_files[1])
+    unreadable.chmod(0o600)
+    assert result.exit_code != 2 and "Usage:" not in result.output, result.output
+    assert "Traceback" not in result.output
+    if os.geteuid() != 0:
+        assert result.exit_code == 1 and "cannot be read (Permission denied)" in result.stderr
+
+
+def test_answers_import_names_the_line_of_a_row_with_extra_cells(cli, inspection, tmp_path):
+    bad = tmp_path / "extra.csv"
+    bad.write_text("case_ref,question_id,answer\nC001,A1,no\nC002,A1,yes,oops\n", encoding="utf-8")
+    before = digest(inspection)
+    result = cli("answers", "import", inspection, bad)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: line 3, column -: has 4 cells, the header has 3",
+        "error: 1 row of extra.csv is wrong, so nothing was imported; "
+        "correct them and import again",
+    ]
+    assert digest(inspection) == before

@@ -229,6 +229,15 @@ def test_verify_passes_an_intact_chain_and_names_a_broken_one(inspection, tmp_pa
     conn.commit()
     conn.close()
     result = run("verify", tampered)
+    assert result.exit_code == 1 and "lacks part of the inspection schema" in result.stderr
+    conn = sqlite3.connect(tampered)  # the trigger put back as it was: only the chain shows it
+    conn.execute(
+        "CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history "
+        "BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END"
+    )
+    conn.commit()
+    conn.close()
+    result = run("verify", tampered)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith(f"error: {tampered}: history row 2 (case ")
     assert "was edited after it was written" in result.stderr
@@ -256,3 +265,76 @@ def test_backups_are_listed_and_restored(inspection):
     assert "C002,A1,no,Disagree" in run("answers", "export", inspection).stdout
     missing = run("backups", inspection, "--restore", "9", "--yes")
     assert missing.exit_code == 1 and "there is no backup 9" in missing.stderr
+
+
+def test_backups_of_a_missing_path_a_folder_or_garbage_say_so(tmp_path):
+    nowhere = tmp_path / "nowhere.inspection"
+    missing = run("backups", nowhere)
+    assert missing.exit_code == 1
+    assert missing.stderr == f"error: there is no inspection file at {nowhere}; check the path\n"
+    folder = run("backups", tmp_path)
+    assert folder.exit_code == 1 and "is a folder, not an inspection file" in folder.stderr
+    garbage = tmp_path / "notes.inspection"
+    garbage.write_text("case_ref,answer\nC001,yes\n", encoding="utf-8")
+    result = run("backups", garbage)
+    assert result.exit_code == 1 and "is not an SQLite file" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_backups_of_a_damaged_file_are_listed_then_what_is_wrong(inspection):
+    inspection.write_text("a spreadsheet saved over it\n", encoding="utf-8")
+    result = run("backups", inspection)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1].split()[0] == "1"  # the backup is there to restore
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"error: {inspection} ") and f"backups {inspection} --restore N" in last
+    assert run("backups", inspection, "--restore", "1", "--yes").exit_code == 0
+    assert run("backups", inspection).exit_code == 0
+
+
+def test_files_of_one_name_in_two_folders_have_their_own_backups(inspection, tmp_path):
+    other = tmp_path / "elsewhere" / inspection.name
+    other.parent.mkdir()
+    shutil.copyfile(inspection, other)
+    assert len(run("backups", inspection).stdout.splitlines()) == 2
+    result = run("backups", other)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "no backups of" in result.stderr
+
+
+def _damage_page(path, page):
+    data = bytearray(path.read_bytes())
+    data[4096 * page + 100 : 4096 * page + 200] = b"\0" * 100
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_or_cut_short_encrypted_file_is_one_sentence_not_a_wrong_passphrase(
+    encrypted, tmp_path
+):
+    damaged = tmp_path / "damaged.inspection"
+    shutil.copyfile(encrypted, damaged)
+    _damage_page(damaged, 3)
+    result = run("scores", damaged, env=WITH_ENV)
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"error: {damaged} is damaged (SQLite's check says: ")
+    cut = tmp_path / "cut.inspection"
+    data = encrypted.read_bytes()
+    cut.write_bytes(data[: len(data) // 2 // 4096 * 4096])
+    result = run("scores", cut, env=WITH_ENV)
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert (
+        result.stderr.startswith(f"error: {cut} is damaged") and "passphrase" not in result.stderr
+    )
+
+
+def test_backups_kept_by_name_alone_before_are_pointed_to_not_listed(inspection):
+    """Earlier versions kept backups in backups/<stem>/ for every file of that name."""
+    (root,) = [b.path.parent.parent for b in list_backups(inspection, _backups_root())]
+    earlier = root / inspection.stem
+    earlier.mkdir()
+    shutil.copyfile(
+        inspection, earlier / f"{inspection.stem}-20150316T090000000000Z-abcd1234.sqlite"
+    )
+    result = run("backups", inspection)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+    assert f"are in {earlier}; they are not listed" in result.stderr

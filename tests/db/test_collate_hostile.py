@@ -159,7 +159,7 @@ HOSTILE = {
     "extra view": (extra_view, "carries schema objects audit-tui does not make (view every_note)"),
     "table turned view": (table_turned_view, "carries schema objects audit-tui does not make"),
     "edited history": (edited_history, "fails the history check"),
-    "answer off the scale": (answer_off_the_scale, "'maybe' to A1, which is not on its scale"),
+    "answer off the scale": (answer_off_the_scale, "in case C001's answer to A1,"),
     "changed after export": (changed_after_export, "is not the file its manifest describes"),
     "foreign manifest": (foreign_manifest, "belongs to another inspection or bank"),
 }

@@ -53,3 +53,46 @@ def test_readonly_connection_never_writes(store, store_path):
     finally:
         conn.close()
     assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
+
+
+def _beside(path):
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def test_a_readonly_connection_leaves_no_wal_or_shm_it_made(store, store_path):
+    store.close()
+    assert _beside(store_path) == [store_path.name]
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    conn = connect(store_path, readonly=True)
+    conn.execute("SELECT COUNT(*) FROM answers").fetchone()
+    assert f"{store_path.name}-shm" in _beside(store_path)  # SQLite's, while it is open
+    conn.close()
+    assert _beside(store_path) == [store_path.name]
+    assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
+
+
+def test_a_readonly_connection_leaves_the_side_files_of_a_connection_still_open(store, store_path):
+    """Another process (here: the store) has the file open: its -wal and -shm stay."""
+    store.record_answer("C001", "A1", "yes", inspector="JS")
+    conn = connect(store_path, readonly=True)
+    assert conn.execute("SELECT value FROM answers").fetchone() == ("yes",)
+    conn.close()
+    assert {f"{store_path.name}-wal", f"{store_path.name}-shm"} <= set(_beside(store_path))
+    assert store.answer("C001", "A1").value == "yes"
+
+
+def test_an_encrypted_files_key_is_derived_once_per_process(store_path, bank):
+    """SQLCipher's key derivation is the cost of opening an encrypted file (#14 item 4)."""
+    from db.file.connection import derived_key
+    from db.file.store import InspectionStore
+    from db.reporting import figures
+
+    derived_key.cache_clear()
+    passphrase = "a long enough passphrase"
+    InspectionStore.create(store_path, area="Lambeth", bank=bank, passphrase=passphrase).close()
+    for readonly in (True, False, True):
+        with InspectionStore.open(store_path, readonly=readonly, passphrase=passphrase) as store:
+            figures.theme_scores(store)
+    info = derived_key.cache_info()
+    assert info.misses == 1 and info.hits >= 6
+    assert _beside(store_path) == [store_path.name]

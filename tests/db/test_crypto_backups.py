@@ -34,7 +34,7 @@ def closed(store, store_path):
 
 def test_a_backup_is_private_named_and_holds_the_file(closed, root):
     taken = backup.take_backup(closed, root, now=T0)
-    assert taken is not None and taken.parent == root / closed.stem
+    assert taken is not None and taken.parent.name.startswith(f"{closed.stem}-")
     assert _mode(taken) == 0o600 and _mode(taken.parent) == 0o700 and _mode(root) == 0o700
     with InspectionStore.open(closed, readonly=True) as store:
         inspection = store.inspection.id[:8]
@@ -98,14 +98,26 @@ def test_a_damaged_file_is_kept_as_it_was_when_a_backup_is_restored(closed, root
 
 
 def test_a_backup_of_another_inspection_or_none_at_all_is_refused(closed, root, tmp_path, bank):
-    other_folder = tmp_path / "other"
-    other_folder.mkdir()
-    other = other_folder / closed.name
-    InspectionStore.create(other, area="Croydon", bank=bank).close()
-    backup.take_backup(other, root, now=T0)
+    # Another inspection's file once lay at the same path, and was backed up there.
+    aside = tmp_path / "aside.inspection"
+    closed.rename(aside)
+    InspectionStore.create(closed, area="Croydon", bank=bank).close()
+    backup.take_backup(closed, root, now=T0)
+    closed.unlink()
+    aside.rename(closed)
     before = closed.read_bytes()
     with pytest.raises(StoreError, match="is of another inspection"):
         backup.restore_backup(closed, root, 1, now=T0 + timedelta(minutes=1))
     with pytest.raises(StoreError, match="there is no backup 5 of"):
         backup.restore_backup(closed, root, 5)
     assert closed.read_bytes() == before
+
+
+def test_files_of_one_name_in_two_folders_keep_their_own_backups(closed, root, tmp_path, bank):
+    other_folder = tmp_path / "other"
+    other_folder.mkdir()
+    other = other_folder / closed.name
+    InspectionStore.create(other, area="Croydon", bank=bank).close()
+    taken = backup.take_backup(other, root, now=T0)
+    assert [b.path for b in backup.list_backups(other, root)] == [taken]
+    assert backup.list_backups(closed, root) == []
