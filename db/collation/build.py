@@ -30,7 +30,7 @@ from db.collation.tables import (
     pick,
 )
 from db.errors import StoreError
-from db.file import applicability
+from db.file import applicability, record_chain
 from db.file.cases import case_row
 from db.file.records import CaseStatus
 from db.file.store import InspectionStore
@@ -255,20 +255,17 @@ def _write_cases(
 
 
 def _write_judgements(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
-    """The lead's recorded judgements: every input's rows once, in the order they were made."""
+    """The lead's recorded judgements: every input's rows once, in the order they were made,
+    chained afresh (db.file.record_chain)."""
     rows = sorted({row for source in sources for row in source.judgements}, key=order_key)
-    conn.executemany(
-        f"INSERT INTO judgements ({', '.join(JUDGEMENT_FIELDS)}) "
-        f"VALUES ({', '.join('?' for _ in JUDGEMENT_FIELDS)})",
-        rows,
+    record_chain.chain_rows(
+        conn, "judgements", [dict(zip(JUDGEMENT_FIELDS, r, strict=True)) for r in rows]
     )
 
 
 def _write_band_sets(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
-    """The lead's band sets: every input's rows once, in the order they were set."""
+    """The lead's band sets: every input's rows once, in the order they were set, chained."""
     rows = sorted({row for source in sources for row in source.band_sets}, key=order_key)
-    conn.executemany(
-        f"INSERT INTO band_sets ({', '.join(BAND_SET_FIELDS)}) "
-        f"VALUES ({', '.join('?' for _ in BAND_SET_FIELDS)})",
-        rows,
+    record_chain.chain_rows(
+        conn, "band_sets", [dict(zip(BAND_SET_FIELDS, r, strict=True)) for r in rows]
     )

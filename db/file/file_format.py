@@ -14,13 +14,14 @@ APPLICATION_ID = 0x41554454
 MIGRATION_SET = "audit-tui"
 
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KNOWN_MIGRATIONS = (
     "m001_inspection_file",
     "m002_history_chain",
     "m003_collation",
     "m004_judgements",
     "m005_band_sets",
+    "m006_record_chains",
 )
 
 # sqlite-utils' record of applied migrations (`sqlite_utils.Migrations.migrations_table`).
