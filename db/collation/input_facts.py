@@ -20,6 +20,7 @@ from db.collation.inputs import CheckedInput
 from db.collation.tables import (
     ANSWER_FIELDS,
     BAND_SET_FIELDS,
+    CASE_EDIT_FIELDS,
     EVENTS,
     HISTORY_FIELDS,
     JUDGEMENT_FIELDS,
@@ -44,7 +45,7 @@ class InputFacts:
     """
 
     cases: dict[str, tuple[CaseRecord, int, str]]  # ref -> (record, position, added_at)
-    case_edits: dict[str, str]
+    case_edits: dict[str, list[Row]]  # ref -> its detail edits, CASE_EDIT_FIELDS, in order
     statuses: dict[str, Row]
     inspectors: list[Row]
     ui_state: list[Row]
@@ -127,11 +128,12 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
             raise _refuse(checked, f"a history row that does not fit its bank ({event} {qid})")
         if event in ("answer", "note", "clear") and role not in ROLES:
             raise _refuse(checked, f"a history row with an unknown role ({role})")
-    case_edits = dict(
-        conn.execute(
-            "SELECT case_ref, MAX(at) FROM answer_history WHERE event = 'case' GROUP BY case_ref"
-        ).fetchall()
-    )
+    case_edits: dict[str, list[Row]] = defaultdict(list)
+    for ref, *edit in conn.execute(
+        f"SELECT case_ref, {', '.join(CASE_EDIT_FIELDS)} FROM answer_history "
+        "WHERE event = 'case' ORDER BY id"
+    ):
+        case_edits[ref].append(tuple(edit))
     versions: dict[str, list[Row]] = defaultdict(list)
     moderations: dict[str, list[Row]] = defaultdict(list)
     if checked.schema_version >= 3:
@@ -160,7 +162,7 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
             _validate_band_set(checked, bank, band_set)
     return InputFacts(
         cases=cases,
-        case_edits=case_edits,
+        case_edits=dict(case_edits),
         statuses=statuses,
         inspectors=conn.execute("SELECT initials, is_lead, added_at FROM inspectors").fetchall(),
         ui_state=conn.execute("SELECT key, value, updated_at FROM ui_state").fetchall(),

@@ -57,6 +57,8 @@ class BuildReport:
     history: int = 0
     conflicts: int = 0  # keys with an unsettled version
     conflict_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    # What an input holds that the merged file could not take as it is, a sentence each.
+    not_taken: list[str] = field(default_factory=list)
 
 
 def replay(history: Sequence[Row]) -> dict[Key, State]:

@@ -16,6 +16,7 @@ collation; as for the history, whoever rewrites a whole chain is not caught by t
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def verify_records(conn: sqlite3.Connection) -> RecordProblem | None:
                     f"{what} does not fit its chain: it was inserted or edited outside audit-tui",
                 )
             expected_id += 1
-    return _ruling_problem(conn)
+    return _ruling_problem(conn) or _case_problem(conn)
 
 
 def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:
@@ -138,6 +139,41 @@ def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:
                 "outside audit-tui",
             )
     return None
+
+
+def _case_problem(conn: sqlite3.Connection) -> RecordProblem | None:
+    """The first case whose details are not what its history's detail edits left them."""
+    told: dict[str, dict[str, Any]] = {}
+    for case_ref, new_value in conn.execute(
+        "SELECT case_ref, new_value FROM answer_history WHERE event = 'case' ORDER BY id"
+    ):
+        try:
+            changed = json.loads(new_value)
+        except (TypeError, ValueError):
+            changed = None
+        if not isinstance(changed, dict):
+            return _case_changed(case_ref)
+        told.setdefault(case_ref, {}).update(changed)
+    columns = _columns(conn, "cases")
+    for case_ref in sorted(told):
+        fields = sorted(set(told[case_ref]) & columns)
+        if not fields:
+            continue
+        stored = conn.execute(
+            f"SELECT {', '.join(fields)} FROM cases WHERE case_ref = ?", (case_ref,)
+        ).fetchone()
+        if stored is None or list(stored) != [told[case_ref][name] for name in fields]:
+            return _case_changed(case_ref)
+    return None
+
+
+def _case_changed(case_ref: str) -> RecordProblem:
+    return RecordProblem(
+        "cases",
+        None,
+        f"the details of case {case_ref} (cases) are not what its history's edits record: they "
+        "were changed outside audit-tui",
+    )
 
 
 def chain_rows(conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
