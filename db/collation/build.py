@@ -33,6 +33,7 @@ from db.collation.tables import (
 )
 from db.errors import StoreError
 from db.file import applicability, record_chain
+from db.file.file_format import MIGRATIONS_TABLE
 from db.file.records import CaseStatus
 from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
@@ -76,6 +77,7 @@ def _write(
         for ref, (record, _, _) in source.cases.items():
             if keep is None or keep(record):
                 holders.setdefault(ref, []).append(index)
+    idle = _set_aside_untouched(sources, holders)
     general = {
         ref
         for ref, held in holders.items()
@@ -87,6 +89,8 @@ def _write(
         report.counts[held[0]].cases_new += 1
         for i in held[1:]:
             report.counts[i].cases_known += 1
+    for i in idle:
+        report.counts[i].cases_known += 1
 
     copies = None
     if (
@@ -111,6 +115,30 @@ def _write(
             copies.close()
     report.cases = len(holders)
     return report
+
+
+def _set_aside_untouched(sources: Sequence[Source], holders: dict[str, list[int]]) -> list[int]:
+    """Leave out of a case's holders those that hold it untouched, as another holder has it.
+
+    They add nothing the general merge would take (no history, answers, versions or rulings;
+    the same details, place and time added), so the case keeps the fast path of a case held
+    once. Returns the inputs left out, once per case.
+    """
+    left_out: list[int] = []
+    for ref, held in holders.items():
+        if len(held) < 2:
+            continue
+        untouched = [i for i in held if sources[i].untouched(ref)]
+        active = [i for i in held if i not in untouched] or untouched[:1]
+        if not set(untouched) - set(active) or not all(
+            any(sources[i].cases[ref] == sources[a].cases[ref] for a in active)
+            for i in untouched
+            if i not in active
+        ):
+            continue
+        left_out += [i for i in untouched if i not in active]
+        holders[ref] = active
+    return left_out
 
 
 def _write_target(
@@ -145,12 +173,15 @@ def _write_target(
             (inspection[1], inspection[5], inspection[6], inspection[7], inspection[8]),
         )
         conn.execute("UPDATE bank SET stored_at = ?", (min(c.bank_stored_at for c in checked),))
+        # sqlite-utils stamped the schema with the time of this run: the inspection's own time
+        # stands instead, so two collations of the same inputs are the same bytes.
+        conn.execute(f"UPDATE {MIGRATIONS_TABLE} SET applied_at = ?", (inspection[8],))
         records = _write_cases(
             conn, sources, holders, inspection, keep_state, report.not_taken, keep is None
         )
         if keep is None:  # a split file holds its cases only, not the lead's judgements
-            _write_judgements(conn, sources)
-        _write_band_sets(conn, sources)  # the bands hold for every inspector's file too
+            _write_judgements(conn, sources, report)
+        _write_band_sets(conn, sources, report)  # the bands hold for every inspector's file too
         bulk.applicability_rows(conn, bank, records)
         checked_tables = write_rows(
             conn, sources, holders, general, inspection[0], report, passphrase is None, copies
@@ -287,18 +318,35 @@ def _inspection(checked: Sequence[CheckedInput], not_taken: list[str]) -> tuple[
     return chosen
 
 
-def _write_judgements(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
+def _write_judgements(
+    conn: sqlite3.Connection, sources: Sequence[Source], report: BuildReport
+) -> None:
     """The lead's recorded judgements: every input's rows once, in the order they were made,
     chained afresh (db.file.record_chain)."""
-    rows = sorted({row for source in sources for row in source.judgements}, key=order_key)
+    rows = _records([s.judgements for s in sources], report, "judgements")
     record_chain.chain_rows(
         conn, "judgements", [dict(zip(JUDGEMENT_FIELDS, r, strict=True)) for r in rows]
     )
+    report.judgements = len(rows)
 
 
-def _write_band_sets(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
+def _write_band_sets(
+    conn: sqlite3.Connection, sources: Sequence[Source], report: BuildReport
+) -> None:
     """The lead's band sets: every input's rows once, in the order they were set, chained."""
-    rows = sorted({row for source in sources for row in source.band_sets}, key=order_key)
+    rows = _records([s.band_sets for s in sources], report, "band_sets")
     record_chain.chain_rows(
         conn, "band_sets", [dict(zip(BAND_SET_FIELDS, r, strict=True)) for r in rows]
     )
+    report.band_sets = len(rows)
+
+
+def _records(held: Sequence[list[Row]], report: BuildReport, what: str) -> list[Row]:
+    """The union of the inputs' rows in order, counting per input those taken and known."""
+    seen: set[Row] = set()
+    for counts, rows in zip(report.counts, held, strict=True):
+        fresh = set(rows) - seen
+        setattr(counts, f"{what}_taken", len(fresh))
+        setattr(counts, f"{what}_known", len(set(rows)) - len(fresh))
+        seen |= fresh
+    return sorted(seen, key=order_key)

@@ -54,6 +54,17 @@ class InputFacts:
     answer_inspectors: dict[str, set[str]]  # case_ref -> initials that answered it
     judgements: list[Row] = field(default_factory=list)  # the lead's, JUDGEMENT_FIELDS
     band_sets: list[Row] = field(default_factory=list)  # the lead's, BAND_SET_FIELDS
+    with_history: set[str] = field(default_factory=set)  # the cases it has history rows of
+
+    def untouched(self, ref: str) -> bool:
+        """Whether the input holds nothing of a case but its details as they were added (the
+        lead's file, after split, for the cases it handed out and never touched again)."""
+        return not (
+            ref in self.with_history
+            or ref in self.answer_inspectors
+            or ref in self.versions
+            or ref in self.moderations
+        )
 
 
 @dataclass
@@ -118,9 +129,11 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
         if ref not in refs or status not in STATUS_RANK:
             raise _refuse(checked, f"a case status that does not fit ({ref}: {status})")
         statuses[ref] = (status, changed_at, changed_by)
+    with_history: set[str] = set()
     for (ref,) in conn.execute("SELECT DISTINCT case_ref FROM answer_history"):
         if ref not in refs:
             raise _refuse(checked, f"history of case {ref}, which it does not have")
+        with_history.add(ref)
     for qid, role, event in conn.execute(
         "SELECT DISTINCT question_id, role, event FROM answer_history"
     ):
@@ -163,6 +176,7 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
     return InputFacts(
         cases=cases,
         case_edits=dict(case_edits),
+        with_history=with_history,
         statuses=statuses,
         inspectors=conn.execute("SELECT initials, is_lead, added_at FROM inspectors").fetchall(),
         ui_state=conn.execute("SELECT key, value, updated_at FROM ui_state").fetchall(),
