@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from db.collation import bulk
-from db.collation.case_merge import merged_case
+from db.collation.case_merge import merged_case, replay_edits
 from db.collation.history_copy import ChainOfCopies
 from db.collation.input_facts import Source, read_sources
 from db.collation.inputs import CheckedInput
@@ -186,6 +186,7 @@ def _write_target(
         checked_tables = write_rows(
             conn, sources, holders, general, inspection[0], report, passphrase is None, copies
         )
+        replay_edits(conn, bank, general)
         # the inspectors' classifications, copied in with the answers, decide what applies
         applicability.refresh_classified(conn, bank)
         conn.execute("COMMIT")

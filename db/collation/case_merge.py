@@ -14,6 +14,7 @@ so, naming the case, the fields and the files, never the values.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,8 +22,10 @@ from pydantic import ValidationError
 
 from db.collation.input_facts import Source
 from db.collation.tables import Row, order_key
+from db.file import applicability
 from db.file.cases import case_from_row, case_row
 from question_bank.case import CaseRecord
+from question_bank.model import Bank
 
 
 def _edit_order(edit: Row) -> tuple[Any, ...]:
@@ -86,3 +89,36 @@ def _conflicts(ref: str, held: Sequence[Source], edits: Sequence[Sequence[Row]])
         f"case {ref}: {', '.join(sorted(fields))} changed in {_names(files)}, neither file "
         "holding the other's change; the later change was kept (both stay in the history)"
     ]
+
+
+def replay_edits(conn: sqlite3.Connection, bank: Bank, refs: set[str]) -> None:
+    """Inside the build's transaction, once the merged history is written: each case of `refs`
+    with its details as the history's edits leave them, in the history's order (`merged_case`
+    took them by time, which is the same order unless a file's own clock went back)."""
+    if not refs:
+        return
+    told: dict[str, dict[str, Any]] = {}
+    for ref, new_value in conn.execute(
+        "SELECT case_ref, new_value FROM answer_history WHERE event = 'case' ORDER BY id"
+    ):
+        if ref in refs:
+            told.setdefault(ref, {}).update(_fields((None, None, new_value)))
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(cases)")]
+    for ref, fields in sorted(told.items()):
+        row = dict(
+            zip(
+                columns,
+                conn.execute("SELECT * FROM cases WHERE case_ref = ?", (ref,)).fetchone(),
+                strict=True,
+            )
+        )
+        changed = {k: v for k, v in fields.items() if k in row and row[k] != v}
+        if not changed:
+            continue
+        try:
+            case_from_row(row | changed)
+        except (ValidationError, TypeError, ValueError):
+            continue  # not a valid case: merged_case said so, and its details stand
+        sets = ", ".join(f"{name} = ?" for name in changed)
+        conn.execute(f"UPDATE cases SET {sets} WHERE case_ref = ?", (*changed.values(), ref))
+        applicability.refresh(conn, bank, ref)

@@ -94,10 +94,11 @@ class CollationSummary:
     not_taken: list[str] = field(default_factory=list)  # what an input held that OUT could not
 
     def lines(self) -> list[str]:
-        given = [i for i in self.inputs if not i.existing_output]
-        into = "the existing " if len(given) < len(self.inputs) else ""
+        given = [i for i in self.inputs if not i.existing_output and not i.base]
+        into = "the existing " if any(i.existing_output for i in self.inputs) else ""
+        lead = " and the lead's file" if any(i.base for i in self.inputs) else ""
         head = (
-            f"collated {len(given)} file{'s' if len(given) != 1 else ''} into {into}"
+            f"collated {len(given)} file{'s' if len(given) != 1 else ''}{lead} into {into}"
             f"{self.out}: {self.cases} cases, {self.answers} answers "
             f"({self.second_reads} second reads), {self.history} history rows"
         )
