@@ -177,6 +177,7 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     sha256, encode, join = hashlib.sha256, _ENCODE, "".join
     previous = genesis(_inspection_id(conn))
     told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
+    case_edits: list[tuple[str, Any]] = []  # (case, new details) of every case event, in order
     count = 0
     for row in conn.execute(
         f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
@@ -191,6 +192,8 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
             told[row[1:4]] = (row[6], row[8])
         elif event == "clear":
             told[row[1:4]] = None
+        elif event == "case":
+            case_edits.append((row[1], row[6]))
         if chained is not None:
             chained(row, form)
     stored = {
@@ -201,14 +204,20 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     }
     if {key: state for key, state in told.items() if state is not None} != stored:
         return _verify_slowly(conn)
-    return _with_records(conn, VerifyResult(count, previous if count else None))
+    return _with_records(conn, VerifyResult(count, previous if count else None), case_edits)
 
 
-def _with_records(conn: sqlite3.Connection, result: VerifyResult) -> VerifyResult:
-    """An intact history's result, unless a record of the lead's does not fit its chain."""
+def _with_records(
+    conn: sqlite3.Connection,
+    result: VerifyResult,
+    case_edits: list[tuple[str, Any]] | None = None,
+) -> VerifyResult:
+    """An intact history's result, unless a record of the lead's does not fit its chain.
+
+    `case_edits` are the history's case events, when the walk gathered them already."""
     from db.file.record_chain import verify_records  # it hashes as this module does
 
-    found = verify_records(conn)
+    found = verify_records(conn, case_edits)
     if found is None:
         return result
     return VerifyResult(result.rows, None, found.problem, found.row_id, "record", found.table)

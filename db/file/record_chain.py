@@ -80,7 +80,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def verify_records(conn: sqlite3.Connection) -> RecordProblem | None:
+def verify_records(
+    conn: sqlite3.Connection, case_edits: Sequence[tuple[str, Any]] | None = None
+) -> RecordProblem | None:
     """Walk the judgements' and band sets' chains and check every ruling against the history.
 
     A file made before the chains (schema 5 and older, not yet migrated) has nothing to walk.
@@ -107,7 +109,7 @@ def verify_records(conn: sqlite3.Connection) -> RecordProblem | None:
                     f"{what} does not fit its chain: it was inserted or edited outside audit-tui",
                 )
             expected_id += 1
-    return _ruling_problem(conn) or _case_problem(conn)
+    return _ruling_problem(conn) or _case_problem(conn, case_edits)
 
 
 def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:
@@ -141,12 +143,18 @@ def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:
     return None
 
 
-def _case_problem(conn: sqlite3.Connection) -> RecordProblem | None:
-    """The first case whose details are not what its history's detail edits left them."""
+def _case_problem(
+    conn: sqlite3.Connection, case_edits: Sequence[tuple[str, Any]] | None
+) -> RecordProblem | None:
+    """The first case whose details are not what its history's detail edits left them.
+
+    `case_edits`: (case, new details) of the history's case events in order, else read here."""
+    if case_edits is None:
+        case_edits = conn.execute(
+            "SELECT case_ref, new_value FROM answer_history WHERE event = 'case' ORDER BY id"
+        ).fetchall()
     told: dict[str, dict[str, Any]] = {}
-    for case_ref, new_value in conn.execute(
-        "SELECT case_ref, new_value FROM answer_history WHERE event = 'case' ORDER BY id"
-    ):
+    for case_ref, new_value in case_edits:
         try:
             changed = json.loads(new_value)
         except (TypeError, ValueError):

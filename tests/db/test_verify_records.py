@@ -30,12 +30,13 @@ def verify(path):
 
 @pytest.fixture
 def lead_file(tmp_path):
-    """The lead's file with two judgements and a band set, recorded through the store."""
+    """The lead's file with two judgements, a case edit and a band set, made through the store."""
     (tmp_path / "lead").mkdir()
     path = make_master(tmp_path / "lead" / "lambeth.sqlite")
     with InspectionStore.open(path, clock=Clock(day=12)) as store:
         store.record_judgement(1, "Good", "Plans were sound.", by="AB")
         store.record_judgement(5, "Poor", "No workforce strategy.", by="AB")
+        store.update_case("C003", changed_by="AB", rosh="high")
         labels = [b.label for b in sorted(store.bank.scoring.bands, key=lambda b: b.min)]
         bands = [
             {"label": labels[0], "min": 0, "max": 39},
@@ -211,3 +212,14 @@ def test_a_hand_insert_without_its_hash_is_refused_at_once(lead_file):
         )
     conn.close()
     assert record_chain.CHAINS.keys() == {"judgements", "band_sets"}
+
+
+def test_a_case_changed_by_hand_is_named_by_verify_and_refused_by_collate(lead_file):
+    bad = forged(lead_file, "case.sqlite", "UPDATE cases SET rosh = 'low' WHERE case_ref = 'C003'")
+    result = verify(bad)
+    sentence = (
+        "the details of case C003 (cases) are not what its history's edits record: they were "
+        "changed outside audit-tui"
+    )
+    assert result.exit_code == 1 and result.stderr == f"error: {bad}: {sentence}\n"
+    refused_by_collate(bad, sentence)
