@@ -65,6 +65,11 @@ def split_command(
     for w in written:
         typer.echo(f"{w.inspector}\t{w.path}\t{w.cases} cases\t{w.answers} answers")
     typer.echo(f"split {file} into {len(written)} inspector files in {out}", err=True)
+    typer.echo(
+        f"note: the lead's judgements, and whatever else is recorded in {file} from now on, stay "
+        f"in it; collate with `--base {file}` to keep them",
+        err=True,
+    )
 
 
 def export_command(
@@ -119,6 +124,14 @@ def collate_command(
             help="The collated file; an existing one (same inspection) is merged into.",
         ),
     ],
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            "--base",
+            metavar="LEAD",
+            help="The lead's inspection file: its judgements, edits and reasons come along.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
@@ -126,13 +139,22 @@ def collate_command(
     from db.collation.collate import collate
     from db.file.connection import is_encrypted
 
-    encrypted = [f for f in [*files, out] if f.is_file() and is_encrypted(f)]
+    given = [*files, *([base] if base else []), out]
+    encrypted = [f for f in given if f.is_file() and is_encrypted(f)]
     passphrase = for_file(encrypted[0], passphrase_file) if encrypted else None
-    summary = collate(files, out, passphrase=passphrase)
+    summary = collate(files, out, base=base, passphrase=passphrase)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
     else:
         typer.echo("\n".join(summary.lines()))
+    for sentence in summary.not_taken:
+        typer.echo(f"warning: not taken as held: {sentence}", err=True)
+    if base is None and not summary.judgements:
+        typer.echo(
+            "note: no input holds a judgement the lead recorded; if the lead recorded any in the "
+            "inspection file, collate again with `--base LEAD.sqlite`",
+            err=True,
+        )
     if summary.conflicts:
         typer.echo(
             f"warning: {summary.conflicts} unresolved conflict"

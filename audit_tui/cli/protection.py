@@ -66,7 +66,8 @@ def decrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) ->
 def verify(
     file: FileArgument, as_json: JsonOption = False, passphrase_file: PassphraseFileOption = None
 ) -> None:
-    """Walk the answer history's hash chain; name the first row that does not fit."""
+    """Walk the answer history's hash chain and the lead's records; name the first row that
+    does not fit."""
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         result = store.verify_history()
     if as_json:
@@ -78,6 +79,7 @@ def verify(
             "problem": result.problem,
             "row": result.row_id,
             "kind": result.kind,
+            "table": result.table,
         }
         typer.echo(json.dumps(shown, indent=2))
     elif result.ok:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from db.collation import bulk
+from db.collation.case_merge import merged_case, replay_edits
 from db.collation.history_copy import ChainOfCopies
 from db.collation.input_facts import Source, read_sources
 from db.collation.inputs import CheckedInput
@@ -26,12 +27,13 @@ from db.collation.tables import (
     JUDGEMENT_FIELDS,
     MODERATION_FIELDS,
     STATUS_RANK,
+    Row,
     order_key,
     pick,
 )
 from db.errors import StoreError
-from db.file import applicability
-from db.file.cases import case_row
+from db.file import applicability, record_chain
+from db.file.file_format import MIGRATIONS_TABLE
 from db.file.records import CaseStatus
 from db.file.store import InspectionStore
 from question_bank.case import CaseRecord
@@ -67,14 +69,15 @@ def _write(
     passphrase: str | None = None,
 ) -> BuildReport:
     checked = [s.checked for s in sources]
-    inspection = pick([tuple(vars(c.inspection).values()) for c in checked])
     report = BuildReport(counts=[SourceCounts() for _ in sources])
+    inspection = _inspection(checked, report.not_taken)
     # Every case, the inputs holding it, and whether it needs the general merge.
     holders: dict[str, list[int]] = {}
     for index, source in enumerate(sources):
         for ref, (record, _, _) in source.cases.items():
             if keep is None or keep(record):
                 holders.setdefault(ref, []).append(index)
+    idle = _set_aside_untouched(sources, holders)
     general = {
         ref
         for ref, held in holders.items()
@@ -86,6 +89,8 @@ def _write(
         report.counts[held[0]].cases_new += 1
         for i in held[1:]:
             report.counts[i].cases_known += 1
+    for i in idle:
+        report.counts[i].cases_known += 1
 
     copies = None
     if (
@@ -110,6 +115,30 @@ def _write(
             copies.close()
     report.cases = len(holders)
     return report
+
+
+def _set_aside_untouched(sources: Sequence[Source], holders: dict[str, list[int]]) -> list[int]:
+    """Leave out of a case's holders those that hold it untouched, as another holder has it.
+
+    They add nothing the general merge would take (no history, answers, versions or rulings;
+    the same details, place and time added), so the case keeps the fast path of a case held
+    once. Returns the inputs left out, once per case.
+    """
+    left_out: list[int] = []
+    for ref, held in holders.items():
+        if len(held) < 2:
+            continue
+        untouched = [i for i in held if sources[i].untouched(ref)]
+        active = [i for i in held if i not in untouched] or untouched[:1]
+        if not set(untouched) - set(active) or not all(
+            any(sources[i].cases[ref] == sources[a].cases[ref] for a in active)
+            for i in untouched
+            if i not in active
+        ):
+            continue
+        left_out += [i for i in untouched if i not in active]
+        holders[ref] = active
+    return left_out
 
 
 def _write_target(
@@ -144,14 +173,20 @@ def _write_target(
             (inspection[1], inspection[5], inspection[6], inspection[7], inspection[8]),
         )
         conn.execute("UPDATE bank SET stored_at = ?", (min(c.bank_stored_at for c in checked),))
-        records = _write_cases(conn, sources, holders, inspection, keep_state)
+        # sqlite-utils stamped the schema with the time of this run: the inspection's own time
+        # stands instead, so two collations of the same inputs are the same bytes.
+        conn.execute(f"UPDATE {MIGRATIONS_TABLE} SET applied_at = ?", (inspection[8],))
+        records = _write_cases(
+            conn, sources, holders, inspection, keep_state, report.not_taken, keep is None
+        )
         if keep is None:  # a split file holds its cases only, not the lead's judgements
-            _write_judgements(conn, sources)
-        _write_band_sets(conn, sources)  # the bands hold for every inspector's file too
+            _write_judgements(conn, sources, report)
+        _write_band_sets(conn, sources, report)  # the bands hold for every inspector's file too
         bulk.applicability_rows(conn, bank, records)
         checked_tables = write_rows(
             conn, sources, holders, general, inspection[0], report, passphrase is None, copies
         )
+        replay_edits(conn, bank, general)
         # the inspectors' classifications, copied in with the answers, decide what applies
         applicability.refresh_classified(conn, bank)
         conn.execute("COMMIT")
@@ -171,8 +206,14 @@ def _write_cases(
     holders: dict[str, list[int]],
     inspection: tuple[Any, ...],
     keep_state: Callable[[str], bool] | None,
+    not_taken: list[str],
+    collating: bool,
 ) -> list[CaseRecord]:
-    """Inspectors, cases, statuses, UI state and moderations: unions with a deterministic pick."""
+    """Inspectors, cases, statuses, UI state and moderations: unions with a deterministic pick.
+
+    What an input holds that the pick leaves out (a case field or a ruling changed in two files
+    apart) is said in `not_taken`. A split file names only the inspectors of its cases.
+    """
     chosen: list[tuple[CaseRecord, int, str]] = []
     statuses: list[tuple[Any, ...]] = []
     for ref in sorted(holders):
@@ -183,12 +224,8 @@ def _write_cases(
             chosen.append((record, position, added_at))
             statuses.append((ref, *status))
             continue
-        variants = [
-            (s.case_edits.get(ref, ""), order_key(list(case_row(s.cases[ref][0]).values())))
-            for s in held
-        ]
-        best = held[max(range(len(held)), key=lambda k: variants[k])]
-        record = best.cases[ref][0]
+        record, said = merged_case(ref, held)
+        not_taken.extend(said)
         position = min(s.cases[ref][1] for s in held)
         added_at = min(s.cases[ref][2] for s in held)
         chosen.append((record, position, added_at))
@@ -205,6 +242,8 @@ def _write_cases(
                 used |= answered_by
     if inspection[5]:
         used.add(inspection[5])
+    if collating:  # who recorded a judgement, a band set or a ruling is kept too
+        used |= {initials for source in sources for initials, _, _ in source.inspectors}
     inspectors: dict[str, list[tuple[Any, ...]]] = {}
     for source in sources:
         for initials, is_lead, added_at in source.inspectors:
@@ -249,26 +288,66 @@ def _write_cases(
     conn.executemany(
         f"INSERT INTO moderations ({', '.join(MODERATION_FIELDS)}) "
         f"VALUES ({', '.join('?' for _ in MODERATION_FIELDS)})",
-        [pick(rows) for _, rows in sorted(moderations.items())],
+        [_latest_ruling(key, rows, not_taken) for key, rows in sorted(moderations.items())],
     )
     return [record for record, _, _ in chosen]
 
 
-def _write_judgements(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
-    """The lead's recorded judgements: every input's rows once, in the order they were made."""
-    rows = sorted({row for source in sources for row in source.judgements}, key=order_key)
-    conn.executemany(
-        f"INSERT INTO judgements ({', '.join(JUDGEMENT_FIELDS)}) "
-        f"VALUES ({', '.join('?' for _ in JUDGEMENT_FIELDS)})",
-        rows,
-    )
+def _latest_ruling(key: tuple[str, str, str], rows: list[Row], not_taken: list[str]) -> Row:
+    """Of an answer's rulings in several inputs, the latest (as its history ends in it)."""
+    latest = max(rows, key=lambda row: (row[-1], order_key(row)))
+    if any(row != latest for row in rows):
+        not_taken.append(
+            f"case {key[0]}: the {key[2]} answer to {key[1]} was ruled on apart in two files; "
+            "the later ruling was kept (both stay in the history)"
+        )
+    return latest
 
 
-def _write_band_sets(conn: sqlite3.Connection, sources: Sequence[Source]) -> None:
-    """The lead's band sets: every input's rows once, in the order they were set."""
-    rows = sorted({row for source in sources for row in source.band_sets}, key=order_key)
-    conn.executemany(
-        f"INSERT INTO band_sets ({', '.join(BAND_SET_FIELDS)}) "
-        f"VALUES ({', '.join('?' for _ in BAND_SET_FIELDS)})",
-        rows,
+def _inspection(checked: Sequence[CheckedInput], not_taken: list[str]) -> tuple[Any, ...]:
+    """The inspection's details; where the inputs differ, the greatest, and a sentence."""
+    rows = [tuple(vars(c.inspection).values()) for c in checked]
+    chosen = pick(rows)
+    names = list(vars(checked[0].inspection))
+    differ = sorted({names[k] for row in rows for k, v in enumerate(row) if v != chosen[k]})
+    if differ:
+        kept = sorted(str(c.path) for c, row in zip(checked, rows, strict=True) if row == chosen)
+        not_taken.append(
+            f"the inputs differ in the inspection's {', '.join(differ)}; those of {kept[0]} "
+            "were kept"
+        )
+    return chosen
+
+
+def _write_judgements(
+    conn: sqlite3.Connection, sources: Sequence[Source], report: BuildReport
+) -> None:
+    """The lead's recorded judgements: every input's rows once, in the order they were made,
+    chained afresh (db.file.record_chain)."""
+    rows = _records([s.judgements for s in sources], report, "judgements")
+    record_chain.chain_rows(
+        conn, "judgements", [dict(zip(JUDGEMENT_FIELDS, r, strict=True)) for r in rows]
     )
+    report.judgements = len(rows)
+
+
+def _write_band_sets(
+    conn: sqlite3.Connection, sources: Sequence[Source], report: BuildReport
+) -> None:
+    """The lead's band sets: every input's rows once, in the order they were set, chained."""
+    rows = _records([s.band_sets for s in sources], report, "band_sets")
+    record_chain.chain_rows(
+        conn, "band_sets", [dict(zip(BAND_SET_FIELDS, r, strict=True)) for r in rows]
+    )
+    report.band_sets = len(rows)
+
+
+def _records(held: Sequence[list[Row]], report: BuildReport, what: str) -> list[Row]:
+    """The union of the inputs' rows in order, counting per input those taken and known."""
+    seen: set[Row] = set()
+    for counts, rows in zip(report.counts, held, strict=True):
+        fresh = set(rows) - seen
+        setattr(counts, f"{what}_taken", len(fresh))
+        setattr(counts, f"{what}_known", len(set(rows)) - len(fresh))
+        seen |= fresh
+    return sorted(seen, key=order_key)

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +35,17 @@ class InputSummary:
     path: str
     existing_output: bool
     counts: SourceCounts
+    base: bool = False  # the lead's inspection file (`--base`)
 
     def sentence(self) -> str:
         c = self.counts
         if self.existing_output:
             return (
                 f"{self.path} (the existing output): {c.cases_new} cases, "
-                f"{c.answers_taken + c.answers_conflicting} answers, {c.history_taken} history rows"
+                f"{c.answers_taken + c.answers_conflicting} answers, {c.history_taken} history "
+                f"rows{self._records()}"
             )
-        label = self.path
+        label = f"{self.path} (the lead's file)" if self.base else self.path
         conflicts = f", {c.answers_conflicting} in conflict" if c.answers_conflicting else ""
         superseded = (
             f", {c.answers_superseded} changed since in another file"
@@ -53,11 +55,26 @@ class InputSummary:
         return (
             f"{label}: cases {c.cases_new} new, {c.cases_known} already there; answers "
             f"{c.answers_taken} taken, {c.answers_known} already there{conflicts}{superseded}; "
-            f"history {c.history_taken} taken, {c.history_known} already there"
+            f"history {c.history_taken} taken, {c.history_known} already there{self._records()}"
         )
 
+    def _records(self) -> str:
+        """The lead's records it brought, when it holds any."""
+        c, said = self.counts, []
+        for what, taken, known in (
+            ("judgements", c.judgements_taken, c.judgements_known),
+            ("band sets", c.band_sets_taken, c.band_sets_known),
+        ):
+            if taken or known:
+                said.append(f"{what} {taken} taken, {known} already there")
+        return "".join(f"; {s}" for s in said)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "existing_output": self.existing_output} | vars(self.counts)
+        return {
+            "path": self.path,
+            "existing_output": self.existing_output,
+            "base": self.base,
+        } | vars(self.counts)
 
 
 @dataclass(frozen=True)
@@ -72,12 +89,16 @@ class CollationSummary:
     history: int
     conflicts: int
     conflict_keys: list[tuple[str, str, str]]
+    judgements: int = 0  # rows of the lead's judgements the collated file holds
+    band_sets: int = 0
+    not_taken: list[str] = field(default_factory=list)  # what an input held that OUT could not
 
     def lines(self) -> list[str]:
-        given = [i for i in self.inputs if not i.existing_output]
-        into = "the existing " if len(given) < len(self.inputs) else ""
+        given = [i for i in self.inputs if not i.existing_output and not i.base]
+        into = "the existing " if any(i.existing_output for i in self.inputs) else ""
+        lead = " and the lead's file" if any(i.base for i in self.inputs) else ""
         head = (
-            f"collated {len(given)} file{'s' if len(given) != 1 else ''} into {into}"
+            f"collated {len(given)} file{'s' if len(given) != 1 else ''}{lead} into {into}"
             f"{self.out}: {self.cases} cases, {self.answers} answers "
             f"({self.second_reads} second reads), {self.history} history rows"
         )
@@ -86,7 +107,16 @@ class CollationSummary:
                 f"; {self.conflicts} UNRESOLVED CONFLICT{'S' if self.conflicts != 1 else ''} "
                 "(both answers kept): moderate them with `audit-tui moderate`"
             )
-        return [head, *(f"  {i.sentence()}" for i in self.inputs)]
+        if self.judgements or self.band_sets:
+            head += (
+                f"; the lead's {counted(self.judgements, 'judgement')} and "
+                f"{counted(self.band_sets, 'band set')}"
+            )
+        return [
+            head,
+            *(f"  {i.sentence()}" for i in self.inputs),
+            *(f"  not taken as held: {sentence}" for sentence in self.not_taken),
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,8 +127,15 @@ class CollationSummary:
             "history": self.history,
             "conflicts": self.conflicts,
             "conflict_keys": [list(k) for k in self.conflict_keys],
+            "judgements": self.judgements,
+            "band_sets": self.band_sets,
+            "not_taken": self.not_taken,
             "inputs": [i.as_dict() for i in self.inputs],
         }
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @contextmanager
@@ -115,26 +152,46 @@ def workspace(beside: Path) -> Iterator[Path]:
 
 
 def collate(
-    inputs: Sequence[Path | str], out: Path | str, *, passphrase: str | None = None
+    inputs: Sequence[Path | str],
+    out: Path | str,
+    *,
+    base: Path | str | None = None,
+    passphrase: str | None = None,
 ) -> CollationSummary:
     """Merge inspector files of one inspection into OUT (merged into, when it exists).
 
-    Collation stamps nothing of its own: the result depends on the inputs only. Encrypted
-    inputs are read with `passphrase`; when any input (or OUT) is encrypted, so is OUT.
+    `base` is the lead's inspection file, merged in as one more input: the judgements, band
+    sets, case detail edits and reopen reasons recorded there, which the split files do not
+    hold, come along. Collation stamps nothing of its own: the result depends on the inputs
+    only. Encrypted inputs are read with `passphrase`; when any input (or OUT) is encrypted, so
+    is OUT.
     """
     out = Path(out)
     paths = [Path(p) for p in inputs]
-    if not paths:
+    lead = Path(base) if base is not None else None
+    if not paths and lead is None:
         raise StoreError("give at least one inspection file to collate")
-    for path in paths:
+    for path in [*paths, *([lead] if lead else [])]:
         if out.exists() and path.exists() and os.path.samefile(path, out):
             raise StoreError(
                 f"{out} is both an input and the output; inputs are never written, "
                 "so choose a new output file"
             )
+        if (
+            lead
+            and path is not lead
+            and path.exists()
+            and lead.exists()
+            and os.path.samefile(path, lead)
+        ):
+            raise StoreError(
+                f"{path} is given both as --base and as an input; give the lead's file once"
+            )
     with workspace(out) as work:
         existing = out.exists()
-        jobs = [(index, path) for index, path in enumerate(paths, start=1)]
+        jobs = [(index, path) for index, path in enumerate(paths, start=2)]
+        if lead is not None:
+            jobs.insert(0, (1, lead))
         if existing:
             jobs.insert(0, (0, out))
         checked = check_inputs(jobs, work, passphrase, read_facts)
@@ -144,7 +201,12 @@ def collate(
         report = build(checked, target, passphrase=key)
         finish(target, out, passphrase=key)
     summaries = [
-        InputSummary(str(c.path), existing and i == 0, report.counts[i])
+        InputSummary(
+            str(c.path),
+            existing and i == 0,
+            report.counts[i],
+            base=lead is not None and i == int(existing),
+        )
         for i, c in enumerate(checked)
     ]
     return CollationSummary(
@@ -156,6 +218,9 @@ def collate(
         history=report.history,
         conflicts=report.conflicts,
         conflict_keys=report.conflict_keys,
+        judgements=report.judgements,
+        band_sets=report.band_sets,
+        not_taken=report.not_taken,
     )
 
 

@@ -20,6 +20,7 @@ from db.collation.inputs import CheckedInput
 from db.collation.tables import (
     ANSWER_FIELDS,
     BAND_SET_FIELDS,
+    CASE_EDIT_FIELDS,
     EVENTS,
     HISTORY_FIELDS,
     JUDGEMENT_FIELDS,
@@ -44,7 +45,7 @@ class InputFacts:
     """
 
     cases: dict[str, tuple[CaseRecord, int, str]]  # ref -> (record, position, added_at)
-    case_edits: dict[str, str]
+    case_edits: dict[str, list[Row]]  # ref -> its detail edits, CASE_EDIT_FIELDS, in order
     statuses: dict[str, Row]
     inspectors: list[Row]
     ui_state: list[Row]
@@ -53,6 +54,17 @@ class InputFacts:
     answer_inspectors: dict[str, set[str]]  # case_ref -> initials that answered it
     judgements: list[Row] = field(default_factory=list)  # the lead's, JUDGEMENT_FIELDS
     band_sets: list[Row] = field(default_factory=list)  # the lead's, BAND_SET_FIELDS
+    with_history: set[str] = field(default_factory=set)  # the cases it has history rows of
+
+    def untouched(self, ref: str) -> bool:
+        """Whether the input holds nothing of a case but its details as they were added (the
+        lead's file, after split, for the cases it handed out and never touched again)."""
+        return not (
+            ref in self.with_history
+            or ref in self.answer_inspectors
+            or ref in self.versions
+            or ref in self.moderations
+        )
 
 
 @dataclass
@@ -117,9 +129,11 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
         if ref not in refs or status not in STATUS_RANK:
             raise _refuse(checked, f"a case status that does not fit ({ref}: {status})")
         statuses[ref] = (status, changed_at, changed_by)
+    with_history: set[str] = set()
     for (ref,) in conn.execute("SELECT DISTINCT case_ref FROM answer_history"):
         if ref not in refs:
             raise _refuse(checked, f"history of case {ref}, which it does not have")
+        with_history.add(ref)
     for qid, role, event in conn.execute(
         "SELECT DISTINCT question_id, role, event FROM answer_history"
     ):
@@ -127,11 +141,12 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
             raise _refuse(checked, f"a history row that does not fit its bank ({event} {qid})")
         if event in ("answer", "note", "clear") and role not in ROLES:
             raise _refuse(checked, f"a history row with an unknown role ({role})")
-    case_edits = dict(
-        conn.execute(
-            "SELECT case_ref, MAX(at) FROM answer_history WHERE event = 'case' GROUP BY case_ref"
-        ).fetchall()
-    )
+    case_edits: dict[str, list[Row]] = defaultdict(list)
+    for ref, *edit in conn.execute(
+        f"SELECT case_ref, {', '.join(CASE_EDIT_FIELDS)} FROM answer_history "
+        "WHERE event = 'case' ORDER BY id"
+    ):
+        case_edits[ref].append(tuple(edit))
     versions: dict[str, list[Row]] = defaultdict(list)
     moderations: dict[str, list[Row]] = defaultdict(list)
     if checked.schema_version >= 3:
@@ -160,7 +175,8 @@ def _read(checked: CheckedInput, conn: sqlite3.Connection, bank: Bank) -> InputF
             _validate_band_set(checked, bank, band_set)
     return InputFacts(
         cases=cases,
-        case_edits=case_edits,
+        case_edits=dict(case_edits),
+        with_history=with_history,
         statuses=statuses,
         inspectors=conn.execute("SELECT initials, is_lead, added_at FROM inspectors").fetchall(),
         ui_state=conn.execute("SELECT key, value, updated_at FROM ui_state").fetchall(),

@@ -231,8 +231,9 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
             with _ChainedWriter(copy.with_suffix(".history"), index) as writer:
                 result = verify_history(conn, writer.add)
             if not result.ok:
+                what = "history" if result.table == "answer_history" else "lead's records"
                 raise StoreError(
-                    f"{path} fails the history check ({result.problem}), so it was not collated; "
+                    f"{path} fails the {what} check ({result.problem}), so it was not collated; "
                     "ask for the inspector's own copy of the file"
                 )
             chained = ChainedHistory(writer.path, index, writer.rows)

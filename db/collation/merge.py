@@ -44,6 +44,10 @@ class SourceCounts:
     answers_superseded: int = 0
     history_taken: int = 0
     history_known: int = 0
+    judgements_taken: int = 0
+    judgements_known: int = 0
+    band_sets_taken: int = 0
+    band_sets_known: int = 0
 
 
 @dataclass
@@ -57,6 +61,10 @@ class BuildReport:
     history: int = 0
     conflicts: int = 0  # keys with an unsettled version
     conflict_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    judgements: int = 0
+    band_sets: int = 0
+    # What an input holds that the merged file could not take as it is, a sentence each.
+    not_taken: list[str] = field(default_factory=list)
 
 
 def replay(history: Sequence[Row]) -> dict[Key, State]:
@@ -141,7 +149,7 @@ def merge_case(
         if len(states) > 1:
             for rows in candidates.values():
                 keyed.append((*_latest(rows)[:8], max(r[8] for r in rows)))
-        versions.extend(keyed)
+        versions.extend(sorted(keyed, key=order_key))  # never the inputs' order
         unsettled = any(not v[8] for v in keyed)
         _count(order, held, live, unsettled, counts)
     return _CaseResult(answers, versions)

@@ -6,7 +6,9 @@ disagreement is a question whose second read differs from the primary answer. Th
 one of the answers, or enters another, with a reason: in one transaction the primary answer
 becomes the ruling (a history row records who, when, the old and new answer and the reason),
 every version is settled, the ruling is kept in `moderations` (with the first read before it,
-for the agreement figures), and a case with nothing missing is locked.
+for the agreement figures), and a case with nothing missing is locked. `audit-tui verify` checks
+each ruling kept against the history row of the answer it set (db.file.record_chain), so a
+ruling added or changed outside audit-tui is named, and collation refuses the file.
 """
 
 from __future__ import annotations

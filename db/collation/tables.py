@@ -42,6 +42,9 @@ JUDGEMENT_FIELDS = ("recorded_at", "theme", "judgement", "rationale", "recorded_
 # A set of bands the lead set (db/file/bands.py): collation keeps every input's, split copies
 # them to every inspector's file.
 BAND_SET_FIELDS = ("set_at", "bands_json", "source", "set_by", "reason")
+# A case detail edit as its history row holds it (db.file.sample.update_case): the changed
+# fields' old and new values as JSON.
+CASE_EDIT_FIELDS = ("at", "old_value", "new_value", "inspector")
 EVENTS = frozenset({"answer", "note", "clear", "status", "case"})
 # Of two status changes at the same time, the later status in a case's life wins.
 STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(CaseStatus)}

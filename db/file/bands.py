@@ -2,11 +2,11 @@
 
 A bank's judgement bands may be provisional (no `bands_source`): the lead can replace them for
 one inspection with sourced ones, from a file, with a reason. Each set is a row of the
-append-only `band_sets` table (migration m005): the bands in force are the latest row's, and
-the bank stored in the file is never changed, so its hash still says which bank the file was
-made with (collation compares it). The store's bank is the stored bank with these bands
-(`effective`); the labels must be the bank's own, from lowest to highest, so recorded
-judgements and the overall rating's points keep their meaning.
+append-only `band_sets` table (migration m005), chained (db.file.record_chain, m006): the bands
+in force are the latest row's, and the bank stored in the file is never changed, so its hash
+still says which bank the file was made with (collation compares it). The store's bank is the
+stored bank with these bands (`effective`); the labels must be the bank's own, from lowest to
+highest, so recorded judgements and the overall rating's points keep their meaning.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from db.errors import StoreError
+from db.file import record_chain
 from question_bank.loader import _band_problems
 from question_bank.model import Band, Bank
 
@@ -163,10 +164,12 @@ def record(
         text,
     ):
         return latest
-    conn.execute(
-        f"INSERT INTO band_sets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-        (bands_json(checked), source, by, at, text),
-    )
+    record_chain.append(
+        conn,
+        "band_sets",
+        {"bands_json": bands_json(checked), "source": source, "set_by": by, "set_at": at,
+         "reason": text},
+    )  # fmt: skip
     return BandSet(checked, source, by, at, text)
 
 

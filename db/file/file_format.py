@@ -14,13 +14,14 @@ APPLICATION_ID = 0x41554454
 MIGRATION_SET = "audit-tui"
 
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KNOWN_MIGRATIONS = (
     "m001_inspection_file",
     "m002_history_chain",
     "m003_collation",
     "m004_judgements",
     "m005_band_sets",
+    "m006_record_chains",
 )
 
 # The digest of each schema version's sqlite_master as our migrations make it
@@ -35,6 +36,7 @@ SCHEMA_DIGESTS: dict[int, str] = {
     3: "cd5ba96c72ce217166d2576c503ce414f1df7e64d50f5a05f73a5f9b2b0bbba2",
     4: "23871c7ac553525854ffa477aad592cf59835b0986e512a4f9c587c275332fc8",
     5: "e8a16728b012476749702add311910c131b0635d3a9a84abe7ca3812c52a50e2",
+    6: "216e21a9d723faa24ca18341d50dcd57a8f76b835eb226c0aaa3caa457c77e26",
 }
 
 # sqlite-utils' record of applied migrations (`sqlite_utils.Migrations.migrations_table`).

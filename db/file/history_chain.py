@@ -139,7 +139,8 @@ class VerifyResult:
     head: str | None
     problem: str | None = None
     row_id: int | None = None
-    kind: str | None = None  # edited, deleted, inserted or answers
+    kind: str | None = None  # edited, deleted, inserted, answers or record
+    table: str = "answer_history"  # the table of the row that does not fit
 
     @property
     def ok(self) -> bool:
@@ -164,7 +165,8 @@ Chained = Callable[[tuple[Any, ...], str], object]
 
 
 def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
-    """Walk the chain; name the first row that does not fit, then check answers against it.
+    """Walk the chain; name the first row that does not fit, then check answers against it,
+    then the lead's records (judgements, band sets, rulings: db.file.record_chain).
 
     `chained(row, canonical)` is told each row (its id, CHAINED_FIELDS and hash) with its
     canonical form, in id order, as the walk finds it in place; what it was told counts only
@@ -175,6 +177,7 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     sha256, encode, join = hashlib.sha256, _ENCODE, "".join
     previous = genesis(_inspection_id(conn))
     told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
+    case_edits: list[tuple[str, Any]] = []  # (case, new details) of every case event, in order
     count = 0
     for row in conn.execute(
         f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
@@ -189,6 +192,8 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
             told[row[1:4]] = (row[6], row[8])
         elif event == "clear":
             told[row[1:4]] = None
+        elif event == "case":
+            case_edits.append((row[1], row[6]))
         if chained is not None:
             chained(row, form)
     stored = {
@@ -199,7 +204,23 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     }
     if {key: state for key, state in told.items() if state is not None} != stored:
         return _verify_slowly(conn)
-    return VerifyResult(count, previous if count else None)
+    return _with_records(conn, VerifyResult(count, previous if count else None), case_edits)
+
+
+def _with_records(
+    conn: sqlite3.Connection,
+    result: VerifyResult,
+    case_edits: list[tuple[str, Any]] | None = None,
+) -> VerifyResult:
+    """An intact history's result, unless a record of the lead's does not fit its chain.
+
+    `case_edits` are the history's case events, when the walk gathered them already."""
+    from db.file.record_chain import verify_records  # it hashes as this module does
+
+    found = verify_records(conn, case_edits)
+    if found is None:
+        return result
+    return VerifyResult(result.rows, None, found.problem, found.row_id, "record", found.table)
 
 
 def _verify_slowly(conn: sqlite3.Connection) -> VerifyResult:
@@ -222,7 +243,7 @@ def _verify_slowly(conn: sqlite3.Connection) -> VerifyResult:
     mismatch = _answers_mismatch(conn, rows)
     if mismatch is not None:
         return VerifyResult(len(rows), head, mismatch, None, "answers")
-    return VerifyResult(len(rows), head)
+    return _with_records(conn, VerifyResult(len(rows), head))
 
 
 def _diagnose(row: _Row, after: _Row | None, previous: str, previous_id: int) -> tuple[str, str]:

@@ -3,9 +3,9 @@
 The score of a case-scored theme gives an indicative judgement; the lead decides (DOMAIN.md 1,
 step 4), for those themes and for the ones judged from week-2 evidence (governance). A
 judgement is recorded with its rationale, by whom and when, in the append-only `judgements`
-table (migration m004): the current judgement of a theme is its latest row, and a row with no
-judgement withdraws it. The store's `record_judgement`, `recorded_judgements` and
-`judgement_history` call these.
+table (migration m004), each row chained to the one before (db.file.record_chain, m006): the
+current judgement of a theme is its latest row, and a row with no judgement withdraws it. The
+store's `record_judgement`, `recorded_judgements` and `judgement_history` call these.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from db.errors import StoreError
+from db.file import record_chain
 from question_bank.model import Bank
 
 _COLUMNS = "theme, judgement, rationale, recorded_by, recorded_at"
@@ -87,11 +88,9 @@ def record(
     if latest is not None and (latest.judgement, latest.rationale) == (label, text):
         return latest
     conn.execute("INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)", (by, at))
-    conn.execute(
-        f"INSERT INTO judgements ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-        (theme, label, text, by, at),
-    )
-    return Judgement(theme, label, text, by, at)
+    entry = Judgement(theme, label, text, by, at)
+    record_chain.append(conn, "judgements", entry.as_dict())
+    return entry
 
 
 def current(conn: sqlite3.Connection, theme: int | None = None) -> dict[int, Judgement]:

@@ -345,3 +345,29 @@ def m005_band_sets(db: Database) -> None:
     for statement in BAND_SETS_V5:
         db.execute(statement)
     db.execute("PRAGMA user_version = 5")
+
+
+# The append-only triggers of m004 and m005, made again as they were after the rows are hashed.
+_NO_UPDATE = {"judgements": JUDGEMENTS_V4[2], "band_sets": BAND_SETS_V5[2]}
+
+
+@migrations()
+def m006_record_chains(db: Database) -> None:
+    """Judgements and band sets carry a hash chaining each row to the one before
+    (db/file/record_chain.py), as the answer history does since m002.
+
+    Rows written before this migration are hashed here, the one time their append-only trigger
+    is lifted; from now on a row without its hash is refused, so every writer chains.
+    """
+    from db.file.record_chain import rehash_all
+
+    for table, no_update in _NO_UPDATE.items():
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hash TEXT")
+        db.execute(f"DROP TRIGGER {table}_no_update")
+        rehash_all(db.conn, table)
+        db.execute(no_update)
+        db.execute(
+            f"CREATE TRIGGER {table}_needs_hash BEFORE INSERT ON {table} WHEN NEW.hash IS NULL "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are appended by db.file.record_chain'); END"
+        )
+    db.execute("PRAGMA user_version = 6")

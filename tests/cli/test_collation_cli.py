@@ -88,6 +88,8 @@ def test_collate_warns_of_conflicts(cli, handed_out, tmp_path):
     assert result.exit_code == 0
     assert "1 UNRESOLVED CONFLICT (both answers kept)" in result.stdout
     assert result.stderr == (
+        "note: no input holds a judgement the lead recorded; if the lead recorded any in the "
+        "inspection file, collate again with `--base LEAD.sqlite`\n"
         f"warning: 1 unresolved conflict in {out}; run `audit-tui moderate {out}`\n"
     )
     later = cli("collate", js, "-o", out)  # the file both came from: changed since in both

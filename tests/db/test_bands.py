@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from collate_files import Clock, answer, fingerprint, make_master
+from old_schema import undo_record_chains
 
 from db.collation.collate import collate, content_of
 from db.collation.export import split
 from db.errors import StoreError
-from db.file import bands
+from db.file import bands, record_chain
 from db.file.schema import KNOWN_MIGRATIONS
 from db.file.store import InspectionStore
 from db.reporting import figures
@@ -174,6 +175,7 @@ def test_a_file_of_schema_4_gains_the_table_when_opened(tmp_path, bank):
     path = tmp_path / "old.sqlite"
     InspectionStore.create(path, area="Lambeth", bank=bank, lead="AB").close()
     conn = sqlite3.connect(path)
+    undo_record_chains(conn)
     conn.execute("DROP TRIGGER band_sets_no_update")
     conn.execute("DROP TRIGGER band_sets_no_delete")
     conn.execute("DROP TABLE band_sets")
@@ -188,7 +190,7 @@ def test_a_file_of_schema_4_gains_the_table_when_opened(tmp_path, bank):
         store.set_bands(chosen(store, SOURCED), SOURCE, "HMIP's table.", by="AB")
     with InspectionStore.open(path, readonly=True) as store:
         assert store.bank.scoring.bands_source == SOURCE
-    assert KNOWN_MIGRATIONS[-1] == "m005_band_sets"
+    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets", "m006_record_chains")
 
 
 def set_in(path: Path, raw: list[dict[str, object]], source: str | None, day: int) -> None:
@@ -239,10 +241,13 @@ def test_an_input_whose_band_set_is_not_bands_of_its_bank_is_refused(tmp_path):
     bad = files["JS"].with_name("forged.sqlite")
     shutil.copyfile(files["JS"], bad)
     conn = sqlite3.connect(bad)
-    conn.execute(
-        "INSERT INTO band_sets (bands_json, source, set_by, set_at, reason) VALUES (?, ?, ?, ?, ?)",
-        ('[{"label":"Good","min":0,"max":100}]', None, "AB", "2015-03-20T09:00", "forged"),
-    )
+    # chained as audit-tui would (a forger who knows the scheme): the bands themselves are wrong
+    record_chain.append(
+        conn,
+        "band_sets",
+        {"bands_json": '[{"label":"Good","min":0,"max":100}]', "source": None, "set_by": "AB",
+         "set_at": "2015-03-20T09:00", "reason": "forged"},
+    )  # fmt: skip
     conn.commit()
     conn.close()
     before = fingerprint(tmp_path)

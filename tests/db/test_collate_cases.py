@@ -1,0 +1,91 @@
+"""A case held by several inputs: each field from the latest edit in any of them, as the merged
+history orders the edits, so `verify` finds the collated case as its history says; and what an
+input holds that the collated file cannot take as it is, said in the summary's not_taken."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from collate_files import Clock, answer, make_master
+
+from db.collation.collate import collate
+from db.collation.export import split
+from db.collation.moderation import resolve
+from db.file.store import InspectionStore
+
+
+def test_edits_of_two_fields_in_two_files_both_survive(tmp_path):
+    (tmp_path / "lead").mkdir()
+    master = make_master(tmp_path / "lead" / "lambeth.sqlite")
+    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
+    with InspectionStore.open(files["JS"], clock=Clock(day=17)) as store:
+        store.update_case("C001", changed_by="JS", gender="female")
+    with InspectionStore.open(master, clock=Clock(day=18)) as store:
+        store.update_case("C001", changed_by="AB", rosh="high")
+    out = tmp_path / "collated.sqlite"
+    summary = collate([files["JS"], files["KM"]], out, base=master)
+    assert summary.not_taken == []
+    with InspectionStore.open(out, readonly=True) as store:
+        case = store.case("C001")
+        assert (case.gender.value, case.rosh.value) == ("female", "high")
+        assert store.applicability("C001")["R1"], "R1 applies at high RoSH"
+        assert store.verify_history().ok
+
+
+def test_a_file_whose_clock_went_back_keeps_the_history_s_order(tmp_path):
+    (tmp_path / "lead").mkdir()
+    master = make_master(tmp_path / "lead" / "lambeth.sqlite")
+    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
+    answer(files["JS"], [("C003", "A1", "yes")], Clock(day=25))
+    with InspectionStore.open(files["JS"], clock=Clock(day=21)) as store:  # the clock went back
+        store.update_case("C001", changed_by="JS", rosh="high")
+    with InspectionStore.open(master, clock=Clock(day=22)) as store:
+        store.update_case("C001", changed_by="AB", rosh="medium")
+    out = tmp_path / "collated.sqlite"
+    summary = collate([files["JS"], files["KM"]], out, base=master)
+    assert [s.split(":")[0] for s in summary.not_taken] == ["case C001"]
+    with InspectionStore.open(out, readonly=True) as store:
+        edits = [h for h in store.history("C001") if h.event == "case"]
+        assert store.case("C001").rosh.value == "high"  # JS's edit is the history's last
+        assert edits[-1].inspector == "JS"
+        assert store.verify_history().ok
+
+
+def test_rulings_made_apart_in_two_files_are_said(tmp_path):
+    (tmp_path / "lead").mkdir()
+    master = make_master(tmp_path / "lead" / "lambeth.sqlite")
+    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
+    monday = files["JS"].with_name("js-monday.sqlite")
+    shutil.copyfile(files["JS"], monday)
+    answer(files["JS"], [("C001", "A1", "yes")], Clock(day=16))
+    answer(monday, [("C001", "A1", "no")], Clock(day=17))
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    collate([files["JS"], monday], first)
+    shutil.copyfile(first, second)
+    for path, value, day in ((first, "yes", 20), (second, "no", 21)):
+        with InspectionStore.open(path, clock=Clock(day=day)) as store:
+            resolve(store, "C001", "A1", value, reason=f"ruled on the {day}th", moderator="AB")
+    out = tmp_path / "both.sqlite"
+    summary = collate([second, first], out)
+    assert summary.not_taken == [
+        "case C001: the primary answer to A1 was ruled on apart in two files; the later ruling "
+        "was kept (both stay in the history)"
+    ]
+    with InspectionStore.open(out, readonly=True) as store:
+        (reason,) = {r[0] for r in store.select("SELECT reason FROM moderations")}
+        assert reason == "ruled on the 21th" and store.verify_history().ok
+
+
+def test_inspection_details_that_differ_are_said(tmp_path):
+    (tmp_path / "lead").mkdir()
+    master = make_master(tmp_path / "lead" / "lambeth.sqlite")
+    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
+    conn = sqlite3.connect(files["KM"])
+    conn.execute("UPDATE inspection SET fieldwork_end = '2015-03-27'")
+    conn.commit()
+    conn.close()
+    summary = collate([files["JS"], files["KM"]], tmp_path / "collated.sqlite")
+    assert summary.not_taken == [
+        f"the inputs differ in the inspection's fieldwork_end; those of {files['KM']} were kept"
+    ]
