@@ -16,8 +16,10 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from audit_tui import settings, store_calls
+from audit_tui.locations import file_label
 from audit_tui.messages import (
     AnswerSaved,
+    CaseStatusChanged,
     FileChosen,
     FileFailed,
     FileListed,
@@ -72,7 +74,7 @@ class AuditApp(App[str | None]):
             tooltip="Collated files: conflicts, second-read disagreements and agreement",
             show=False,  # a collation-week screen: in help and the palette, not the footer
         ),
-        Binding("ctrl+t", "toggle_dark", "Light/dark"),
+        Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),  # in help and the palette
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -86,10 +88,12 @@ class AuditApp(App[str | None]):
         passphrase: str | None,
         start_with: StartWith,
         open_store: StoreOpener,
+        reopened: bool = False,
     ) -> None:
         """Use make_app, which the CLI and the tests call alike."""
         super().__init__()
         self.db_path = db_path
+        self.reopened = reopened  # the last file used, opened without being named: say which
         # Passphrases of encrypted files, by path: given on the command line or asked for.
         self._passphrases: dict[Path, str] = {}
         if db_path is not None and passphrase:
@@ -169,7 +173,7 @@ class AuditApp(App[str | None]):
         if listing is None:
             self._listing_shown.set()  # nothing to show early: the store opens it now
             return
-        self.sub_title = f"{listing.area} · {listing.bank_label}"
+        self.sub_title = _named(listing.path, listing.kind, listing.area)
         resume = listing.resume
         self._listed = CaseListScreen(listing, focus_case=resume.case_ref if resume else None)
         self.push_screen(self._listed)
@@ -190,10 +194,17 @@ class AuditApp(App[str | None]):
         if self.start_with == "moderation":
             opened = replace(opened, resume=None)  # no jump into an interview
         self.opened = opened
-        self.sub_title = f"{opened.area} · {opened.bank.id} v{opened.bank.version}"
+        self.sub_title = _named(opened.path, opened.kind, opened.area)
+        path = str(Path(opened.path).resolve())
+        if self.reopened:
+            self.reopened = False
+            self.notify(
+                f"{path} ({opened.kind}). `audit-tui open FILE` opens another.",
+                title="Reopened the last file used",
+                timeout=10,
+            )
         if self.remember:
-            path = str(Path(opened.path).resolve())
-            self.run_worker(partial(settings.save, last_file=path), thread=True)
+            self.run_worker(partial(settings.remember_file, path, opened.kind), thread=True)
         resume = opened.resume
         listed, self._listed = self._listed, None
         if listed is not None and self.screen_stack[1:] == [listed]:
@@ -277,8 +288,23 @@ class AuditApp(App[str | None]):
         return True
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
-        # Answers saved on any screen bubble up here; the dashboard reads its figures again.
+        # Answers saved on any screen bubble up here: the case list under the interview takes
+        # the case's progress at once (so it is right on the first frame back), and the
+        # dashboard reads its figures again.
+        outcome = message.outcome
+        self._case_progress(outcome.case_ref, outcome.progress)
         self.figures_changed()
+
+    def on_case_status_changed(self, message: CaseStatusChanged) -> None:
+        self._case_progress(message.case_ref, message.progress)
+        self.figures_changed()
+
+    def _case_progress(self, case_ref: str, progress: store_calls.Progress) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseListScreen):
+                screen.case_progress(case_ref, progress)
 
     def on_case_fields_saved(self, message: Message) -> None:
         self.figures_changed()  # applicability may have changed what counts
@@ -328,6 +354,12 @@ class AuditApp(App[str | None]):
             )
 
 
+def _named(path: str, kind: str, area: str) -> str:
+    """The subtitle: which file is open and what it is, then its area (the case list names
+    the bank under its table, so the header fits 80 columns)."""
+    return f"{file_label(path, kind)} · {area}"
+
+
 def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:
     """Bindings for the palette, as (binding, node that runs it).
 
@@ -359,6 +391,7 @@ def make_app(
     passphrase: str | None = None,
     start_with: StartWith = "cases",
     open_store: StoreOpener = open_inspection,
+    reopened: bool = False,
 ) -> AuditApp:
     """Build the app for a file (or the start screen when db_path is None): the one factory
     of `audit-tui`, `open`, `demo` and `moderate`, and of the tests.
@@ -366,7 +399,8 @@ def make_app(
     `passphrase` opens an encrypted db_path without asking; otherwise the app asks for it.
     `start_with="moderation"` shows the moderation screen over the case list once the file
     is open, rather than resuming an interview. `open_store` is how the writer opens the
-    file (a test holds it back or makes it fail).
+    file (a test holds it back or makes it fail). `reopened`: db_path is the last file used,
+    opened without being named (plain `audit-tui`), so the app says which file it opened.
     """
     return AuditApp(
         Path(db_path) if db_path is not None else None,
@@ -376,4 +410,5 @@ def make_app(
         passphrase=passphrase,
         start_with=start_with,
         open_store=open_store,
+        reopened=reopened,
     )
