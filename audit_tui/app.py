@@ -331,7 +331,10 @@ class AuditApp(App[str | None]):
         from audit_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            bank = self.opened.bank if self.opened is not None else None
+            # The digits that choose a theme: those the bank numbers its themes with (2.1: 2).
+            digits = {int(t.mark.split(".")[0]) for t in bank.themes} if bank else set()
+            self.push_screen(HelpScreen(self.screen, sorted(digits)))
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

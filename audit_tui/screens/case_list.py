@@ -117,7 +117,7 @@ class CaseListScreen(Screen[None]):
         yield Static(id="bank-notice")
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="case-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, Static
 
 from audit_tui import figure_calls
 from audit_tui.figure_calls import Breakdown, DashboardFigures
+from audit_tui.locations import file_label
 from audit_tui.messages import StoreRefused
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
@@ -59,6 +60,10 @@ class FiguresRead(Message):
         self.figures = figures
 
 
+class JudgementRecorded(FiguresRead):
+    """A judgement is in the file, and the figures read after it."""
+
+
 class DashboardScreen(Screen[None]):
     """All themes at once: scores, the chosen theme's chart, judgements; filter and compare."""
 
@@ -79,6 +84,8 @@ class DashboardScreen(Screen[None]):
         Binding("j", "judgement", "Judgement",
                 tooltip="Record the lead's judgement of the theme, with its rationale"),
         Binding("escape", "close", "Back", tooltip="Back to the screen before"),
+        # F2 leaves the dashboard as Esc does: not in the footer twice, so it fits 80 columns.
+        Binding("f2", "close", "Back", show=False),
     ]  # fmt: skip
 
     def __init__(self, opened: OpenedFile) -> None:
@@ -92,6 +99,7 @@ class DashboardScreen(Screen[None]):
         self._reading = False
         self._again = False
         self._texts: dict[str, Content] = {}
+        self._saving: int | None = None  # the theme whose judgement the file has not yet taken
 
     def compose(self) -> ComposeResult:
         bank = self.opened.bank
@@ -104,10 +112,10 @@ class DashboardScreen(Screen[None]):
             yield Static(id="dashboard-judgement")
             yield DataSummary(bank=bank, id="dashboard-chart")
             yield Static(id="dashboard-lowest")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = "Scores and Data Summary"
+        self.title = "Scores"  # short: the header names the file too, at 80 columns
         self.query_one("#dashboard-scores", ThemeScores).selected = self.theme
         self.query_one("#dashboard-overall").display = self.opened.bank.scoring.overall is not None
         self.query_one("#dashboard-theme").focus()
@@ -154,8 +162,15 @@ class DashboardScreen(Screen[None]):
         if self.is_attached and self in self.app.screen_stack:
             self.read_figures()
 
+    def on_judgement_recorded(self, message: JudgementRecorded) -> None:
+        self._saving = None
+        self.on_figures_read(message)
+
     def on_figures_read(self, message: FiguresRead) -> None:
+        message.stop()
         self._reading = False
+        if self._saving is not None:
+            return  # read before the judgement being saved: its own figures follow
         if self._again:
             self._again = False
             self.read_figures()
@@ -165,13 +180,17 @@ class DashboardScreen(Screen[None]):
 
     def on_store_refused(self, message: StoreRefused) -> None:
         self._reading = False
+        if self._saving is not None:
+            self._saving = None
+            self.read_figures()  # the judgement shown at once was not taken: read them back
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
 
     # -- drawing ------------------------------------------------------------------------------
 
     def show(self, figures: DashboardFigures) -> None:
         self.figures = figures
-        self.sub_title = f"{self.opened.area} · {figures.breakdown.headline()}"
+        opened = self.opened
+        self.sub_title = f"{file_label(opened.path, opened.kind)} · {figures.breakdown.headline()}"
         scores = self.query_one("#dashboard-scores", ThemeScores)
         compared = figures.breakdown.compare is not None
         scores.show(
@@ -240,6 +259,8 @@ class DashboardScreen(Screen[None]):
                 Content.styled(str(recorded.judgement), "bold"),
                 Content.styled(f" by {recorded.recorded_by} on {recorded.recorded_at[:10]}", "dim"),
             )
+        if self._saving == self.theme:
+            said = Content.assemble(said, Content.styled(" (saving…)", "$warning"))
         lines = [Content.assemble(head, said)]
         if theme.case_scored:
             whole = next((t for t in self.figures.inspection if t.number == self.theme), None)
@@ -423,6 +444,7 @@ class DashboardScreen(Screen[None]):
         if given is None:
             return
         judgement, rationale = given
+        self._show_at_once(theme, judgement, rationale)
         self._reading = True
         writer_of(self).submit(
             partial(
@@ -434,9 +456,26 @@ class DashboardScreen(Screen[None]):
                 by=self.opened.inspector,
             ),
             reply_to=self,
-            done=FiguresRead,
+            done=JudgementRecorded,
             failed=StoreRefused,
         )
+
+    def _show_at_once(self, theme: int, judgement: str | None, rationale: str) -> None:
+        """The judgement given is shown on the frame the dialog closes, marked as saving until
+        the file has it (a refusal reads the figures back)."""
+        from datetime import UTC, datetime
+
+        figures = self.figures
+        if figures is None:
+            return
+        judgements = dict(figures.judgements)
+        if judgement is None:
+            judgements.pop(theme, None)
+        else:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            judgements[theme] = Judgement(theme, judgement, rationale, self.opened.inspector, now)
+        self._saving = theme
+        self.show(replace(figures, judgements=judgements))
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -238,7 +238,7 @@ class ModerationScreen(Screen[None]):
             yield DataTable(id="moderation-items", cursor_type="row", zebra_stripes=True)
             yield Static(id="moderation-detail")
         yield DataTable(id="moderation-agreement", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Moderation"

@@ -70,7 +70,7 @@ class StartScreen(Screen[None]):
                 "Or try the demo inspection (ctrl+d): 61 synthetic cases", classes="start-heading"
             )
             yield Button("Try the demo", id="demo")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -98,22 +98,28 @@ Select = Callable[[str], Sequence[tuple[Any, ...]]]
 
 
 def file_kind(select: Select, area: str, name: str) -> str:
-    """What the file is, as its own rows tell (nothing stamps it): "demo" (the demo's area),
-    "split for AS" (every case is AS's and another inspector is named, or the file is split's
-    `<stem>-AS.sqlite`), "collated" (it holds conflicts or rulings, or work on the cases of two
-    inspectors or more), else "inspection" (the lead's file before split)."""
-    if area.endswith("(demo)"):
-        return "demo"
+    """What the file is, as its own rows tell (nothing stamps it): "split for AS" (every case
+    is AS's and another inspector is named, or the file is split's `<stem>-AS.sqlite`),
+    "collated" (it holds conflicts or rulings, or work on the cases of two inspectors or more),
+    else "inspection" (the lead's file before split). The demo (its area says so) is "demo",
+    or "demo, collated" and "demo, split for AS" when it holds what they hold."""
+    demo = area.endswith("(demo)")
     holders = [initials for (initials,) in select("SELECT DISTINCT inspector FROM cases")]
+    kind = "inspection"
     if len(holders) == 1:
         (named,) = select("SELECT COUNT(*) FROM inspectors")[0]
         if named > 1 or Path(name).stem.endswith(f"-{holders[0]}"):
-            return f"split for {holders[0]}"
-    (moderated,) = select(
-        "SELECT EXISTS (SELECT 1 FROM answer_versions) OR EXISTS (SELECT 1 FROM moderations)"
-    )[0]
-    (worked,) = select(
-        "SELECT COUNT(DISTINCT c.inspector) FROM cases c "
-        "JOIN case_status s ON s.case_ref = c.case_ref WHERE s.status != 'not_started'"
-    )[0]
-    return "collated" if moderated or worked > 1 else "inspection"
+            kind = f"split for {holders[0]}"
+    if kind == "inspection":
+        (moderated,) = select(
+            "SELECT EXISTS (SELECT 1 FROM answer_versions) OR EXISTS (SELECT 1 FROM moderations)"
+        )[0]
+        (worked,) = select(
+            "SELECT COUNT(DISTINCT c.inspector) FROM cases c "
+            "JOIN case_status s ON s.case_ref = c.case_ref WHERE s.status != 'not_started'"
+        )[0]
+        if moderated or (worked > 1 and not demo):
+            kind = "collated"
+    if demo:
+        return "demo" if kind == "inspection" else f"demo, {kind}"
+    return kind
