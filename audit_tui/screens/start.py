@@ -23,10 +23,10 @@ class StartScreen(Screen[None]):
     """Open a recent file or another inspection file, create a new one, or try the demo."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "focus_recent", "Recent files", priority=True),
-        Binding("ctrl+o", "focus_open", "Open a file", priority=True),
+        Binding("ctrl+r", "focus_recent", "Recent", tooltip="Recent files", priority=True),
+        Binding("ctrl+o", "focus_open", "Open", tooltip="Open a file", priority=True),
         Binding("ctrl+n", "focus_create", "Create", priority=True),
-        Binding("ctrl+d", "demo", "Try the demo", priority=True),
+        Binding("ctrl+d", "demo", "Demo", tooltip="Try the demo", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
