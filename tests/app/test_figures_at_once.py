@@ -81,9 +81,7 @@ async def test_a_filtered_list_counts_complete_among_the_cases_shown_and_all(app
         assert "3 of 6 cases shown, 0 of them complete · 1 of 6 complete in all" in text
         assert "x clear" in text, "the filter line offers the way back"
         await pilot.press("i", "i")  # KM's: C01 complete
-        assert "2 of 6 cases shown, 1 of them complete · 1 of 6 complete in all" in screen_text(
-            app
-        )
+        assert "2 of 6 cases shown, 1 of them complete · 1 of 6 complete in all" in screen_text(app)
         await pilot.press("s", "s")  # KM's terminated cases: C04, in progress
         await pilot.press("p", "p", "p")  # ... complete: none
         text = screen_text(app)
@@ -135,7 +133,13 @@ async def test_the_moderation_header_counts_a_ruling_as_it_is_given(tmp_path, ba
             assert "0 unresolved conflicts · 1 second-read disagreements" in text
             assert "1 ruling saving…" in text
             items = app.screen.query_one("#moderation-items", DataTable)
-            assert [str(c) for c in items.get_row_at(0)] == ["conf", "C01", "A1", "No/Yes", "saving"]
+            assert [str(c) for c in items.get_row_at(0)] == [
+                "conf",
+                "C01",
+                "A1",
+                "No/Yes",
+                "saving",
+            ]
         await settle(app, pilot)
         text = screen_text(app)
         assert "0 unresolved conflicts · 1 second-read disagreements" in text

@@ -71,7 +71,9 @@ async def test_reopening_the_last_file_says_which_file_it_is(tmp_path, bank, mon
 
     ran: list[tuple[object, bool]] = []
     monkeypatch.setattr(
-        launch, "run_app", lambda path, passphrase=None, reopened=False: ran.append((path, reopened))
+        launch,
+        "run_app",
+        lambda path, passphrase=None, reopened=False: ran.append((path, reopened)),
     )
     launch.open_last()
     assert ran == [(collated.resolve(), True)]
