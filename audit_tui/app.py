@@ -331,10 +331,14 @@ class AuditApp(App[str | None]):
         from audit_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            bank = self.opened.bank if self.opened is not None else None
-            # The digits that choose a theme: those the bank numbers its themes with (2.1: 2).
-            digits = {int(t.mark.split(".")[0]) for t in bank.themes} if bank else set()
-            self.push_screen(HelpScreen(self.screen, sorted(digits)))
+            self.push_screen(HelpScreen(self.screen, self.theme_digits()))
+
+    def theme_digits(self) -> list[int]:
+        """The digits that choose a theme: those the open bank numbers its themes with (2.1:
+        2); none before a file is open."""
+        if self.opened is None:
+            return []
+        return sorted({int(t.mark.split(".")[0]) for t in self.opened.bank.themes})
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
@@ -343,11 +347,17 @@ class AuditApp(App[str | None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every binding of the screen and the app is a command in the palette too."""
+        from audit_tui.screens.help import GO_THEME
+
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
+        digits = {str(n) for n in self.theme_digits()}
         for binding, target in bindings_of(screen, self):
             if not binding.description or binding.action in seen:
                 continue
+            number = GO_THEME.fullmatch(binding.action)
+            if number and digits and number.group(1) not in digits:
+                continue  # no theme of the bank is numbered so
             seen.add(binding.action)
             keys = self.get_key_display(binding)
             yield SystemCommand(

@@ -145,8 +145,11 @@ async def test_every_action_is_in_the_command_palette(app_for, inspection):
         await settle(app, pilot)
         screen = app.screen
         titles = {command.title for command in app.get_system_commands(screen)}
+        unused = {"Theme 3", "Theme 4", "Theme 6", "Theme 7", "Theme 8", "Theme 9"}
+        assert not unused & titles, "only the digits the bank's themes (1, 2, 5) are numbered by"
         for binding in screen.BINDINGS:
-            assert binding.description in titles  # type: ignore[union-attr]
+            if binding.description not in unused:  # type: ignore[union-attr]
+                assert binding.description in titles  # type: ignore[union-attr]
         for binding in AuditApp.BINDINGS:
             assert binding.description in titles  # type: ignore[union-attr]
         await pilot.press("ctrl+p")
