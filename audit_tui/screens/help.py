@@ -62,11 +62,12 @@ def key_rows(bindings: Iterable[BindingType], digits: Sequence[int] = ()) -> lis
     used = sorted(set(themes) & set(digits)) if digits else sorted(themes)
     if used:
         whole = len(used) > 2 and used == list(range(used[0], used[-1] + 1))
-        keys = (f"{used[0]}-{used[-1]}",) if whole else tuple(str(n) for n in used)
+        digit_keys = (f"{used[0]}-{used[-1]}",) if whole else tuple(str(n) for n in used)
         rows.append(
             KeyRow(
-                keys,
-                f"Theme {' or '.join(keys)} (again: the next theme numbered with it, 2.1 then 2.2)",
+                digit_keys,
+                f"Theme {' or '.join(digit_keys)} (again: the next theme numbered with it, 2.1 "
+                "then 2.2)",
                 "go_theme",
             )
         )
