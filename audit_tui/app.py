@@ -173,7 +173,7 @@ class AuditApp(App[str | None]):
         if listing is None:
             self._listing_shown.set()  # nothing to show early: the store opens it now
             return
-        self.sub_title = _named(listing.path, listing.kind, listing.area)
+        self.sub_title = _named(listing.path, listing.kind, listing.area, listing.bank_label)
         resume = listing.resume
         self._listed = CaseListScreen(listing, focus_case=resume.case_ref if resume else None)
         self.push_screen(self._listed)
@@ -194,7 +194,9 @@ class AuditApp(App[str | None]):
         if self.start_with == "moderation":
             opened = replace(opened, resume=None)  # no jump into an interview
         self.opened = opened
-        self.sub_title = _named(opened.path, opened.kind, opened.area)
+        self.refresh_bindings()  # F2 and F3 are enabled now: the footer shows them so at once
+        bank = f"{opened.bank.id} v{opened.bank.version}"
+        self.sub_title = _named(opened.path, opened.kind, opened.area, bank)
         path = str(Path(opened.path).resolve())
         if self.reopened:
             self.reopened = False
@@ -367,10 +369,10 @@ class AuditApp(App[str | None]):
             )
 
 
-def _named(path: str, kind: str, area: str) -> str:
-    """The subtitle: which file is open and what it is, then its area (the case list names
-    the bank under its table, so the header fits 80 columns)."""
-    return f"{file_label(path, kind)} · {area}"
+def _named(path: str, kind: str, area: str, bank: str) -> str:
+    """The subtitle: which file is open and what it is, its area, then its bank (the part a
+    narrow header cuts short)."""
+    return f"{file_label(path, kind)} · {area} · {bank}"
 
 
 def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:

@@ -267,9 +267,9 @@ class CaseListScreen(Screen[None]):
         total = len(self.cases)
         done = sum(1 for c in self.cases if self._state(c.case_ref).closed)
         mine = sum(1 for c in self.cases if c.inspector == self.own)
-        own = f"{mine} assigned to {self.own} (listed first) · bank {self.listing.bank_label}"
+        own = f"{mine} assigned to {self.own} (listed first)"
         if not self.filtered():
-            return f"{total} cases · {done} of {total} complete · {own}"
+            return f"{total} of {total} cases shown · {done} of {total} complete · {own}"
         if not shown:
             return f"No case matches the filters (0 of {total} shown): x clears them · {own}"
         done_shown = sum(1 for c in shown if self._state(c.case_ref).closed)

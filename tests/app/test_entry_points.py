@@ -117,5 +117,5 @@ async def test_start_screen_creates_an_inspection(tmp_path):
         await app.workers.wait_for_complete()
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
-        assert "0 cases · 0 of 0 complete" in str(app.screen.query_one("#case-summary").render())
+        assert "0 of 0 cases shown" in str(app.screen.query_one("#case-summary").render())
     assert target.is_file()

@@ -75,7 +75,7 @@ async def test_a_filtered_list_counts_complete_among_the_cases_shown_and_all(app
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
-        assert "6 cases · 1 of 6 complete · 3 assigned to AB (listed first)" in text
+        assert "6 of 6 cases shown · 1 of 6 complete · 3 assigned to AB (listed first)" in text
         await pilot.press("i")  # AB's: none complete
         text = screen_text(app)
         assert "3 of 6 cases shown, 0 of them complete · 1 of 6 complete in all" in text
@@ -88,7 +88,7 @@ async def test_a_filtered_list_counts_complete_among_the_cases_shown_and_all(app
         assert "No case matches the filters (0 of 6 shown): x clears them" in text
         await pilot.press("x")
         assert app.screen.query_one(DataTable).row_count == 6
-        assert "6 cases · 1 of 6 complete" in screen_text(app)
+        assert "6 of 6 cases shown · 1 of 6 complete" in screen_text(app)
 
 
 async def test_a_judgement_is_on_the_dashboard_as_its_dialog_closes(app_for):

@@ -27,17 +27,18 @@ async def test_the_lead_s_file_its_split_files_and_the_collated_file_are_told_ap
     made = {f.inspector: f.path for f in split(inspection, tmp_path / "handed-out")}
     collated = collated_with_conflict(tmp_path, bank)
     expected = [
-        (inspection, "lambeth.sqlite (inspection) · Lambeth"),
-        (made["KM"], "lambeth-KM.sqlite (split for KM) · Lambeth"),
-        (made["AB"], "lambeth-AB.sqlite (split for AB) · Lambeth"),
-        (collated, "collated.sqlite (collated) · Lambeth"),
+        (inspection, "lambeth.sqlite (inspection) · Lambeth · interview-test v1"),
+        (made["KM"], "lambeth-KM.sqlite (split for KM) · Lambeth · interview-test v1"),
+        (made["AB"], "lambeth-AB.sqlite (split for AB) · Lambeth · interview-test v1"),
+        (collated, "collated.sqlite (collated) · Lambeth · interview-test v1"),
     ]
     for path, named in expected:
         app = make_app(path, remember=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             assert isinstance(app.screen, CaseListScreen)
-            assert f"Cases — {named}" in header(app), path
+            assert app.sub_title == named
+            assert f"Cases — {named.split(' · ')[0]} · Lambeth" in header(app), "at 80 columns"
             await pilot.press("f2")
             await settle(app, pilot)
             assert f"Scores — {named.split(' · ')[0]} · all cases" in header(app)
