@@ -19,6 +19,7 @@ from audit_tui import settings, store_calls
 from audit_tui.locations import file_label
 from audit_tui.messages import (
     AnswerSaved,
+    CaseFieldsSaved,
     CaseStatusChanged,
     FileChosen,
     FileFailed,
@@ -308,7 +309,12 @@ class AuditApp(App[str | None]):
             if isinstance(screen, CaseListScreen):
                 screen.case_progress(case_ref, progress)
 
-    def on_case_fields_saved(self, message: Message) -> None:
+    def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseListScreen):
+                screen.case_updated(message.update.case, message.update.progress)
         self.figures_changed()  # applicability may have changed what counts
 
     def on_moderated(self, message: Message) -> None:

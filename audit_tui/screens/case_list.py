@@ -310,6 +310,15 @@ class CaseListScreen(Screen[None]):
         self.progress[case_ref] = progress
         self._update_case(case_ref)
 
+    def case_updated(self, case: CaseRecord, progress: Progress) -> None:
+        """A case's details changed (case details, from here or the interview): its row and
+        progress as they are now, at once."""
+        self.records[case.case_ref] = case
+        (row,) = case_rows([case])
+        self.cases = [row if c.case_ref == case.case_ref else c for c in self.cases]
+        self.progress[case.case_ref] = progress
+        self.rebuild()
+
     def _update_case(self, case_ref: str) -> None:
         """Redraw one case's cells, or the whole list when it may move (a filter or the sort
         depends on progress)."""

@@ -144,3 +144,26 @@ async def test_the_moderation_header_counts_a_ruling_as_it_is_given(tmp_path, ba
         text = screen_text(app)
         assert "0 unresolved conflicts · 1 second-read disagreements" in text
         assert "saving" not in text
+
+
+async def test_the_case_list_is_right_on_the_first_frame_back_from_case_details(app_for):
+    from textual.widgets import Select
+
+    from audit_tui.screens.case_details import CaseDetailsScreen
+
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        cases = app.screen
+        assert isinstance(cases, CaseListScreen)
+        await pilot.press("down", "down", "down", "down", "d")  # C04: KM's, medium RoSH
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        app.screen.query_one("#field-rosh", Select).value = "low"  # R1 no longer applies
+        await settle(app, pilot)
+        with writer_held(app):
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is cases
+            assert row_of(cases, "C04")[4:] == ["3/5", "in progress"]
+            assert cases.records["C04"].rosh.value == "low", "details again read the new case"
