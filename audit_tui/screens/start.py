@@ -22,6 +22,8 @@ from audit_tui.messages import FileChosen
 class StartScreen(Screen[None]):
     """Open a recent file or another inspection file, create a new one, or try the demo."""
 
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling the intro out of view
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "focus_recent", "Recent", tooltip="Recent files", priority=True),
         Binding("ctrl+o", "focus_open", "Open", tooltip="Open a file", priority=True),
@@ -76,7 +78,9 @@ class StartScreen(Screen[None]):
         for field in self.query(Input):
             field.cursor_blink = False
         recent = self.query("#recent")
-        (recent.first() if recent else self.query_one("#open-path", Input)).focus()
+        (recent.first() if recent else self.query_one("#open-path", Input)).focus(
+            scroll_visible=False
+        )
 
     def action_focus_recent(self) -> None:
         recent = self.query("#recent")

@@ -100,8 +100,9 @@ Select = Callable[[str], Sequence[tuple[Any, ...]]]
 def file_kind(select: Select, area: str, name: str) -> str:
     """What the file is, as its own rows tell (nothing stamps it): "split for AS" (every case
     is AS's and another inspector is named, or the file is split's `<stem>-AS.sqlite`),
-    "collated" (it holds conflicts or rulings, or work on the cases of two inspectors or more),
-    else "inspection" (the lead's file before split). The demo (its area says so) is "demo",
+    "collated" (it holds conflicts or rulings, work on the cases of two inspectors or more, or
+    where an inspector other than the lead was in the interface: their hand-in's state), else
+    "inspection" (the lead's file before split). The demo (its area says so) is "demo",
     or "demo, collated" and "demo, split for AS" when it holds what they hold."""
     demo = area.endswith("(demo)")
     holders = [initials for (initials,) in select("SELECT DISTINCT inspector FROM cases")]
@@ -118,7 +119,13 @@ def file_kind(select: Select, area: str, name: str) -> str:
             "SELECT COUNT(DISTINCT c.inspector) FROM cases c "
             "JOIN case_status s ON s.case_ref = c.case_ref WHERE s.status != 'not_started'"
         )[0]
-        if moderated or (worked > 1 and not demo):
+        # Inspectors other than the lead who opened the file in the interface: their files.
+        (others,) = select(
+            "SELECT COUNT(*) FROM ui_state WHERE key LIKE 'resume:%' "
+            "AND substr(key, 8) IN (SELECT inspector FROM cases) "
+            "AND substr(key, 8) IS NOT (SELECT lead FROM inspection)"
+        )[0]
+        if moderated or (not demo and (worked > 1 or others > 0)):
             kind = "collated"
     if demo:
         return "demo" if kind == "inspection" else f"demo, {kind}"

@@ -106,6 +106,8 @@ async def test_the_start_screen_lists_recent_files_with_their_paths(tmp_path, in
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         text = screen_text(app)
+        assert "No inspection file is open yet." in text, "the intro stays in view"
+        assert "Recent files (ctrl+r, then enter)" in text
         assert f"collated.sqlite (collated) · {tmp_path}" in text
         assert f"lambeth.sqlite (inspection) · {inspection.parent}" in text
         assert "gone.sqlite" not in text
@@ -113,3 +115,18 @@ async def test_the_start_screen_lists_recent_files_with_their_paths(tmp_path, in
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
         assert "lambeth.sqlite (inspection)" in header(app)
+
+
+async def test_a_file_collated_from_one_hand_in_is_still_collated(tmp_path, inspection):
+    from db.collation.collate import collate
+    from db.file.store import InspectionStore
+
+    made = {f.inspector: f.path for f in split(inspection, tmp_path / "handed-out")}
+    with InspectionStore.open(made["KM"]) as store:  # KM worked in the interface
+        store.set_state("resume:KM", '{"case": "C01", "question": null, "interview": false}')
+    out = tmp_path / "collated.sqlite"
+    collate([made["KM"], made["AB"]], out)
+    app = make_app(out, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.sub_title.startswith("collated.sqlite (collated) · ")
