@@ -32,6 +32,7 @@ from audit_tui.writer import HoldsWriter, StoreWriter
 
 if TYPE_CHECKING:
     from audit_tui.screens.case_list import CaseListScreen
+    from audit_tui.widgets.theme_scores import ThemeScores
     from db.file.store import InspectionStore
 
 LIGHT, DARK = "textual-light", "textual-dark"
@@ -284,6 +285,18 @@ class AuditApp(App[str | None]):
         self._show_or_leave(
             ModerationScreen, lambda opened: self.push_screen(ModerationScreen(opened))
         )
+
+    def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
+        """A theme clicked in a score table other than the dashboard's (the interview's): its
+        scores and chart on the dashboard, so a theme that looks clickable is."""
+        from audit_tui.screens.dashboard import DashboardScreen
+
+        if self.opened is None or isinstance(self.screen, (DashboardScreen, ModalScreen)):
+            return
+        self.action_dashboard()
+        dashboard = self.get_screen(DASHBOARD)
+        if isinstance(dashboard, DashboardScreen):
+            dashboard.choose_theme(message.number)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("dashboard", "moderation") and self.opened is None:

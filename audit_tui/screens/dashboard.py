@@ -376,7 +376,15 @@ class DashboardScreen(Screen[None]):
             self._choose_theme(themes[0])
 
     def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
+        message.stop()
         self._choose_theme(message.number)
+
+    def choose_theme(self, number: int) -> None:
+        """Show a theme's row and chart: asked by the app when a theme is clicked elsewhere."""
+        if self.is_mounted:
+            self._choose_theme(number)
+        else:
+            self.theme = number  # on_mount selects it
 
     def _pick_group(self, title: str, clear: str, chosen: Callable[[GroupChoice], None]) -> None:
         from audit_tui.screens.figure_dialogs import GroupPicker

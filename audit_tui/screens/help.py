@@ -134,8 +134,9 @@ class HelpScreen(ModalScreen[None]):
         sections.sort(key=lambda s: (s[0] != "Everywhere", s[0] != lead))
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(
-                "[b]Keys[/b] · the mouse works too: click answers, sections, rows and "
-                "the ⭘ for the command palette. Esc closes.",
+                "[b]Keys[/b] · the mouse works too: click answers, sections, rows, a theme's "
+                "score (its chart on the dashboard) and the ⭘ for the command palette. "
+                "Esc closes.",
                 classes="dialog-title",
             )
             for title, rows in sections:

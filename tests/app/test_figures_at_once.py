@@ -167,3 +167,23 @@ async def test_the_case_list_is_right_on_the_first_frame_back_from_case_details(
             assert app.screen is cases
             assert row_of(cases, "C04")[4:] == ["3/5", "in progress"]
             assert cases.records["C04"].rosh.value == "low", "details again read the new case"
+
+
+async def test_a_theme_clicked_in_the_interview_s_scores_opens_its_chart(app_for):
+    from audit_tui.widgets.theme_scores import ThemeScores
+
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        scores = app.screen.query_one(ThemeScores)
+        rows = scores.shown_themes()[0]
+        assert 2 in rows
+        region = scores.content_region
+        await pilot.click(offset=(region.x + 2, region.y + 2 + rows.index(2)))  # theme 2
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.theme == 2
+        assert "Theme 2: Protecting the public" in screen_text(app)
