@@ -30,12 +30,13 @@ from audit_tui import figure_calls
 from audit_tui.figure_calls import Breakdown, DashboardFigures
 from audit_tui.locations import file_label
 from audit_tui.messages import StoreRefused
+from audit_tui.screens.dashboard_words import history_line, in_words, theme_name
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores, judgement_style
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
-from question_bank.model import Terms, Theme
+from question_bank.model import Terms
 from question_bank.scoring import ThemeScore
 
 # What a group picker gives: a (field, value) group, "clear", or None when cancelled.
@@ -134,8 +135,8 @@ class DashboardScreen(Screen[None]):
             keys[key] = [
                 replace(
                     b,
-                    description=_in_words(b.description, words),
-                    tooltip=_in_words(b.tooltip, words),
+                    description=in_words(b.description, words),
+                    tooltip=in_words(b.tooltip, words),
                 )
                 for b in bindings
             ]
@@ -279,7 +280,7 @@ class DashboardScreen(Screen[None]):
         if not theme.case_scored:
             earlier = [j for j in self.figures.history if j.theme == self.theme][1:]
             for entry in earlier[:5]:
-                lines.append(Content.styled(_history_line(entry), "dim"))
+                lines.append(Content.styled(history_line(entry), "dim"))
         return Content("\n").join(lines)
 
     def _judged(self, label: str) -> str:
@@ -487,21 +488,3 @@ class DashboardScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
-
-
-def theme_name(words: Terms, theme: Theme) -> str:
-    """'Theme 1' or 'Standard 2.1'."""
-    return f"{words.theme.capitalize()} {theme.mark}"
-
-
-def _in_words(text: str, words: Terms) -> str:
-    """A key's name or tooltip, written in the default words, in the bank's."""
-    for default, own in (("theme", words.theme), ("judgement", words.judgement)):
-        text = text.replace(default, own).replace(default.capitalize(), own.capitalize())
-    return text
-
-
-def _history_line(entry: Judgement) -> str:
-    said = entry.judgement or "withdrawn"
-    when = entry.recorded_at[:10]
-    return f"  earlier: {said} by {entry.recorded_by} on {when}: {entry.rationale}"
