@@ -16,8 +16,11 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from audit_tui import settings, store_calls
+from audit_tui.locations import file_label
 from audit_tui.messages import (
     AnswerSaved,
+    CaseFieldsSaved,
+    CaseStatusChanged,
     FileChosen,
     FileFailed,
     FileListed,
@@ -29,6 +32,7 @@ from audit_tui.writer import HoldsWriter, StoreWriter
 
 if TYPE_CHECKING:
     from audit_tui.screens.case_list import CaseListScreen
+    from audit_tui.widgets.theme_scores import ThemeScores
     from db.file.store import InspectionStore
 
 LIGHT, DARK = "textual-light", "textual-dark"
@@ -72,7 +76,7 @@ class AuditApp(App[str | None]):
             tooltip="Collated files: conflicts, second-read disagreements and agreement",
             show=False,  # a collation-week screen: in help and the palette, not the footer
         ),
-        Binding("ctrl+t", "toggle_dark", "Light/dark"),
+        Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),  # in help and the palette
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -86,10 +90,12 @@ class AuditApp(App[str | None]):
         passphrase: str | None,
         start_with: StartWith,
         open_store: StoreOpener,
+        reopened: bool = False,
     ) -> None:
         """Use make_app, which the CLI and the tests call alike."""
         super().__init__()
         self.db_path = db_path
+        self.reopened = reopened  # the last file used, opened without being named: say which
         # Passphrases of encrypted files, by path: given on the command line or asked for.
         self._passphrases: dict[Path, str] = {}
         if db_path is not None and passphrase:
@@ -169,7 +175,7 @@ class AuditApp(App[str | None]):
         if listing is None:
             self._listing_shown.set()  # nothing to show early: the store opens it now
             return
-        self.sub_title = f"{listing.area} · {listing.bank_label}"
+        self.sub_title = _named(listing.path, listing.kind, listing.area, listing.bank_label)
         resume = listing.resume
         self._listed = CaseListScreen(listing, focus_case=resume.case_ref if resume else None)
         self.push_screen(self._listed)
@@ -190,10 +196,19 @@ class AuditApp(App[str | None]):
         if self.start_with == "moderation":
             opened = replace(opened, resume=None)  # no jump into an interview
         self.opened = opened
-        self.sub_title = f"{opened.area} · {opened.bank.id} v{opened.bank.version}"
+        self.refresh_bindings()  # F2 and F3 are enabled now: the footer shows them so at once
+        bank = f"{opened.bank.id} v{opened.bank.version}"
+        self.sub_title = _named(opened.path, opened.kind, opened.area, bank)
+        path = str(Path(opened.path).resolve())
+        if self.reopened:
+            self.reopened = False
+            self.notify(
+                f"{path} ({opened.kind}). `audit-tui open FILE` opens another.",
+                title="Reopened the last file used",
+                timeout=10,
+            )
         if self.remember:
-            path = str(Path(opened.path).resolve())
-            self.run_worker(partial(settings.save, last_file=path), thread=True)
+            self.run_worker(partial(settings.remember_file, path, opened.kind), thread=True)
         resume = opened.resume
         listed, self._listed = self._listed, None
         if listed is not None and self.screen_stack[1:] == [listed]:
@@ -271,16 +286,48 @@ class AuditApp(App[str | None]):
             ModerationScreen, lambda opened: self.push_screen(ModerationScreen(opened))
         )
 
+    def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
+        """A theme clicked in a score table other than the dashboard's (the interview's): its
+        scores and chart on the dashboard, so a theme that looks clickable is."""
+        from audit_tui.screens.dashboard import DashboardScreen
+
+        if self.opened is None or isinstance(self.screen, (DashboardScreen, ModalScreen)):
+            return
+        self.action_dashboard()
+        dashboard = self.get_screen(DASHBOARD)
+        if isinstance(dashboard, DashboardScreen):
+            dashboard.choose_theme(message.number)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("dashboard", "moderation") and self.opened is None:
             return None
         return True
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
-        # Answers saved on any screen bubble up here; the dashboard reads its figures again.
+        # Answers saved on any screen bubble up here: the case list under the interview takes
+        # the case's progress at once (so it is right on the first frame back), and the
+        # dashboard reads its figures again.
+        outcome = message.outcome
+        self._case_progress(outcome.case_ref, outcome.progress)
         self.figures_changed()
 
-    def on_case_fields_saved(self, message: Message) -> None:
+    def on_case_status_changed(self, message: CaseStatusChanged) -> None:
+        self._case_progress(message.case_ref, message.progress)
+        self.figures_changed()
+
+    def _case_progress(self, case_ref: str, progress: store_calls.Progress) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseListScreen):
+                screen.case_progress(case_ref, progress)
+
+    def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
+        from audit_tui.screens.case_list import CaseListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseListScreen):
+                screen.case_updated(message.update.case, message.update.progress)
         self.figures_changed()  # applicability may have changed what counts
 
     def on_moderated(self, message: Message) -> None:
@@ -305,7 +352,14 @@ class AuditApp(App[str | None]):
         from audit_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            self.push_screen(HelpScreen(self.screen, self.theme_digits()))
+
+    def theme_digits(self) -> list[int]:
+        """The digits that choose a theme: those the open bank numbers its themes with (2.1:
+        2); none before a file is open."""
+        if self.opened is None:
+            return []
+        return sorted({int(t.mark.split(".")[0]) for t in self.opened.bank.themes})
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
@@ -314,11 +368,17 @@ class AuditApp(App[str | None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every binding of the screen and the app is a command in the palette too."""
+        from audit_tui.screens.help import GO_THEME
+
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
+        digits = {str(n) for n in self.theme_digits()}
         for binding, target in bindings_of(screen, self):
             if not binding.description or binding.action in seen:
                 continue
+            number = GO_THEME.fullmatch(binding.action)
+            if number and digits and number.group(1) not in digits:
+                continue  # no theme of the bank is numbered so
             seen.add(binding.action)
             keys = self.get_key_display(binding)
             yield SystemCommand(
@@ -326,6 +386,12 @@ class AuditApp(App[str | None]):
                 f"{binding.tooltip or binding.description} (key: {keys})",
                 partial(target.run_action, binding.action),
             )
+
+
+def _named(path: str, kind: str, area: str, bank: str) -> str:
+    """The subtitle: which file is open and what it is, its area, then its bank (the part a
+    narrow header cuts short)."""
+    return f"{file_label(path, kind)} · {area} · {bank}"
 
 
 def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:
@@ -359,6 +425,7 @@ def make_app(
     passphrase: str | None = None,
     start_with: StartWith = "cases",
     open_store: StoreOpener = open_inspection,
+    reopened: bool = False,
 ) -> AuditApp:
     """Build the app for a file (or the start screen when db_path is None): the one factory
     of `audit-tui`, `open`, `demo` and `moderate`, and of the tests.
@@ -366,7 +433,8 @@ def make_app(
     `passphrase` opens an encrypted db_path without asking; otherwise the app asks for it.
     `start_with="moderation"` shows the moderation screen over the case list once the file
     is open, rather than resuming an interview. `open_store` is how the writer opens the
-    file (a test holds it back or makes it fail).
+    file (a test holds it back or makes it fail). `reopened`: db_path is the last file used,
+    opened without being named (plain `audit-tui`), so the app says which file it opened.
     """
     return AuditApp(
         Path(db_path) if db_path is not None else None,
@@ -376,4 +444,5 @@ def make_app(
         passphrase=passphrase,
         start_with=start_with,
         open_store=open_store,
+        reopened=reopened,
     )

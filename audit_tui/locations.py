@@ -42,3 +42,9 @@ def backups_dir() -> Path:
 def demo_path(bank_id: str = "fji-2014") -> Path:
     """The demo inspection on a bank: one file per bank, so no demo replaces another."""
     return data_dir() / f"demo-{bank_id}.sqlite"
+
+
+def file_label(path: str | Path, kind: str) -> str:
+    """How the interface names a file: 'lambeth-AS.sqlite (split for AS)'."""
+    name = Path(path).name
+    return f"{name} ({kind})" if kind else name

@@ -10,6 +10,7 @@ from typing import Any
 from audit_tui.locations import config_dir
 
 SETTINGS_FILE = "settings.json"
+RECENT = 8  # files the start screen lists
 
 
 def _path() -> Path:
@@ -41,3 +42,26 @@ def last_file() -> Path | None:
         return None
     path = Path(value)
     return path if path.is_file() else None
+
+
+def remember_file(path: str, kind: str) -> None:
+    """The file opened now is the last file used, first of the recent files (with what it is)."""
+    recent = [r for r in recent_entries() if r["path"] != path]
+    save(last_file=path, recent=[{"path": path, "kind": kind}, *recent][:RECENT])
+
+
+def recent_entries() -> list[dict[str, str]]:
+    """The recent files as kept: {"path", "kind"}, the latest first."""
+    value = load().get("recent")
+    if not isinstance(value, list):
+        return []
+    return [
+        {"path": str(r["path"]), "kind": str(r.get("kind", ""))}
+        for r in value
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    ]
+
+
+def recent_files() -> list[tuple[Path, str]]:
+    """The recent files that still exist, the latest first, with what each is."""
+    return [(Path(r["path"]), r["kind"]) for r in recent_entries() if Path(r["path"]).is_file()]

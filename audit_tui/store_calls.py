@@ -60,6 +60,7 @@ class OpenedFile:
     cases: list[CaseRecord]
     progress: dict[str, Progress]
     resume: ResumePoint | None
+    kind: str = "inspection"  # what the file is: demo, split for AS, collated (file_kind)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class CaseListing:
     cases: list[CaseRow]
     progress: dict[str, Progress]
     resume: ResumePoint | None
+    kind: str = "inspection"
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def list_file(path: str, passphrase: str | None, inspector: str | None) -> CaseL
             for p in listing.progress
         },
         resume=resume,
+        kind=listing.kind,
     )
 
 
@@ -211,6 +214,7 @@ def listing_of(opened: OpenedFile) -> CaseListing:
         cases=case_rows(opened.cases),
         progress=dict(opened.progress),
         resume=opened.resume,
+        kind=opened.kind,
     )
 
 
@@ -220,6 +224,8 @@ def case_rows(cases: Iterable[CaseRecord]) -> list[CaseRow]:
 
 def open_file(store: InspectionStore, path: str, inspector: str | None) -> OpenedFile:
     """Read what the case list needs, and where this inspector was last time."""
+    from db.file.case_list import file_kind
+
     inspection = store.inspection
     cases = store.cases()
     chosen = inspector or inspection.lead or _busiest_inspector(cases) or "XX"
@@ -232,6 +238,7 @@ def open_file(store: InspectionStore, path: str, inspector: str | None) -> Opene
         cases=cases,
         progress=_progress(store),
         resume=read_resume(store, chosen, {c.case_ref for c in cases}),
+        kind=file_kind(store.select, inspection.area, Path(path).name),
     )
 
 

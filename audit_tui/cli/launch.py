@@ -23,10 +23,16 @@ _OPTIONS = {
 }
 
 
-def run_app(path: Path | None, inspector: str | None = None, passphrase: str | None = None) -> None:
+def run_app(
+    path: Path | None,
+    inspector: str | None = None,
+    passphrase: str | None = None,
+    reopened: bool = False,
+) -> None:
     """Run the interface; a file that cannot be opened ends with its one sentence, exit 1.
 
-    An encrypted file's passphrase, when not given, is asked for by the interface.
+    An encrypted file's passphrase, when not given, is asked for by the interface; a file
+    `reopened` (the last one used) is named on screen as it opens.
     """
     from audit_tui import settings
     from audit_tui.app import make_app
@@ -37,6 +43,7 @@ def run_app(path: Path | None, inspector: str | None = None, passphrase: str | N
         inspector=inspector,
         theme=theme if isinstance(theme, str) else None,
         passphrase=passphrase,
+        reopened=reopened,
     )
     app.run()
     if app.return_code:
@@ -79,7 +86,8 @@ def open_last() -> None:
     from audit_tui import settings
     from audit_tui.cli.passphrase import given
 
-    run_app(settings.last_file(), passphrase=given(None))
+    last = settings.last_file()
+    run_app(last, passphrase=given(None), reopened=last is not None)
 
 
 def plain_command(argv: list[str]) -> Callable[[], None] | None:

@@ -76,6 +76,15 @@ def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+class Flag(Checkbox):
+    """A case's yes/no field: ✓ when ticked, blank when not (a Checkbox shows X for both,
+    told apart only by colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
+        return "✓" if self.value else " "
+
+
 class CaseDetailsScreen(Screen[None]):
     """Edit a case's applicability fields; every change is saved and its effect shown."""
 
@@ -120,7 +129,7 @@ class CaseDetailsScreen(Screen[None]):
                     )
             with Grid(id="details-flags"):
                 for flag in FLAG_FIELDS:
-                    yield Checkbox(
+                    yield Flag(
                         LABELS[flag],
                         value=bool(getattr(self.case, flag)),
                         id=f"field-{flag}",
@@ -128,7 +137,7 @@ class CaseDetailsScreen(Screen[None]):
                         compact=True,
                     )
             yield Static(id="details-effects")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = f"Case {self.case.case_ref} · details"

@@ -74,18 +74,18 @@ class CaseListScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "details", "Details"),
-        Binding("i", "cycle_inspector", "Inspector filter"),
-        Binding("s", "cycle_status", "Status filter"),
-        Binding("p", "cycle_progress", "Progress filter"),
-        Binding("o", "cycle_sort", "Sort"),
-        Binding(
-            "v",
-            "case_findings",
-            "Case's no's",
-            tooltip="The highlighted case's key questions answered no, with their notes",
-        ),
+        # The filters and the sort are named with their keys on the line over the table, so
+        # the footer keeps room at 80 columns; help and the palette list them too.
+        Binding("i", "cycle_inspector", "Inspector filter", show=False),
+        Binding("s", "cycle_status", "Status filter", show=False),
+        Binding("p", "cycle_progress", "Progress filter", show=False),
+        Binding("o", "cycle_sort", "Sort", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False,
+                tooltip="Clear the filters: every case shown"),
+        Binding("v", "case_findings", "Case's no's",
+                tooltip="The highlighted case's key questions answered no, with their notes"),
         Binding("q", "app.quit", "Quit", show=False),
-    ]
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -117,7 +117,7 @@ class CaseListScreen(Screen[None]):
         yield Static(id="bank-notice")
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="case-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -237,29 +237,45 @@ class CaseListScreen(Screen[None]):
         refs = [c.case_ref for c in rows]
         if keep in refs:
             table.move_cursor(row=refs.index(keep), animate=False)
-        self._show_filters(len(rows))
+        self._show_filters(rows)
 
-    def _show_filters(self, shown: int) -> None:
-        def part(action: str, label: str, value: str) -> str:
-            return f"[@click=screen.{action}]{label} [b]{value}[/b][/]"
+    def filtered(self) -> bool:
+        return (self.inspector_filter, self.status_filter, self.progress_filter) != (None,) * 3
+
+    def _show_filters(self, shown: list[CaseRow]) -> None:
+        def part(key: str, action: str, label: str, value: str) -> Content:
+            return Content.from_markup(
+                f"[@click=screen.{action}][b $accent]{key}[/] {label} [b]{value}[/b][/]"
+            )
 
         inspector = self.inspector_filter or "all"
         status = self.status_filter or "all"
         progress = self.progress_filter.label if self.progress_filter else "all"
-        text = "  ".join(
-            [
-                part("cycle_inspector", "inspector", inspector),
-                part("cycle_status", "status", status),
-                part("cycle_progress", "progress", progress),
-                part("cycle_sort", "sort", self.sort),
-            ]
-        )
-        self.query_one("#case-filters", Static).update(Content.from_markup(text))
+        parts = [
+            part("i", "cycle_inspector", "inspector", inspector),
+            part("s", "cycle_status", "status", status),
+            part("p", "cycle_progress", "progress", progress),
+            part("o", "cycle_sort", "sort", self.sort),
+        ]
+        if self.filtered():
+            parts.append(part("x", "clear_filters", "clear", ""))
+        self.query_one("#case-filters", Static).update(Content("  ").join(parts))
+        self.query_one("#case-summary", Static).update(self._summary(shown))
+
+    def _summary(self, shown: list[CaseRow]) -> str:
+        """How many cases are shown and complete: of those shown, and of all of them."""
+        total = len(self.cases)
         done = sum(1 for c in self.cases if self._state(c.case_ref).closed)
         mine = sum(1 for c in self.cases if c.inspector == self.own)
-        self.query_one("#case-summary", Static).update(
-            f"{shown} of {len(self.cases)} cases shown · {mine} assigned to {self.own} "
-            f"(listed first) · {done} complete"
+        own = f"{mine} assigned to {self.own} (listed first)"
+        if not self.filtered():
+            return f"{total} of {total} cases shown · {done} of {total} complete · {own}"
+        if not shown:
+            return f"No case matches the filters (0 of {total} shown): x clears them · {own}"
+        done_shown = sum(1 for c in shown if self._state(c.case_ref).closed)
+        return (
+            f"{len(shown)} of {total} cases shown, {done_shown} of them complete · "
+            f"{done} of {total} complete in all · {own}"
         )
 
     def _highlighted(self) -> str | None:
@@ -284,8 +300,38 @@ class CaseListScreen(Screen[None]):
         self.on_screen_resume()
 
     def on_case_status_changed(self, message: CaseStatusChanged) -> None:
-        self.progress[message.case_ref] = message.progress
+        self.case_progress(message.case_ref, message.progress)
+
+    def case_progress(self, case_ref: str, progress: Progress) -> None:
+        """A case's progress changed (an answer, a completion, on any screen): shown at once,
+        so the list is right on the first frame it is seen again."""
+        if self.progress.get(case_ref) == progress:
+            return
+        self.progress[case_ref] = progress
+        self._update_case(case_ref)
+
+    def case_updated(self, case: CaseRecord, progress: Progress) -> None:
+        """A case's details changed (case details, from here or the interview): its row and
+        progress as they are now, at once."""
+        self.records[case.case_ref] = case
+        (row,) = case_rows([case])
+        self.cases = [row if c.case_ref == case.case_ref else c for c in self.cases]
+        self.progress[case.case_ref] = progress
         self.rebuild()
+
+    def _update_case(self, case_ref: str) -> None:
+        """Redraw one case's cells, or the whole list when it may move (a filter or the sort
+        depends on progress)."""
+        table = self.query_one(DataTable)
+        if self.progress_filter is not None or self.sort == "progress":
+            self.rebuild()
+            return
+        if case_ref not in table.rows:
+            return
+        state = self._state(case_ref)
+        table.update_cell(case_ref, "progress", progress_cell(self.progress.get(case_ref)))
+        table.update_cell(case_ref, "state", Text(state.label, style=_state_style(state)))
+        self._show_filters(self.visible_cases())
 
     def on_store_refused(self, message: StoreRefused) -> None:
         self.notify(message.error, severity="error")
@@ -338,6 +384,10 @@ class CaseListScreen(Screen[None]):
 
     def action_cycle_progress(self) -> None:
         self.progress_filter = _next(list(PROGRESS_FILTERS), self.progress_filter)
+        self.rebuild()
+
+    def action_clear_filters(self) -> None:
+        self.inspector_filter = self.status_filter = self.progress_filter = None
         self.rebuild()
 
     def action_cycle_sort(self) -> None:

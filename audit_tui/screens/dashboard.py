@@ -28,13 +28,15 @@ from textual.widgets import Footer, Header, Static
 
 from audit_tui import figure_calls
 from audit_tui.figure_calls import Breakdown, DashboardFigures
+from audit_tui.locations import file_label
 from audit_tui.messages import StoreRefused
+from audit_tui.screens.dashboard_words import history_line, in_words, theme_name
 from audit_tui.store_calls import OpenedFile
 from audit_tui.widgets.data_summary import ChartScope, DataSummary, falling_short
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores, judgement_style
 from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
-from question_bank.model import Terms, Theme
+from question_bank.model import Terms
 from question_bank.scoring import ThemeScore
 
 # What a group picker gives: a (field, value) group, "clear", or None when cancelled.
@@ -59,6 +61,10 @@ class FiguresRead(Message):
         self.figures = figures
 
 
+class JudgementRecorded(FiguresRead):
+    """A judgement is in the file, and the figures read after it."""
+
+
 class DashboardScreen(Screen[None]):
     """All themes at once: scores, the chosen theme's chart, judgements; filter and compare."""
 
@@ -79,6 +85,8 @@ class DashboardScreen(Screen[None]):
         Binding("j", "judgement", "Judgement",
                 tooltip="Record the lead's judgement of the theme, with its rationale"),
         Binding("escape", "close", "Back", tooltip="Back to the screen before"),
+        # F2 leaves the dashboard as Esc does: not in the footer twice, so it fits 80 columns.
+        Binding("f2", "close", "Back", show=False),
     ]  # fmt: skip
 
     def __init__(self, opened: OpenedFile) -> None:
@@ -92,6 +100,7 @@ class DashboardScreen(Screen[None]):
         self._reading = False
         self._again = False
         self._texts: dict[str, Content] = {}
+        self._saving: int | None = None  # the theme whose judgement the file has not yet taken
 
     def compose(self) -> ComposeResult:
         bank = self.opened.bank
@@ -104,10 +113,10 @@ class DashboardScreen(Screen[None]):
             yield Static(id="dashboard-judgement")
             yield DataSummary(bank=bank, id="dashboard-chart")
             yield Static(id="dashboard-lowest")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = "Scores and Data Summary"
+        self.title = "Scores"  # short: the header names the file too, at 80 columns
         self.query_one("#dashboard-scores", ThemeScores).selected = self.theme
         self.query_one("#dashboard-overall").display = self.opened.bank.scoring.overall is not None
         self.query_one("#dashboard-theme").focus()
@@ -126,8 +135,8 @@ class DashboardScreen(Screen[None]):
             keys[key] = [
                 replace(
                     b,
-                    description=_in_words(b.description, words),
-                    tooltip=_in_words(b.tooltip, words),
+                    description=in_words(b.description, words),
+                    tooltip=in_words(b.tooltip, words),
                 )
                 for b in bindings
             ]
@@ -154,8 +163,15 @@ class DashboardScreen(Screen[None]):
         if self.is_attached and self in self.app.screen_stack:
             self.read_figures()
 
+    def on_judgement_recorded(self, message: JudgementRecorded) -> None:
+        self._saving = None
+        self.on_figures_read(message)
+
     def on_figures_read(self, message: FiguresRead) -> None:
+        message.stop()
         self._reading = False
+        if self._saving is not None:
+            return  # read before the judgement being saved: its own figures follow
         if self._again:
             self._again = False
             self.read_figures()
@@ -165,13 +181,17 @@ class DashboardScreen(Screen[None]):
 
     def on_store_refused(self, message: StoreRefused) -> None:
         self._reading = False
+        if self._saving is not None:
+            self._saving = None
+            self.read_figures()  # the judgement shown at once was not taken: read them back
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
 
     # -- drawing ------------------------------------------------------------------------------
 
     def show(self, figures: DashboardFigures) -> None:
         self.figures = figures
-        self.sub_title = f"{self.opened.area} · {figures.breakdown.headline()}"
+        opened = self.opened
+        self.sub_title = f"{file_label(opened.path, opened.kind)} · {figures.breakdown.headline()}"
         scores = self.query_one("#dashboard-scores", ThemeScores)
         compared = figures.breakdown.compare is not None
         scores.show(
@@ -240,6 +260,8 @@ class DashboardScreen(Screen[None]):
                 Content.styled(str(recorded.judgement), "bold"),
                 Content.styled(f" by {recorded.recorded_by} on {recorded.recorded_at[:10]}", "dim"),
             )
+        if self._saving == self.theme:
+            said = Content.assemble(said, Content.styled(" (saving…)", "$warning"))
         lines = [Content.assemble(head, said)]
         if theme.case_scored:
             whole = next((t for t in self.figures.inspection if t.number == self.theme), None)
@@ -258,7 +280,7 @@ class DashboardScreen(Screen[None]):
         if not theme.case_scored:
             earlier = [j for j in self.figures.history if j.theme == self.theme][1:]
             for entry in earlier[:5]:
-                lines.append(Content.styled(_history_line(entry), "dim"))
+                lines.append(Content.styled(history_line(entry), "dim"))
         return Content("\n").join(lines)
 
     def _judged(self, label: str) -> str:
@@ -355,7 +377,15 @@ class DashboardScreen(Screen[None]):
             self._choose_theme(themes[0])
 
     def on_theme_scores_selected(self, message: ThemeScores.Selected) -> None:
+        message.stop()
         self._choose_theme(message.number)
+
+    def choose_theme(self, number: int) -> None:
+        """Show a theme's row and chart: asked by the app when a theme is clicked elsewhere."""
+        if self.is_mounted:
+            self._choose_theme(number)
+        else:
+            self.theme = number  # on_mount selects it
 
     def _pick_group(self, title: str, clear: str, chosen: Callable[[GroupChoice], None]) -> None:
         from audit_tui.screens.figure_dialogs import GroupPicker
@@ -423,6 +453,7 @@ class DashboardScreen(Screen[None]):
         if given is None:
             return
         judgement, rationale = given
+        self._show_at_once(theme, judgement, rationale)
         self._reading = True
         writer_of(self).submit(
             partial(
@@ -434,27 +465,26 @@ class DashboardScreen(Screen[None]):
                 by=self.opened.inspector,
             ),
             reply_to=self,
-            done=FiguresRead,
+            done=JudgementRecorded,
             failed=StoreRefused,
         )
 
+    def _show_at_once(self, theme: int, judgement: str | None, rationale: str) -> None:
+        """The judgement given is shown on the frame the dialog closes, marked as saving until
+        the file has it (a refusal reads the figures back)."""
+        from datetime import UTC, datetime
+
+        figures = self.figures
+        if figures is None:
+            return
+        judgements = dict(figures.judgements)
+        if judgement is None:
+            judgements.pop(theme, None)
+        else:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            judgements[theme] = Judgement(theme, judgement, rationale, self.opened.inspector, now)
+        self._saving = theme
+        self.show(replace(figures, judgements=judgements))
+
     def action_close(self) -> None:
         self.app.pop_screen()
-
-
-def theme_name(words: Terms, theme: Theme) -> str:
-    """'Theme 1' or 'Standard 2.1'."""
-    return f"{words.theme.capitalize()} {theme.mark}"
-
-
-def _in_words(text: str, words: Terms) -> str:
-    """A key's name or tooltip, written in the default words, in the bank's."""
-    for default, own in (("theme", words.theme), ("judgement", words.judgement)):
-        text = text.replace(default, own).replace(default.capitalize(), own.capitalize())
-    return text
-
-
-def _history_line(entry: Judgement) -> str:
-    said = entry.judgement or "withdrawn"
-    when = entry.recorded_at[:10]
-    return f"  earlier: {said} by {entry.recorded_by} on {when}: {entry.rationale}"

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -39,6 +40,8 @@ FIELD_HEADINGS = {
     "looked_after": "Looked-after child",
 }
 WITHDRAW = "Not recorded (withdraw the {judgement})"
+PICKER_CHROME = 7  # the group picker's border (2), title with its margins (3), line (2)
+PICKER_LIST = 14  # rows of groups at most
 
 
 class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
@@ -73,6 +76,13 @@ class GroupPicker(ModalScreen[tuple[str, Any] | str | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The list fits inside the dialog on a short terminal (24 rows), so the highlighted
+        group is never below the dialog's edge: the dialog's border, title and line take
+        PICKER_CHROME rows of its 90%, the list's own border 2."""
+        room = int(event.size.height * 0.9) - PICKER_CHROME - 2
+        self.query_one(OptionList).styles.max_height = max(min(room, PICKER_LIST), 3) + 2
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         chosen = event.option.id

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.keys import format_key
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+# The digits that choose a theme: one row in help, for the digits the bank's themes use.
+GO_THEME = re.compile(r"go_theme\((\d)\)")
+
+# What the interview's section strip ("Section 1✓ 2✗ 3· 4 n/a") says, for the help.
+SECTION_STRIP = (
+    "The strip under a question ('Section 1✓ 2✗ 3· 4 n/a') is its section's questions by "
+    "number: ✓ yes, ✗ no, – N/A, · not answered yet, … saving, a letter another scale's "
+    "answer key, n/a does not apply to the case (skipped); the highlighted one is on screen, "
+    "and a click goes to it."
+)
 
 
 @dataclass(frozen=True)
@@ -32,20 +44,41 @@ def key_name(key: str) -> str:
     return "+".join([*modifiers, shown])
 
 
-def key_rows(bindings: Iterable[BindingType]) -> list[KeyRow]:
-    """Bindings grouped by action, keys in the order they were declared."""
+def key_rows(bindings: Iterable[BindingType], digits: Sequence[int] = ()) -> list[KeyRow]:
+    """Bindings grouped by action, keys in the order they were declared; the digits that
+    choose a theme in one row, of those `digits` the bank's themes use (all nine if none)."""
     grouped: dict[str, tuple[list[str], str]] = {}
+    themes: list[int] = []
     for binding in Binding.make_bindings(bindings):
+        if number := GO_THEME.fullmatch(binding.action):
+            themes.append(int(number.group(1)))
+            continue
         text = binding.tooltip or binding.description
         keys, description = grouped.setdefault(binding.action, ([], text))
         keys.append(key_name(binding.key))
         if not description and text:
             grouped[binding.action] = (keys, text)
-    return [KeyRow(tuple(keys), desc or action, action) for action, (keys, desc) in grouped.items()]
+    rows = [KeyRow(tuple(keys), desc or action, action) for action, (keys, desc) in grouped.items()]
+    used = sorted(set(themes) & set(digits)) if digits else sorted(themes)
+    if used:
+        whole = len(used) > 2 and used == list(range(used[0], used[-1] + 1))
+        digit_keys = (f"{used[0]}-{used[-1]}",) if whole else tuple(str(n) for n in used)
+        rows.append(
+            KeyRow(
+                digit_keys,
+                f"Theme {' or '.join(digit_keys)} (again: the next theme numbered with it, 2.1 "
+                "then 2.2)",
+                "go_theme",
+            )
+        )
+    return rows
 
 
-def help_sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[KeyRow]]]:
-    """Every screen's keys, in the order a user meets the screens, after the app's own."""
+def help_sections(
+    app_bindings: Iterable[BindingType], digits: Sequence[int] = ()
+) -> list[tuple[str, list[KeyRow]]]:
+    """Every screen's keys, in the order a user meets the screens, after the app's own;
+    `digits`: those the open bank's themes are numbered with."""
     from audit_tui.screens.case_details import CaseDetailsScreen
     from audit_tui.screens.case_list import CaseListScreen, CaseTable
     from audit_tui.screens.dashboard import DashboardScreen
@@ -61,10 +94,10 @@ def help_sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[K
     ]
     return [
         ("Everywhere", key_rows(everywhere)),
-        ("Interview", key_rows(InterviewScreen.BINDINGS)),
+        ("Interview", key_rows(InterviewScreen.BINDINGS, digits)),
         ("Case list", key_rows([*CaseTable.BINDINGS, *CaseListScreen.BINDINGS])),
         ("Case details", key_rows(CaseDetailsScreen.BINDINGS)),
-        ("Scores and Data Summary", key_rows(DashboardScreen.BINDINGS)),
+        ("Scores and Data Summary", key_rows(DashboardScreen.BINDINGS, digits)),
         ("Recording a judgement", key_rows(JudgementDialog.BINDINGS)),
         ("Note", key_rows(NoteDialog.BINDINGS)),
         ("Completing a case", key_rows(CompletionDialog.BINDINGS)),
@@ -82,30 +115,38 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,f1,q", "dismiss", "Close help"),
     ]
 
-    def __init__(self, origin: Any = None) -> None:
+    def __init__(self, origin: Any = None, digits: Sequence[int] = ()) -> None:
         super().__init__()
         self.origin = type(origin).__name__ if origin is not None else ""
+        self.digits = tuple(digits)
 
     def compose(self) -> ComposeResult:
-        sections = help_sections(self.app.BINDINGS)
+        sections = help_sections(self.app.BINDINGS, self.digits)
         first = {
             "InterviewScreen": "Interview",
             "CaseListScreen": "Case list",
             "CaseDetailsScreen": "Case details",
             "StartScreen": "Start screen",
             "DashboardScreen": "Scores and Data Summary",
+            "ModerationScreen": "Moderation (collated files)",
         }
         lead = first.get(self.origin)
         sections.sort(key=lambda s: (s[0] != "Everywhere", s[0] != lead))
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(
-                "[b]Keys[/b] · the mouse works too: click answers, sections, rows and "
-                "the ⭘ for the command palette. Esc closes.",
+                "[b]Keys[/b] · the mouse works too: click answers, sections, rows, a theme's "
+                "score (its chart on the dashboard) and the ⭘ for the command palette. "
+                "Esc closes.",
                 classes="dialog-title",
             )
             for title, rows in sections:
-                lines = [f"[b $accent]{escape(title)}[/]"]
+                # Content, not markup: a key such as [ is shown as it is.
+                lines = [Content.styled(title, "bold $accent")]
                 for row in rows:
-                    keys = " ".join(f"[reverse] {escape(k)} [/]" for k in row.keys)
-                    lines.append(f"  {keys}  {escape(row.description)}")
-                yield Static("\n".join(lines), classes="help-section")
+                    keys = [Content.styled(f" {k} ", "reverse") for k in row.keys]
+                    lines.append(
+                        Content.assemble("  ", Content(" ").join(keys), "  ", row.description)
+                    )
+                if title == "Interview":
+                    lines.append(Content.styled(f"  {SECTION_STRIP}", "italic"))
+                yield Static(Content("\n").join(lines), classes="help-section")

@@ -7,7 +7,8 @@ screen over the case list once the file is open (make_app's `start_with="moderat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -29,7 +30,7 @@ STYLES = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
     from db.collation.agreement import AgreementReport
-    from db.collation.moderation import Item, Resolution
+    from db.collation.moderation import Item, Resolution, Side
     from db.file.store import InspectionStore
 
 
@@ -112,7 +113,7 @@ class RulingDialog(ConfirmDialog[Ruling | None]):
     """The moderated answer: a value, its note and the reason; Enter or Ctrl+S records it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Record ruling"),
+        Binding("ctrl+s", "confirm", "Record", tooltip="Record the ruling (Enter in a field too)"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -141,7 +142,7 @@ class RulingDialog(ConfirmDialog[Ruling | None]):
             )
             yield Input(self.note or "", placeholder="Note (the evidence)", id="ruling-note")
             yield Input(placeholder="Reason for the ruling (required)", id="ruling-reason")
-            yield dialog_buttons("Record (enter)")
+            yield dialog_buttons("Record (enter, ^s)")
 
     def on_mount(self) -> None:
         target = "#ruling-reason" if self.value is not None else "#ruling-value"
@@ -168,6 +169,35 @@ def _kind_label(item: Item) -> str:
     return "conf" if item.kind == "conflict" else "2nd"
 
 
+def when(stamp: str) -> str:
+    """A stored time as a person reads it, in local time: 'Mon 8 Sep 2014 10:31'."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+
+
+def _status_label(status: str) -> str:
+    from db.file.records import CaseStatus
+
+    try:
+        return CaseStatus(status).label
+    except ValueError:
+        return status
+
+
+def _side_source(item: Item, number: int, side: Side) -> str:
+    """Where an answer came from: the hand-in of whoever recorded it (collation keeps who and
+    when, not file names), or which read it is."""
+    if item.kind == "second_read":
+        read = "first read" if side.role == "primary" else "second read"
+        return f"{read} by {side.inspector}, {when(side.answered_at)}"
+    return f"{side.inspector}'s hand-in, answered {when(side.answered_at)}"
+
+
 def _percent(value: int | None) -> str:
     return "–" if value is None else f"{value}%"
 
@@ -180,16 +210,20 @@ class ModerationScreen(Screen[None]):
     """Conflicts and second-read disagreements to rule on, and first/second read agreement."""
 
     CSS_PATH = STYLES / "moderation.tcss"
+    TAKE = Binding.Group("Take", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "choose(0)", "Take answer 1"),
-        Binding("2", "choose(1)", "Take answer 2"),
+        Binding("1", "choose(0)", "Take answer 1", group=TAKE),
+        Binding("2", "choose(1)", "Take answer 2", group=TAKE),
         Binding("3", "choose(2)", "Take answer 3", show=False),
         Binding("4", "choose(3)", "Take answer 4", show=False),
-        Binding("e", "enter_answer", "Other answer"),
-        Binding("a", "toggle_resolved", "Show resolved"),
-        Binding("g", "toggle_agreement", "Agreement"),
+        Binding("e", "enter_answer", "Other", tooltip="Enter another answer"),
+        # Named with its key on the summary line, so the footer fits 80 columns.
+        Binding("a", "toggle_resolved", "Resolved", show=False,
+                tooltip="Show resolved items too, or not"),
+        Binding("g", "toggle_agreement", "Agreement",
+                tooltip="First and second read agreement: overall, by theme, by question"),
         Binding("escape", "back", "Back"),
-    ]
+    ]  # fmt: skip
 
     def __init__(self, opened: OpenedFile) -> None:
         super().__init__()
@@ -204,7 +238,7 @@ class ModerationScreen(Screen[None]):
             yield DataTable(id="moderation-items", cursor_type="row", zebra_stripes=True)
             yield Static(id="moderation-detail")
         yield DataTable(id="moderation-agreement", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Moderation"
@@ -213,12 +247,12 @@ class ModerationScreen(Screen[None]):
             ("Kind", "kind", 4),
             ("Case", "case", 5),
             ("Question", "question", 12),
-            ("Answers", "answers", 8),
-            ("", "state", 4),
+            ("Answers", "answers", 7),
+            ("", "state", 6),
         ):
             items.add_column(label, key=key, width=width)
         agreement = self.query_one("#moderation-agreement", DataTable)
-        for label, width in (("Scope", 14), ("Label", 30), ("Pairs", 5), ("Agree", 6),
+        for label, width in (("Scope", 12), ("Label", 30), ("Pairs", 5), ("Agree", 6),
                              ("Kappa", 6)):  # fmt: skip
             agreement.add_column(label, width=width)
         agreement.display = False
@@ -244,6 +278,8 @@ class ModerationScreen(Screen[None]):
 
     def on_moderation_refused(self, message: ModerationRefused) -> None:
         self.notify(message.error, title="Not recorded", severity="error", timeout=10)
+        if self.review is not None:
+            self.show(self.review)  # the counts and the item as they were
 
     def show(self, review: Review) -> None:
         self.review = review
@@ -251,31 +287,36 @@ class ModerationScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         for index, item in enumerate(review.items):
-            answers = "/".join(s.value for s in item.sides)
+            answers = "/".join(self._label(item, s.value) for s in item.sides)
             state = Text("done", style="green") if item.resolved else Text("open", "bold red")
             table.add_row(
                 _kind_label(item), item.case_ref, item.question_id, answers, state, key=str(index)
             )
         if review.items:
             table.move_cursor(row=min(keep, len(review.items) - 1), animate=False)
+        self._show_summary(review)
+        self._show_agreement(review.agreement)
+        self._show_detail()
+
+    def _show_summary(self, review: Review, saving: int = 0) -> None:
         open_conflicts = sum(1 for i in review.items if i.kind == "conflict" and not i.resolved)
         open_reads = sum(1 for i in review.items if i.kind == "second_read" and not i.resolved)
         a = review.agreement.overall
         self.query_one("#moderation-summary", Static).update(
             f"{open_conflicts} unresolved conflicts · {open_reads} second-read disagreements · "
-            f"agreement {_percent(a.percent)} over {a.pairs} pairs, kappa {_kappa(a.kappa)} · "
-            f"{'all items' if review.include_resolved else 'unresolved only'} · "
+            + ("1 ruling saving… · " if saving else "")
+            + f"agreement {_percent(a.percent)} over {a.pairs} pairs, kappa {_kappa(a.kappa)} · "
+            f"[@click=screen.toggle_resolved][b $accent]a[/] "
+            f"{'all items' if review.include_resolved else 'unresolved only'}[/] · "
             f"ruling as {self.opened.inspector}"
         )
-        self._show_agreement(review.agreement)
-        self._show_detail()
 
     def _show_agreement(self, report: AgreementReport) -> None:
         table = self.query_one("#moderation-agreement", DataTable)
         table.clear()
         bank = self.opened.bank
         for a in [report.overall, *report.themes, *report.questions]:
-            scope = "all" if a.scope == "all" else f"{a.scope} {a.id}"
+            scope = "all" if a.scope == "all" else a.id  # a question by its id: RR-PSR-04
             if a.scope == "theme" and (theme := bank.theme_by_number.get(int(a.id))):
                 scope = f"{bank.words.theme} {theme.mark}"  # "standard 2.1"
             table.add_row(scope, a.label, a.pairs, _percent(a.percent), _kappa(a.kappa))
@@ -292,22 +333,35 @@ class ModerationScreen(Screen[None]):
             return
         lines = [
             f"[b]{escape(item.question_id)}[/b] {escape(item.chart_label)} · case "
-            f"{escape(item.case_ref)} ({escape(item.case_inspector)}, {item.case_status})",
+            f"{escape(item.case_ref)}, {escape(item.case_inspector)}'s, "
+            f"{_status_label(item.case_status)}",
             escape(item.question_text),
             "",
         ]
         for number, side in enumerate(item.sides, start=1):
-            who = f"{side.inspector}, {side.role.replace('_', ' ')}, {side.answered_at[:16]}"
-            lines.append(f"[b]{number}[/b] [b]{escape(side.value)}[/b] ({escape(who)})")
+            label = escape(self._label(item, side.value))
+            lines.append(
+                f"[b]{number}[/b] [b]{label}[/b] · {escape(_side_source(item, number, side))}"
+            )
             lines.append(f"   {escape(side.note or 'no note')}")
         if item.current is not None:
-            lines += ["", f"now recorded: [b]{escape(item.current.value)}[/b]"]
+            lines += ["", f"now recorded: [b]{escape(self._label(item, item.current.value))}[/b]"]
         if item.ruling is not None:
+            ruling = item.ruling
             lines.append(
-                f"ruled {escape(item.ruling.value)} by {escape(item.ruling.moderator)}: "
-                f"{escape(item.ruling.reason)}"
+                f"ruled {escape(self._label(item, ruling.value))} by "
+                f"{escape(ruling.moderator)}, {when(ruling.at)}: {escape(ruling.reason)}"
             )
         detail.update("\n".join(lines))
+
+    def _label(self, item: Item, value: str) -> str:
+        """An answer as the scale names it ('Yes', 'No: should be high'), not its stored value."""
+        bank = self.opened.bank
+        try:
+            scale = bank.scale_of(bank.question(item.question_id))
+        except KeyError:
+            return value
+        return next((o.label for o in scale.options if o.value == value), value)
 
     def current_item(self) -> Item | None:
         if self.review is None or not self.review.items:
@@ -320,7 +374,7 @@ class ModerationScreen(Screen[None]):
     def _options(self, item: Item) -> list[tuple[str, str]]:
         bank = self.opened.bank
         scale = bank.scale_of(bank.question(item.question_id))
-        return [(f"{o.label} ({o.value})", o.value) for o in scale.options]
+        return [(o.label, o.value) for o in scale.options]
 
     def action_choose(self, index: int) -> None:
         item = self.current_item()
@@ -339,6 +393,7 @@ class ModerationScreen(Screen[None]):
         def recorded(ruling: Ruling | None) -> None:
             if ruling is None:
                 return
+            self._saving(item)
             writer_of(self).submit(
                 partial(
                     rule,
@@ -355,6 +410,19 @@ class ModerationScreen(Screen[None]):
             )
 
         self.app.push_screen(RulingDialog(item, self._options(item), value, note), recorded)
+
+    def _saving(self, item: Item) -> None:
+        """A ruling sent to the file: its item and the counts show it at once, marked as saving
+        until the file answers (a refusal reads the items back as they are)."""
+        review = self.review
+        if review is None:
+            return
+        items = [replace(i, resolved=True) if i == item else i for i in review.items]
+        self._show_summary(replace(review, items=items), saving=1)
+        table = self.query_one("#moderation-items", DataTable)
+        if item in review.items:
+            row = str(review.items.index(item))
+            table.update_cell(row, "state", Text("saving", style="yellow"))
 
     def action_toggle_resolved(self) -> None:
         self.include_resolved = not self.include_resolved

@@ -1,4 +1,5 @@
-"""The start screen, when no file was named and none was used before: open, create, or demo."""
+"""The start screen, when no file was named and the last one used is gone: a recent file, open,
+create, or demo."""
 
 from __future__ import annotations
 
@@ -10,19 +11,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
+from audit_tui import settings
 from audit_tui.locations import data_dir, demo_path
 from audit_tui.messages import FileChosen
 
 
 class StartScreen(Screen[None]):
-    """Open an inspection file, create a new one, or try the demo inspection."""
+    """Open a recent file or another inspection file, create a new one, or try the demo."""
+
+    AUTO_FOCUS = ""  # on_mount focuses, without scrolling the intro out of view
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "focus_open", "Open a file", priority=True),
+        Binding("ctrl+r", "focus_recent", "Recent", tooltip="Recent files", priority=True),
+        Binding("ctrl+o", "focus_open", "Open", tooltip="Open a file", priority=True),
         Binding("ctrl+n", "focus_create", "Create", priority=True),
-        Binding("ctrl+d", "demo", "Try the demo", priority=True),
+        Binding("ctrl+d", "demo", "Demo", tooltip="Try the demo", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -35,6 +41,16 @@ class StartScreen(Screen[None]):
                 "No inspection file is open yet.",
                 id="start-intro",
             )
+            recent = settings.recent_files()
+            if recent:
+                yield Label("Recent files (ctrl+r, then enter)", classes="start-heading")
+                yield OptionList(
+                    *[
+                        Option(f"{path.name} ({kind}) · {path.parent}", id=str(path))
+                        for path, kind in recent
+                    ],
+                    id="recent",
+                )
             yield Label("Open an inspection file (ctrl+o, then enter)", classes="start-heading")
             yield Input(placeholder="path to an .sqlite inspection file", id="open-path")
             yield Label("Create an inspection (ctrl+n)", classes="start-heading")
@@ -56,12 +72,30 @@ class StartScreen(Screen[None]):
                 "Or try the demo inspection (ctrl+d): 61 synthetic cases", classes="start-heading"
             )
             yield Button("Try the demo", id="demo")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
-        self.query_one("#open-path", Input).focus()
+        recent = self.query("#recent")
+        (recent.first() if recent else self.query_one("#open-path", Input)).focus(
+            scroll_visible=False
+        )
+
+    def action_focus_recent(self) -> None:
+        recent = self.query("#recent")
+        if recent:
+            recent.first().focus()
+        else:
+            self.notify("No file used before is still there.", timeout=3)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            path = Path(event.option.id)
+            if not path.is_file():
+                self.notify(f"There is no file at {path} any more.", severity="error")
+                return
+            self.post_message(FileChosen(path))
 
     def action_focus_open(self) -> None:
         self.query_one("#open-path", Input).focus()

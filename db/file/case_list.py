@@ -10,8 +10,10 @@ progress figures use the same query (`PROGRESS_SQL`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from db.file.checks import check_file
 from db.file.connection import connect
@@ -60,6 +62,7 @@ class FileListing:
     cases: list[ListedCase]
     progress: list[ListedProgress]
     state: dict[str, str]  # the interface's saved state (ui_state), e.g. where to resume
+    kind: str = "inspection"  # what the file is (`file_kind`): demo, split for AS, collated
 
 
 def read_case_list(path: Path, passphrase: str | None = None) -> FileListing | None:
@@ -70,12 +73,12 @@ def read_case_list(path: Path, passphrase: str | None = None) -> FileListing | N
         return None
     conn = connect(path, readonly=True, passphrase=passphrase if facts.encrypted else None)
     try:
-        return _read(conn)
+        return _read(conn, path)
     finally:
         conn.close()
 
 
-def _read(conn: sqlite3.Connection) -> FileListing:
+def _read(conn: sqlite3.Connection, path: Path) -> FileListing:
     area, bank_id, bank_version, lead = conn.execute(
         "SELECT area, bank_id, bank_version, lead FROM inspection"
     ).fetchone()
@@ -87,4 +90,43 @@ def _read(conn: sqlite3.Connection) -> FileListing:
     ]
     progress = [ListedProgress(*row) for row in conn.execute(PROGRESS_SQL.format(where=""))]
     state = dict(conn.execute("SELECT key, value FROM ui_state").fetchall())
-    return FileListing(area, bank_id, bank_version, lead, cases, progress, state)
+    kind = file_kind(lambda sql: conn.execute(sql).fetchall(), area, path.name)
+    return FileListing(area, bank_id, bank_version, lead, cases, progress, state, kind)
+
+
+Select = Callable[[str], Sequence[tuple[Any, ...]]]
+
+
+def file_kind(select: Select, area: str, name: str) -> str:
+    """What the file is, as its own rows tell (nothing stamps it): "split for AS" (every case
+    is AS's and another inspector is named, or the file is split's `<stem>-AS.sqlite`),
+    "collated" (it holds conflicts or rulings, work on the cases of two inspectors or more, or
+    where an inspector other than the lead was in the interface: their hand-in's state), else
+    "inspection" (the lead's file before split). The demo (its area says so) is "demo",
+    or "demo, collated" and "demo, split for AS" when it holds what they hold."""
+    demo = area.endswith("(demo)")
+    holders = [initials for (initials,) in select("SELECT DISTINCT inspector FROM cases")]
+    kind = "inspection"
+    if len(holders) == 1:
+        (named,) = select("SELECT COUNT(*) FROM inspectors")[0]
+        if named > 1 or Path(name).stem.endswith(f"-{holders[0]}"):
+            kind = f"split for {holders[0]}"
+    if kind == "inspection":
+        (moderated,) = select(
+            "SELECT EXISTS (SELECT 1 FROM answer_versions) OR EXISTS (SELECT 1 FROM moderations)"
+        )[0]
+        (worked,) = select(
+            "SELECT COUNT(DISTINCT c.inspector) FROM cases c "
+            "JOIN case_status s ON s.case_ref = c.case_ref WHERE s.status != 'not_started'"
+        )[0]
+        # Inspectors other than the lead who opened the file in the interface: their files.
+        (others,) = select(
+            "SELECT COUNT(*) FROM ui_state WHERE key LIKE 'resume:%' "
+            "AND substr(key, 8) IN (SELECT inspector FROM cases) "
+            "AND substr(key, 8) IS NOT (SELECT lead FROM inspection)"
+        )[0]
+        if moderated or (not demo and (worked > 1 or others > 0)):
+            kind = "collated"
+    if demo:
+        return "demo" if kind == "inspection" else f"demo, {kind}"
+    return kind

@@ -30,6 +30,7 @@ from db.reporting.report_figures import (
     score_headers,
     score_row,
     sentence,
+    sides_text,
     theme_name,
 )
 
@@ -79,9 +80,7 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     if items:
         headers = ["Kind", "Case", "Question", "Chart label", "Answers"]
         rows: list[list[Any]] = [
-            [kind, x.case_ref, x.question_id, x.chart_label,
-             "; ".join(f"{s.value} ({s.inspector}, {s.role}): {s.note or 'no note'}"
-                       for s in x.sides)]
+            [kind, x.case_ref, x.question_id, x.chart_label, sides_text(x)]
             for kind, x in items
         ]  # fmt: skip
         row = _rows(sheet, row, headers, rows, styles)

@@ -174,7 +174,7 @@ async def test_a_filter_shows_the_groups_figures_and_warns_of_a_small_group(app_
         assert shown_scores(dashboard) != everyone
         text = screen_text(app)
         assert "RoSH high: 2 cases" in text and "only 2 cases: too few to say much" in text
-        assert "Lambeth · RoSH high" in text
+        assert "lambeth.sqlite (inspection) · RoSH high" in text, "the file, then what counts"
         await choose_group(app, pilot, "f", "KM")  # adds to the filter: KM's C01
         assert shown_scores(dashboard) == expected_scores(
             inspection, CountFilter(inspector="KM", rosh="high")

@@ -24,7 +24,7 @@ def launched(monkeypatch):
     """Record what the commands would run instead of taking over the terminal."""
     calls: list[tuple[Path | None, str | None]] = []
 
-    def run_app(path, inspector=None, passphrase=None):
+    def run_app(path, inspector=None, passphrase=None, reopened=False):
         calls.append((path, inspector))
 
     monkeypatch.setattr(launch, "run_app", run_app)

@@ -46,13 +46,13 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
         screen = app.screen
         assert isinstance(screen, ModerationScreen)
         assert rows(screen) == [
-            ["conf", "C01", "A1", "no/yes", "open"],
-            ["2nd", "C01", "R2", "no/yes", "open"],
+            ["conf", "C01", "A1", "No/Yes", "open"],
+            ["2nd", "C01", "R2", "No/Yes", "open"],
         ]
         text = screen_text(app)
         assert "1 unresolved conflicts · 1 second-read disagreements" in text
         assert "Full assessment" in text and "No ETE in it" in text, "both notes are shown"
-        assert "Take answer 1" in text and "Other answer" in text, "bindings in the footer"
+        assert "Take" in text and "Other" in text and "Agreement" in text, "the footer's keys"
 
         await pilot.press("2")  # take the second answer of the conflict: yes, Full assessment
         assert isinstance(app.screen, RulingDialog)
@@ -60,7 +60,7 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
         await pilot.press(*"assessment seen", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ModerationScreen)
-        assert rows(app.screen) == [["2nd", "C01", "R2", "no/yes", "open"]]
+        assert rows(app.screen) == [["2nd", "C01", "R2", "No/Yes", "open"]]
 
         await pilot.press("e")  # enter another answer for the disagreement
         dialog = app.screen

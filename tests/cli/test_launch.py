@@ -22,7 +22,7 @@ def runs(monkeypatch):
     """What the interface would be started with, instead of starting it."""
     calls: list[tuple[Path | None, str | None, str | None]] = []
 
-    def run_app(path, inspector=None, passphrase=None):
+    def run_app(path, inspector=None, passphrase=None, reopened=False):
         calls.append((path, inspector, passphrase))
 
     monkeypatch.setattr(launch, "run_app", run_app)

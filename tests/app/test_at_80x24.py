@@ -1,0 +1,154 @@
+"""At 80x24 every key a screen needs is in its footer or named on screen, dialogs keep their
+cursor inside their edge, and moderation, case details and the report speak plainly."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+import pytest
+from textual.widgets import Checkbox, DataTable, OptionList
+from textual.widgets._footer import FooterKey
+
+from audit_tui.app import AuditApp, make_app
+from audit_tui.screens.case_details import CaseDetailsScreen
+from audit_tui.screens.figure_dialogs import GroupPicker
+from audit_tui.screens.moderation import ModerationScreen, RulingDialog
+from db.file.store import InspectionStore
+from db.reporting import report
+
+from .conftest import screen_text, settle
+from .test_moderation import collated_with_conflict
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    """Times are shown in local time: the tests' is UTC, like the files' stamps."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def footer_keys(app: AuditApp) -> dict[str, bool]:
+    """Each key the footer shows, and whether the whole of it is on screen (left of the
+    command palette's key, docked at the right)."""
+    keys = list(app.screen.query(FooterKey))
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    return {
+        f"{k.key_display} {k.description}".strip(): k.region.right <= palette.region.x
+        for k in keys
+        if k is not palette
+    }
+
+
+def assert_footer_holds(app: AuditApp, *needed: str) -> None:
+    shown = footer_keys(app)
+    cut = [key for key, whole in shown.items() if not whole]
+    assert not cut, f"cut off at 80 columns: {cut}"
+    for key in needed:
+        assert any(key in k for k in shown), f"{key} not in the footer: {list(shown)}"
+
+
+async def test_the_case_list_footer_and_filter_line_hold_every_key(app_for):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert_footer_holds(app, "Interview", "d Details", "v Case's no's", "? Help", "F2 Scores")
+        assert "i inspector all  s status all  p progress all  o sort case" in screen_text(app)
+        await pilot.press("p")
+        assert "x clear" in screen_text(app)
+
+
+async def test_the_dashboard_footer_holds_every_key(app_for):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert_footer_holds(app, "Next theme", "f Filter", "c Compare", "j Judgement", "Back")
+        assert_footer_holds(app, "? Help")
+
+
+@pytest.mark.parametrize("key", ["f", "c"])
+async def test_the_group_pickers_keep_their_cursor_inside_their_edge(app_for, key):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, GroupPicker)
+        groups = picker.query_one(OptionList)
+        dialog = picker.query_one("#group-picker")
+        inside = dialog.region.shrink(dialog.styles.gutter)
+        for _ in range(groups.option_count):
+            await pilot.press("down")
+            await pilot.pause()
+            assert inside.contains_region(groups.region), "the list ends inside the dialog"
+            top = groups.scroll_offset.y
+            # The option's first line (OptionList lays out (option, line of it) per line).
+            line = next(
+                y for y, (index, _) in enumerate(groups._lines) if index == groups.highlighted
+            )
+            assert top <= line < top + groups.scrollable_content_region.height
+
+
+async def test_moderation_at_80x24_speaks_labels_times_and_hand_ins(tmp_path, bank):
+    app = make_app(collated_with_conflict(tmp_path, bank), remember=False, start_with="moderation")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ModerationScreen)
+        assert_footer_holds(app, "1", "2", "e Other", "g Agreement", "esc Back", "? Help")
+        assert "Take" in screen_text(app).splitlines()[-1], "1 2 Take"
+        detail = str(app.screen.query_one("#moderation-detail").render())
+        assert "case C01, KM's, complete" in detail, "the case's status as words"
+        assert "1 No · KM's hand-in, answered Mon 16 Mar 2015 09:01" in detail
+        assert "2 Yes · KM's hand-in, answered Mon 16 Mar 2015 09:01" in detail
+        assert "in_progress" not in detail and "T09:00" not in detail and "(no)" not in detail
+        assert "a unresolved only" in screen_text(app), "the resolved toggle, with its key"
+        await pilot.press("down")
+        detail = str(app.screen.query_one("#moderation-detail").render())
+        assert "1 No · first read by KM, Mon 16 Mar 2015 09:11" in detail
+        assert "2 Yes · second read by JD, Mon 16 Mar 2015 09:02" in detail
+        await pilot.press("g")
+        agreement = app.screen.query_one("#moderation-agreement", DataTable)
+        scopes = [str(agreement.get_row_at(i)[0]) for i in range(agreement.row_count)]
+        assert "R2" in scopes, "a question by its id, whole"
+        await pilot.press("1")
+        dialog = app.screen
+        assert isinstance(dialog, RulingDialog)
+        assert [label for label, _ in dialog.options] == ["Yes", "No", "N/A"]
+        assert "Record (enter, ^s)" in screen_text(app)
+
+
+async def test_case_details_tick_only_the_flags_that_are_set(app_for):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")  # C02: no flag set
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        flags = list(app.screen.query(Checkbox))
+        assert flags and all(not f.value for f in flags)
+        assert "✓" not in screen_text(app) and "X" not in screen_text(app).split("\n", 2)[2]
+        flags[0].value = True  # looked after: saved, and ticked
+        await settle(app, pilot)
+        assert screen_text(app).count("✓") == 1
+
+
+def test_the_xlsx_report_says_second_read_as_the_markdown_does(tmp_path, bank):
+    path = collated_with_conflict(tmp_path, bank)
+    with InspectionStore.open(path, readonly=True) as store:
+        figures = report.gather(store)
+    out = tmp_path / "report.xlsx"
+    report.write(figures, "xlsx", out)
+    with zipfile.ZipFile(out) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "second read" in strings and "second_read" not in strings
+    assert "second read" in report.to_markdown(figures)
