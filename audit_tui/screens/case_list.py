@@ -84,6 +84,8 @@ class CaseListScreen(Screen[None]):
                 tooltip="Clear the filters: every case shown"),
         Binding("v", "case_findings", "Case's no's",
                 tooltip="The highlighted case's key questions answered no, with their notes"),
+        Binding("m", "makeup", "Make-up", show=False,
+                tooltip="The sample's make-up: disposals, status, groups and each inspector's share"),
         Binding("q", "app.quit", "Quit", show=False),
     ]  # fmt: skip
 
@@ -365,6 +367,14 @@ class CaseListScreen(Screen[None]):
         if ref:
             case = self.records[ref]
             self.app.push_screen(CaseDetailsScreen(self.opened.bank, case, self.progress.get(ref)))
+
+    def action_makeup(self) -> None:
+        from audit_tui.screens.makeup import MakeupScreen
+
+        if self.opened is None:
+            self._waiting.append(self.action_makeup)
+            return
+        self.app.push_screen(MakeupScreen())
 
     def action_case_findings(self) -> None:
         from audit_tui.screens.figure_dialogs import CaseFindingsDialog

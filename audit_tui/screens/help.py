@@ -85,6 +85,7 @@ def help_sections(
     from audit_tui.screens.dialogs import CompletionDialog, NoteDialog, ReopenDialog
     from audit_tui.screens.figure_dialogs import JudgementDialog
     from audit_tui.screens.interview import InterviewScreen
+    from audit_tui.screens.makeup import MakeupScreen
     from audit_tui.screens.moderation import ModerationScreen, RulingDialog
     from audit_tui.screens.start import StartScreen
 
@@ -97,6 +98,7 @@ def help_sections(
         ("Interview", key_rows(InterviewScreen.BINDINGS, digits)),
         ("Case list", key_rows([*CaseTable.BINDINGS, *CaseListScreen.BINDINGS])),
         ("Case details", key_rows(CaseDetailsScreen.BINDINGS)),
+        ("The sample's make-up", key_rows(MakeupScreen.BINDINGS)),
         ("Scores and Data Summary", key_rows(DashboardScreen.BINDINGS, digits)),
         ("Recording a judgement", key_rows(JudgementDialog.BINDINGS)),
         ("Note", key_rows(NoteDialog.BINDINGS)),

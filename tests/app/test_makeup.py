@@ -28,7 +28,7 @@ async def test_the_screen_shows_the_make_up_the_command_prints(app_for, inspecti
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
-        await app.push_screen(MakeupScreen())
+        await pilot.press("m")  # the case list's key for it
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, MakeupScreen)
