@@ -3,9 +3,9 @@ work, not after them, not after a kill -9 in the middle.
 
 Every file under the test's folders (outputs, the private work folders beside them, the
 temporary folder SQLite would use) is read byte by byte for a known note text and case
-reference. The kills land at two hook points, reached by a real `audit-tui` process: after
-every input was checked (its private copies made) and once the new file is built, before it
-replaces OUT.
+reference. The kills land at hook points reached by a real `audit-tui` process: after
+every input was checked (its private copies made), inside the new file's transaction, and once
+the new file is built, before it replaces OUT.
 """
 
 from __future__ import annotations
@@ -148,7 +148,14 @@ def test_a_split_of_an_encrypted_file_killed_midway_leaves_nothing_readable(seal
     assert readable(tmp_path) == [], "after the kill"
 
 
-@pytest.mark.parametrize("hook", ["build", "finish"])
+@pytest.mark.parametrize(
+    "hook",
+    [
+        "db.collation.collate:build",  # every input checked, its copy made
+        "db.collation.build:write_rows",  # inside the new file's transaction
+        "db.collation.collate:finish",  # the new file built, not yet OUT
+    ],
+)
 def test_a_collation_of_encrypted_files_killed_midway_leaves_nothing_readable(
     sealed, tmp_path, hook
 ):
@@ -159,12 +166,12 @@ def test_a_collation_of_encrypted_files_killed_midway_leaves_nothing_readable(
     collated.parent.mkdir()
     # OUT exists: it is merged in as one more input (input-0000), a copy like the others
     assert run("collate", inputs[0], "-o", collated).exit_code == 0
-    proc = held_run(f"db.collation.collate:{hook}", ["collate", *inputs, "-o", collated], tmp_path)
+    proc = held_run(hook, ["collate", *inputs, "-o", collated], tmp_path)
     try:
         (work,) = scratch(collated.parent)
         copies = sorted(p.name for p in work.glob("input-*.sqlite"))
         assert copies == ["input-0000.sqlite", "input-0001.sqlite", "input-0002.sqlite"]
-        if hook == "finish":
+        if not hook.endswith(":build"):
             assert (work / "collated.sqlite").stat().st_size > 0
         assert readable(tmp_path) == [], "while the collation works"
     finally:
