@@ -1,6 +1,7 @@
 """Benchmark: collating a stress inspection (150 inspector files, about a million answers).
 
-Run by hand: `python bench/collate.py [--files 150] [--cases 60] [--dir PATH]`.
+Run by hand: `python bench/collate.py [--files 150] [--cases 60] [--dir PATH] [--runs 3]
+[--busy] [--growth]`.
 
 The inspector files are generated fast with direct SQL into copies of one real inspection file
 (same schema, fji-2014, valid hash-chained history, answers matching it), so every check of
@@ -18,7 +19,10 @@ collation passes. In the same run, on the same disk:
 
 Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own, beside the
 largest peak of the processes it started (collation's checks and history chain); tracemalloc
-gives the peak of Python's own allocations. Target: collate within 2x of raw.
+gives the peak of Python's own allocations. Raw and collate are measured `--runs` times,
+alternated, and their medians compared; `--busy` measures beside a competing CPU-heavy process
+(the loaded figure); `--dir` keeps the generated files for the next run. Target: collate within
+1.5x of raw, loaded too.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import random
 import resource
 import shutil
 import sqlite3
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -43,6 +48,7 @@ from db.reporting.demo import demo_cases
 from question_bank.loader import load_shipped
 
 HISTORY_FIELDS = history_chain.CHAINED_FIELDS
+YES_NO_NA = ["yes", "no", "na"]
 BULK = ("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -65536")
 
 
@@ -93,9 +99,10 @@ def make_inspector_file(template: Path, target: Path, index: int, cases: int) ->
         for question in bank.questions:
             applies = question.applies(values)
             applicability.append((ref, question.id, int(applies)))
-            if not applies:
+            if not applies or question.classifies:  # a classification would move applicability
                 continue
-            value = rng.choice(("yes", "yes", "no", "na"))
+            options = [o.value for o in bank.scales[question.scale].options]
+            value = rng.choice(("yes", "yes", "no", "na") if options == YES_NO_NA else options)
             note = "evidence" if value in question.note_required_for else None
             minute += 1
             at = f"{day}T{9 + minute // 60:02d}:{minute % 60:02d}:00.000+00:00"
@@ -220,62 +227,119 @@ def mb(count: float) -> str:
     return f"{count / 2**20:7.1f} MB"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--files", type=int, default=150)
-    parser.add_argument("--cases", type=int, default=60, help="cases per inspector file")
-    parser.add_argument("--dir", type=Path, default=None)
-    args = parser.parse_args()
-    folder = Path(args.dir or tempfile.mkdtemp(prefix="bench-collate-"))
-    folder.mkdir(parents=True, exist_ok=True)
+def busy() -> None:
+    """A competing CPU-heavy process (the machine is not the benchmark's alone)."""
+    while True:
+        sum(i * i for i in range(10_000))
+
+
+def generate(folder: Path, count: int, cases: int) -> list[str]:
+    """The inspector files (kept in `folder` and reused when they are there already)."""
     inputs = folder / "inputs"
     inputs.mkdir(exist_ok=True)
     start = time.perf_counter()
     template = make_template(folder)
-    files, answers = [], 0
-    for index in range(args.files):
-        path = inputs / f"inspector-{index:03d}.sqlite"
-        answers += make_inspector_file(template, path, index, args.cases)
+    files = []
+    for index in range(count):
+        path = inputs / f"inspector-{index:03d}-{cases}.sqlite"
+        if not path.exists():
+            staged = path.with_suffix(".partial")
+            make_inspector_file(template, staged, index, cases)
+            staged.rename(path)
         files.append(str(path))
     size = sum(Path(f).stat().st_size for f in files)
     print(
-        f"{args.files} inspector files, {args.files * args.cases} cases, {answers} answers, "
-        f"{mb(size).strip()} (generated in {time.perf_counter() - start:.1f} s, in {folder})"
+        f"{count} inspector files, {count * cases} cases, {mb(size).strip()} "
+        f"(ready in {time.perf_counter() - start:.1f} s, in {folder})"
     )
+    return files
+
+
+def median(results: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=150)
+    parser.add_argument("--cases", type=int, default=60, help="cases per inspector file")
+    parser.add_argument("--dir", type=Path, default=None, help="keep (and reuse) the files here")
+    parser.add_argument("--runs", type=int, default=3, help="alternated runs of raw and collate")
+    parser.add_argument(
+        "--busy", action="store_true", help="measure beside a competing CPU-heavy process"
+    )
+    parser.add_argument("--growth", action="store_true", help="also time 6 to all the files")
+    args = parser.parse_args()
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="bench-collate-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    files = generate(folder, args.files, args.cases)
+    template = str(folder / "template.sqlite")
 
     def out(name: str) -> str:
         path = folder / name
         path.unlink(missing_ok=True)
         return str(path)
 
-    raw = measure(run_raw, files, out("raw.sqlite"), str(template))
-    full = measure(run_collate, files, out("collated.sqlite"))
-    checks = measure(run_checks, files, out("checks.sqlite"))
-    traced = measure(run_collate, files, out("traced.sqlite"), traced=True)
-    assert raw["answers"] == full["answers"] == answers, (raw, full, answers)
-    merge = full["collate_seconds"] - checks["seconds"]
-    print(f"scores of the collated file: {full['scores']}")
-    print(f"{'':36} {'seconds':>8} {'x raw':>6} {'peak RSS':>10} {'children':>10}")
+    competitor = None
+    if args.busy:
+        competitor = multiprocessing.get_context("spawn").Process(target=busy, daemon=True)
+        competitor.start()
+        print("measured beside a competing CPU-heavy process (one core busy)")
+    try:
+        raws, fulls = [], []
+        for _ in range(args.runs):  # alternated, so a change of load falls on both
+            raws.append(measure(run_raw, files, out("raw.sqlite"), template))
+            fulls.append(measure(run_collate, files, out("collated.sqlite")))
+        checks = measure(run_checks, files, out("checks.sqlite"))
+        traced = measure(run_collate, files, out("traced.sqlite"), traced=True)
+        report(raws, fulls, checks, traced)
+        if args.growth:
+            growth(files, template, out)
+    finally:
+        if competitor is not None:
+            competitor.terminate()
+            competitor.join()
+
+
+def report(
+    raws: list[dict[str, Any]],
+    fulls: list[dict[str, Any]],
+    checks: dict[str, Any],
+    traced: dict[str, Any],
+) -> None:
+    answers = {r["answers"] for r in raws + fulls}
+    assert len(answers) == 1, answers
+    raw = median(raws, "seconds")
+    print(f"{answers.pop()} answers; scores of the collated file: {fulls[0]['scores']}")
+    raw_runs = " ".join(f"{r['seconds']:.1f}" for r in raws)
+    collate_runs = " ".join(f"{f['collate_seconds']:.1f}" for f in fulls)
+    print(f"runs in seconds: raw {raw_runs}; collate {collate_runs}")
+    print(f"{'median of ' + str(len(raws)) + ' runs':36} {'seconds':>8} {'x raw':>6} "
+          f"{'peak RSS':>10} {'children':>10}")  # fmt: skip
+    collate_s = median(fulls, "collate_seconds")
     for label, result, seconds in (
-        ("raw ATTACH + INSERT ... SELECT", raw, raw["seconds"]),
-        ("collate, open, scores (all)", full, full["seconds"]),
-        ("  collate", full, full["collate_seconds"]),
+        ("raw ATTACH + INSERT ... SELECT", raws[0], raw),
+        ("collate, open, scores (all)", fulls[0], median(fulls, "seconds")),
+        ("  collate", fulls[0], collate_s),
         ("    of which input checks", checks, checks["seconds"]),
-        ("    of which merge and write", full, merge),
-        ("  open the result (its checks)", full, full["open_seconds"]),
-        ("  every theme's score", full, full["scores_seconds"]),
+        ("    of which merge and write", fulls[0], collate_s - checks["seconds"]),
+        ("  open the result (its checks)", fulls[0], median(fulls, "open_seconds")),
+        ("  every theme's score", fulls[0], median(fulls, "scores_seconds")),
     ):
         print(
-            f"{label:34} {seconds:8.2f} {seconds / raw['seconds']:6.2f} {mb(result['rss']):>10} "
+            f"{label:34} {seconds:8.2f} {seconds / raw:6.2f} {mb(result['rss']):>10} "
             f"{mb(result['child_rss']):>10}"
         )
     print(f"Python's own peak allocation during collate + scores: {mb(traced['python_peak'])}")
+
+
+def growth(files: list[str], template: str, out: Callable[[str], str]) -> None:
     print("growth with the number of files (collate alone, against raw):")
-    for count in sorted({6, 12, 25, 50, 100, args.files}):
-        if count > args.files:
+    for count in sorted({6, 12, 25, 50, 100, len(files)}):
+        if count > len(files):
             continue
         part = measure(run_collate, files[:count], out(f"collated-{count}.sqlite"))
-        base = measure(run_raw, files[:count], out(f"raw-{count}.sqlite"), str(template))
+        base = measure(run_raw, files[:count], out(f"raw-{count}.sqlite"), template)
         print(
             f"  {count:4} files {part['answers']:8} answers  collate "
             f"{part['collate_seconds']:7.2f} s  raw {base['seconds']:6.2f} s  ratio "

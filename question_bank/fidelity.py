@@ -1,4 +1,5 @@
-"""The rules that keep a bank's figures honest: measures, modules and classifications.
+"""The rules that keep a bank's figures honest: measures, modules, classifications, and labels
+that stay text in a spreadsheet.
 
 Checked on every bank file and every bank stored in a file (question_bank.loader calls
 `fidelity_problems` beside its other checks); each problem is a place and a sentence.
@@ -7,6 +8,11 @@ Checked on every bank file and every bank stored in a file (question_bank.loader
 from __future__ import annotations
 
 from typing import Any
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection"):
+# a bank's labels may not start with one, and every writer of CSV or XLSX cells neutralises
+# text that does (db.cells).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fidelity_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
@@ -80,7 +86,59 @@ def fidelity_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
         if q.get("chart") and not q.get("key"):
             found.append((f"question {q.get('id')}", "is charted but is not a key question"))
     found.extend(_classification_problems(raw, questions))
+    found.extend(_formula_problems(raw, themes, questions))
     return found
+
+
+def _formula_problems(
+    raw: dict[str, Any], themes: list[dict[str, Any]], questions: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Every label a report or export writes into a cell starts as text, never as a formula."""
+    labels: list[tuple[str, str, Any]] = [("file", "title", raw.get("title"))]
+    terms = raw.get("terms")
+    if isinstance(terms, dict):
+        labels += [("terms", f"terms.{k}", v) for k, v in terms.items()]
+    modules = raw.get("modules")
+    if isinstance(modules, dict):
+        labels += [("modules", f"module {k} title", v) for k, v in modules.items()]
+    for theme in themes:
+        place = f"theme {theme.get('number')}"
+        labels += [(place, field, theme.get(field)) for field in ("title", "label", "work")]
+        for measure in theme.get("measures") or []:
+            if isinstance(measure, dict):
+                labels.append((place, f"measure {measure.get('id')} title", measure.get("title")))
+    for section in raw.get("sections") or []:
+        if isinstance(section, dict):
+            labels.append((f"section {section.get('id')}", "title", section.get("title")))
+    for q in questions:
+        labels += [
+            (f"question {q.get('id')}", field, q.get(field)) for field in ("text", "chart_label")
+        ]
+    scales = raw.get("scales")
+    for name, scale in scales.items() if isinstance(scales, dict) else []:
+        for option in (scale.get("options") or []) if isinstance(scale, dict) else []:
+            if isinstance(option, dict):
+                value = option.get("value")
+                labels.append((f"scale {name}", f"option {value} label", option.get("label")))
+    scoring = raw.get("scoring")
+    if isinstance(scoring, dict):
+        overall = scoring.get("overall")
+        for where, bands in (
+            ("scoring.bands", scoring.get("bands")),
+            ("scoring.overall.bands", overall.get("bands") if isinstance(overall, dict) else None),
+        ):
+            for band in bands if isinstance(bands, list) else []:
+                if isinstance(band, dict):
+                    labels.append((where, "label", band.get("label")))
+    return [
+        (
+            place,
+            f"{field} starts with {text[0]!r}, which a spreadsheet runs as a formula; "
+            "begin it with a letter or a digit",
+        )
+        for place, field, text in labels
+        if isinstance(text, str) and text.startswith(FORMULA_STARTS)
+    ]
 
 
 def _classification_problems(

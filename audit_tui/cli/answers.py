@@ -54,6 +54,7 @@ def export_answers(
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
     """Print every answer as CSV (the columns `answers import` reads) or JSON."""
+    from db.cells import inert
     from db.file.csv_import import ANSWER_COLUMNS
 
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
@@ -67,5 +68,6 @@ def export_answers(
     writer.writerow(ANSWER_COLUMNS)
     for a in answers:
         note = "" if no_notes else a.note or ""
-        writer.writerow([a.case_ref, a.question_id, a.value, note, a.inspector, a.role])
+        cells = [a.case_ref, a.question_id, a.value, note, a.inspector, a.role]
+        writer.writerow([inert(cell) for cell in cells])  # a spreadsheet runs no note (db.cells)
     typer.echo(out.getvalue(), nl=False)

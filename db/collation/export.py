@@ -4,7 +4,9 @@
 cases with their answers, history and status, written afresh (never a copy with rows deleted,
 whose free pages could still hold another child's data). `export` writes a self-contained copy
 (`VACUUM INTO`: compact, no free pages, rollback journal so no -wal beside it) and a manifest
-beside it, `OUT.manifest.json`, that collation checks.
+beside it, `OUT.manifest.json`, that collation checks. The manifest is plain JSON: beside an
+encrypted copy it holds only what opening and checking the copy needs (`SEALED_MANIFEST`), never
+the area, the inspectors or the counts inside it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ from question_bank.case import CaseRecord
 
 Clock = Callable[[], datetime]
 MANIFEST_FORMAT = "audit-tui-export/1"
+# What the plain manifest beside an encrypted copy keeps: what collation checks it by (its bytes,
+# inspection and bank) and what says what it is, nothing of what is inside it.
+SEALED_MANIFEST = (
+    "format", "file", "encrypted", "bytes", "sha256", "exported_at", "inspection_id", "bank",
+    "schema_version",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,10 +141,12 @@ def export(
     passphrase: str | None = None,
     encrypt: str | None = None,
 ) -> dict[str, Any]:
-    """Write a clean, self-contained copy of an inspection file and its manifest; return it.
+    """Write a clean, self-contained copy of an inspection file and its manifest; return the
+    copy's whole description (counts too, for the terminal).
 
     An encrypted FILE is read with `passphrase` and its copy is encrypted with it; `encrypt`
-    encrypts the copy with that passphrase instead (also for a plain FILE).
+    encrypts the copy with that passphrase instead (also for a plain FILE). The manifest beside
+    an encrypted copy keeps only SEALED_MANIFEST.
     """
     path, out = Path(path), Path(out)
     if out.exists() or manifest_path(out).exists():
@@ -172,10 +182,12 @@ def export(
         check_file(copy, out_key)
         manifest = describe(copy, clock=clock, passphrase=out_key)
         manifest["file"] = out.name
+        manifest["encrypted"] = out_key is not None
+        written = manifest if out_key is None else {k: manifest[k] for k in SEALED_MANIFEST}
         with open(copy, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(copy, out)
-        _write_json(manifest_path(out), manifest, work)
+        _write_json(manifest_path(out), written, work)
     return manifest
 
 

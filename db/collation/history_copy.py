@@ -4,11 +4,15 @@ When no case is held by two inputs, the merged history is every input's rows tak
 order of db.collation.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before.
 Here Python touches only what that needs: the merge keys and canonical forms the checks wrote while
 verifying each input (db.collation.inputs.ChainedHistory). A process of its own
-(`ChainOfCopies.start`) merges and hashes them while the rest of the file is written; meanwhile the
-inputs' rows go into a scratch file, input after input (`stage`). The process then puts them in the
-merged order with their new ids, hashes and index, in a table just like the inspection file's,
-which the new file takes whole (`finish`), by SQLite's transfer of records. The result is the file
-db.collation.bulk.HistoryWriter writes from the same rows.
+(`ChainOfCopies.start`) merges and hashes them while the rest of the file is written; meanwhile a
+thread of that process puts the inputs' rows into a scratch file, input after input (SQLite works
+without the GIL, so the two overlap, and the process collating is free to write the rest). The
+process then puts them in the merged order with their new ids, hashes and index, in a table just
+like the inspection file's, which the new file takes whole (`finish`), by SQLite's transfer of
+records. A small history is done in the process collating (`stage`, then `finish`). The result is
+the file db.collation.bulk.HistoryWriter writes from the same rows.
+
+Only plain inputs take this path (db.collation.build): the scratch files are plain SQLite.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hashlib
 import heapq
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,30 +51,26 @@ class ChainOfCopies:
         self.chain_file = folder / "history-chain.scratch"
         self._process: Any = None
         self._done: Connection | None = None  # the process says it is done (or why not)
-        self._staged: Connection | None = None  # this one says the rows are staged
         self._starts: dict[int, int] = {}
 
     def start(self) -> None:
-        """Begin merging and hashing: in a process of its own when the history is large."""
+        """Begin staging, merging and hashing: in a process of its own when the history is large."""
         if self.rows < OWN_PROCESS_FROM:
-            return  # all done in finish
+            return  # all done in stage and finish
         context = process_context()
         self._done, done = context.Pipe(duplex=False)
-        staged, self._staged = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_in_process,
-            args=(done, staged, self.inputs, self.rows_file, self.chain_file, self.genesis),
+            args=(done, self.inputs, self.rows_file, self.chain_file, self.genesis),
             daemon=True,
         )
         self._process.start()
         done.close()
-        staged.close()
 
     def stage(self) -> None:
-        """Every input's history into a scratch file (meanwhile the process merges and hashes)."""
-        self._starts = _stage(self.inputs, self.rows_file)
-        if self._staged is not None:
-            self._staged.send(self._starts)
+        """Every input's history into a scratch file, unless the process started does it."""
+        if self._process is None:
+            self._starts = _stage(self.inputs, self.rows_file)
 
     def finish(self, conn: sqlite3.Connection) -> list[int]:
         """Copy the merged history into `conn`'s file; returns the rows each input brought.
@@ -111,10 +112,9 @@ class ChainOfCopies:
                 self._process.terminate()
             self._process.join()
             self._process = None
-        for pipe in (self._done, self._staged):
-            if pipe is not None:
-                pipe.close()
-        self._done = self._staged = None
+        if self._done is not None:
+            self._done.close()
+        self._done = None
         for path in (self.rows_file, self.chain_file):
             path.unlink(missing_ok=True)
 
@@ -139,9 +139,11 @@ class _Input:
 
 
 def _in_process(
-    done: Connection, staged: Connection, inputs: list[_Input], rows: Path, chain: Path, first: str
+    done: Connection, inputs: list[_Input], rows: Path, chain: Path, first: str
 ) -> None:
-    """Merge and chain; as soon as the rows are staged, write them in order with their index."""
+    """Stage the rows (a thread) while merging and chaining; once they are staged, write them in
+    order with their index."""
+    stager = ThreadPoolExecutor(max_workers=1)
     try:
         entries = [i.chained for i in inputs]
         starts: dict[int, int] = {}
@@ -149,23 +151,22 @@ def _in_process(
         for one in entries:  # where each input's rows are staged, in this order
             starts[one.index] = staged_at
             staged_at += one.rows
+        staging = stager.submit(_stage, inputs, rows)
 
         def ready(wait: bool) -> bool:
-            if not (wait or staged.poll()):
+            if not (wait or staging.done()):
                 return False
-            if staged.recv() != starts:
+            if staging.result() != starts:  # raises what stopped the staging
                 raise StoreError("the history was staged otherwise than it was chained")
             return True
 
         _chain_into(chain, rows, entries, starts, first, ready)
         done.send(None)
-    except EOFError:
-        pass  # the collation stopped before the rows were staged
     except Exception as exc:  # told to the parent, which refuses the collation
         done.send(str(exc) or type(exc).__name__)
     finally:
+        stager.shutdown(wait=True)
         done.close()
-        staged.close()
 
 
 def _stage(inputs: list[_Input], rows_file: Path) -> dict[int, int]:

@@ -33,7 +33,7 @@ from db.errors import StoreError
 from db.file.checks import check_file, refuse_foreign_schema, schema_of
 from db.file.checks import expected_schema as expected_schema  # history_copy reads it here
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
-from db.file.history_chain import verify_history
+from db.file.history_chain import VerifyResult, verify_history
 from db.file.records import Inspection
 from db.file.schema import APPLICATION_ID, SCHEMA_VERSION
 from question_bank.loader import BankError, validate_bank
@@ -227,15 +227,14 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
         )
         check_file(copy, key)
         chained = None
-        if version >= 2:
+        if version >= 2 and key is not None:
+            # Nothing of an encrypted input is written in clear: its chain is verified and its
+            # merge entries kept nowhere (the copied-history path takes plain inputs only).
+            _refuse_broken_chain(path, verify_history(conn))
+        elif version >= 2:
             with _ChainedWriter(copy.with_suffix(".history"), index) as writer:
                 result = verify_history(conn, writer.add)
-            if not result.ok:
-                what = "history" if result.table == "answer_history" else "lead's records"
-                raise StoreError(
-                    f"{path} fails the {what} check ({result.problem}), so it was not collated; "
-                    "ask for the inspector's own copy of the file"
-                )
+            _refuse_broken_chain(path, result)
             chained = ChainedHistory(writer.path, index, writer.rows)
         inspection, bank, stored_at = _read_facts(path, conn)
     except sqlite3.Error as exc:
@@ -248,6 +247,15 @@ def _check_copy(path: Path, copy: Path, digest: str, key: str | None, index: int
     return CheckedInput(
         path, copy, digest, version, inspection, bank, stored_at, manifest, key, chained
     )
+
+
+def _refuse_broken_chain(path: Path, result: VerifyResult) -> None:
+    if not result.ok:
+        what = "history" if result.table == "answer_history" else "lead's records"
+        raise StoreError(
+            f"{path} fails the {what} check ({result.problem}), so it was not collated; "
+            "ask for the inspector's own copy of the file"
+        )
 
 
 class _ChainedWriter:

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from db.cells import as_read
 from db.errors import InvalidRows, RowProblem, StoreError
 from db.file.answer_rules import is_initials, not_initials
 from question_bank.case import (
@@ -298,4 +299,5 @@ def read_answer_rows(path: Path) -> list[dict[str, Any]]:
     ]
     if problems:
         raise InvalidRows(path.name, problems)
-    return [{**row, "line": line} for line, row in rows]
+    # `answers export` marks a note that starts like a formula (db.cells); read back as it was
+    return [{**{k: as_read(v) for k, v in row.items()}, "line": line} for line, row in rows]

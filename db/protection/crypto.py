@@ -2,9 +2,9 @@
 
 The new file is written beside the old one with SQLCipher's `sqlcipher_export`, then opened and
 compared table by table with the original (row counts and content, the history chain's head).
-A copy of the original (`FILE.bak-<time>`, owner-only) is made and checked before the new file
-replaces the old one in one rename; it is removed once the file at FILE checks out, and put
-back if it does not.
+A copy of the original (`FILE.bak-<time>`, owner-only; encrypted when encrypting, so a crash
+leaves nothing in clear) is made and checked before the new file replaces the old one in one
+rename; it is removed once the file at FILE checks out, and put back if it does not.
 """
 
 from __future__ import annotations
@@ -115,8 +115,13 @@ def _convert(path: Path, *, source_key: str | None, target_key: str | None) -> C
             export_to(source, work, target_key)
             _check_copy(work, target_key, original, history.head, path)
             create_private(keep)
-            _backup(source, path, keep, source_key)
-            _check_copy(keep, source_key, original, history.head, path)
+            if source_key is None and target_key is not None:
+                # Encrypting: the copy kept until FILE checks out is encrypted too, so a crash
+                # leaves nothing in clear beside the encrypted FILE (put back, it is as asked).
+                export_to(source, keep, target_key)
+            else:
+                _backup(source, path, keep, source_key)
+            _check_copy(keep, target_key or source_key, original, history.head, path)
         except BaseException:
             remove_with_side_files(work)
             remove_with_side_files(keep)

@@ -1,8 +1,9 @@
 """A de-identified copy of an inspection, for analysts outside the secure setting.
 
 The copy is a small SQLite file with only what the figures need: no notes, no reasons, no UI
-state, no ethnicity (only `bame`), no age or case flags (applicability is carried per case and
-question instead, so every figure can still be computed), dates cut to the month, and each case
+state, no ethnicity (only `bame`), no age or case flags such as `looked_after` (applicability is
+carried per case and question instead, so every figure can still be computed), every date cut to
+the month (the cases', the history's, the export's own), and each case
 reference replaced by a stable code: "K" and the first 8 hex characters of HMAC-SHA256 of the
 case reference keyed by the inspection id. The inspection id is not in the copy, so the codes
 cannot be turned back into references from it; the same case gets the same code in every export
@@ -22,7 +23,7 @@ from db.errors import StoreError
 from db.file.connection import connect
 from db.file.store import InspectionStore
 
-FORMAT = "audit-tui de-identified inspection 1"
+FORMAT = "audit-tui de-identified inspection 2"
 
 SCHEMA = """
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,8 +38,7 @@ CREATE TABLE scale_values (
 CREATE TABLE cases (
     case_code TEXT PRIMARY KEY, inspector TEXT NOT NULL, gender TEXT NOT NULL, bame INTEGER,
     disposal TEXT NOT NULL, custody INTEGER NOT NULL, status TEXT NOT NULL, rosh TEXT NOT NULL,
-    vulnerability TEXT NOT NULL, looked_after INTEGER NOT NULL,
-    start_month TEXT NOT NULL, end_month TEXT, progress TEXT NOT NULL
+    vulnerability TEXT NOT NULL, start_month TEXT NOT NULL, end_month TEXT, progress TEXT NOT NULL
 );
 CREATE TABLE applicability (
     case_code TEXT NOT NULL, question_id TEXT NOT NULL, applies INTEGER NOT NULL,
@@ -50,7 +50,8 @@ CREATE TABLE answers (
 );
 CREATE TABLE history (
     seq INTEGER PRIMARY KEY, case_code TEXT NOT NULL, question_id TEXT, role TEXT,
-    event TEXT NOT NULL, old_value TEXT, new_value TEXT, inspector TEXT NOT NULL, day TEXT NOT NULL
+    event TEXT NOT NULL, old_value TEXT, new_value TEXT, inspector TEXT NOT NULL,
+    month TEXT NOT NULL
 );
 CREATE VIEW question_counts AS
 SELECT q.question_id, q.theme, q.key, q.chart_label, a.value, sv.counts_as, COUNT(*) AS answers
@@ -133,7 +134,7 @@ def _write(
         "bank_id": bank.id,
         "bank_version": bank.version,
         "bank_hash": store.inspection.bank_hash,
-        "exported_on": now.date().isoformat(),
+        "exported_in": _month(now.date().isoformat()),
         "case_code": "K + first 8 hex of HMAC-SHA256(case_ref, key = inspection id)",
     }
     conn.executemany("INSERT INTO about VALUES (?, ?)", about.items())
@@ -153,7 +154,7 @@ def _write(
         row = case.model_dump(mode="json")
         bame = case.bame
         conn.execute(
-            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 code,
                 row["inspector"],
@@ -164,7 +165,6 @@ def _write(
                 row["status"],
                 row["rosh"],
                 row["vulnerability"],
-                int(case.looked_after),
                 _month(row["start_date"]),
                 _month(row.get("end_date")),
                 progress[case.case_ref].status,
@@ -183,7 +183,7 @@ def _write(
     )
     conn.executemany(
         "INSERT INTO history (case_code, question_id, role, event, old_value, new_value, "
-        "inspector, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "inspector, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 codes[h.case_ref],
@@ -193,7 +193,7 @@ def _write(
                 h.old_value,
                 h.new_value,
                 h.inspector,
-                str(h.at)[:10],
+                _month(h.at),
             )
             for h in store.history()
             if h.event in ("answer", "clear", "status")  # notes and case-field changes stay home

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from db.cells import inert
 from db.collation import moderation
 from db.collation.agreement import Agreement, AgreementReport
 from db.errors import StoreError
@@ -27,7 +28,6 @@ from db.reporting.report_figures import (
     data_summary_row,
     deciding_text,
     indicative_text,
-    inert,
     kappa_text,
     overall_provisional,
     overall_text,
@@ -292,7 +292,7 @@ CSV_COLUMNS = (
     "section", "theme", "id", "label", "group_field", "group", "cases", "yes", "no", "na",
     "did_not_apply", "score", "indicative_judgement", "recorded_judgement", "phrase", "set_by",
     "next_band", "yes_to_next_band", "charted", "rating", "rating_from", "points", "pairs",
-    "agreed", "kappa", "detail",
+    "agreed", "kappa", "detail", "rationale",
 )  # fmt: skip
 
 
@@ -325,7 +325,8 @@ def to_csv(report: ReportFigures) -> str:
             phrase=s.phrase, set_by=s.deciding,
             next_band=s.rise.band if s.rise and s.deciding else None,
             yes_to_next_band=s.rise.answers if s.rise and s.deciding else None,
-            detail=sentence(bank, t.theme, s) if s.case_scored else None)  # fmt: skip
+            detail=sentence(bank, t.theme, s) if s.case_scored else None,
+            rationale=t.rationale)  # fmt: skip
         for q in t.key_questions:
             row(section="key question", theme=t.theme.mark, id=q.question_id,
                 label=q.chart_label, yes=q.yes, no=q.no, na=q.na,

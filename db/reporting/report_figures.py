@@ -332,17 +332,6 @@ def overall_label(report: ReportFigures) -> str:
     return (report.overall.label if report.overall else None) or NOT_YET_RATED
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def sides_text(item: moderation.Item) -> str:
     """The answers of a conflict or disagreement on one line, with who gave them and why."""
     return " | ".join(

@@ -1,8 +1,10 @@
 """The report as a workbook: a summary sheet (unresolved items first), then one sheet per theme.
 
-Every cell is written as what it is (text stays text): the workbook is made with xlsxwriter's
-conversion of strings to formulas and links turned off, so a note, a case reference or a bank's
-text starting with = + - @ can never run as a formula when the workbook is opened.
+Every cell is written as what it is (text stays text): text with `write_string`, marked by
+db.cells.inert as the CSV marks it when it starts like a formula (= + - @, tab, carriage return),
+and the workbook is made with xlsxwriter's conversion of strings to formulas, links and numbers
+turned off, so a note, a case reference or a bank's text can never run when the workbook is
+opened or a cell is edited.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
+from db.cells import inert
 from db.reporting.report_figures import (
     DATA_SUMMARY_HEADERS,
     RATING_HEADERS,
@@ -54,10 +57,23 @@ def write_xlsx(report: ReportFigures, path: Path) -> None:
     book.close()
 
 
+def _put(sheet: Any, row: int, col: int, value: Any, style: Any = None) -> None:
+    """One cell: text as a string (marked when it starts like a formula), else as it is."""
+    if isinstance(value, str):
+        sheet.write_string(row, col, inert(value), style)
+    else:
+        sheet.write(row, col, value, style)
+
+
+def _put_row(sheet: Any, row: int, values: list[Any], style: Any = None) -> None:
+    for col, value in enumerate(values):
+        _put(sheet, row, col, value, style)
+
+
 def _rows(sheet: Any, start: int, headers: list[str], rows: list[list[Any]], styles: dict) -> int:
-    sheet.write_row(start, 0, headers, styles["head"])
+    _put_row(sheet, start, headers, styles["head"])
     for offset, row in enumerate(rows, start=1):
-        sheet.write_row(start + offset, 0, row)
+        _put_row(sheet, start + offset, row)
     return start + len(rows) + 2
 
 
@@ -66,13 +82,13 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     words = report.bank.words
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 10, 14)
-    sheet.write(0, 0, f"Case assessment figures: {i.area}", styles["title"])
-    sheet.write(1, 0, f"Inspection {i.id}; bank {i.bank_id} v{i.bank_version}; "
+    _put(sheet, 0, 0, f"Case assessment figures: {i.area}", styles["title"])
+    _put(sheet, 1, 0, f"Inspection {i.id}; bank {i.bank_id} v{i.bank_version}; "
                       f"{report.cases} cases; generated {report.generated_at}")  # fmt: skip
     row = 3
     unsettled = report.conflicts or report.disagreements
     for line in alarm_lines(report):
-        sheet.write(row, 0, line, styles["alarm"] if unsettled else styles["bold"])
+        _put(sheet, row, 0, line, styles["alarm"] if unsettled else styles["bold"])
         row += 1
     row += 1
     items = [("conflict", c) for c in report.conflicts]
@@ -88,17 +104,17 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     headers[1] = "Score %"
     row = _rows(sheet, row, headers, [score_row(report, t) for t in report.themes], styles)
     if report.overall is not None:
-        sheet.write(row, 0, f"{capital(words.judgement)}s", styles["bold"])
+        _put(sheet, row, 0, f"{capital(words.judgement)}s", styles["bold"])
         ratings = [
             [r.mark, r.title, r.rating, r.source,
              "not counted" if not r.counted else r.points]
             for r in rating_rows(report)
         ]  # fmt: skip
         row = _rows(sheet, row + 1, [capital(words.theme), *RATING_HEADERS], ratings, styles)
-        sheet.write(row - 1, 0, overall_text(report), styles["bold"])
+        _put(sheet, row - 1, 0, overall_text(report), styles["bold"])
         row += 1
     a = report.agreement
-    sheet.write(row, 0, "Second-read agreement", styles["bold"])
+    _put(sheet, row, 0, "Second-read agreement", styles["bold"])
     rows = [
         [x.scope, x.id, x.label, x.pairs, x.agreed, x.percent, kappa_text(x.kappa)]
         for x in [a.overall, *a.themes, *a.questions]
@@ -112,13 +128,13 @@ def _theme(sheet: Any, theme: ThemeReport, report: ReportFigures, styles: dict) 
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 34)
     sheet.set_column(2, 7, 10)
-    sheet.write(0, 0, f"{theme_name(bank, theme.theme)}: {s.title}", styles["title"])
+    _put(sheet, 0, 0, f"{theme_name(bank, theme.theme)}: {s.title}", styles["title"])
     if not s.case_scored:
-        sheet.write(2, 0, "Not case-scored: judged from the evidence of fieldwork week 2.")
-        sheet.write(3, 0, f"Recorded {bank.words.judgement}", styles["bold"])
-        sheet.write(3, 1, theme.recorded)
+        _put(sheet, 2, 0, "Not case-scored: judged from the evidence of fieldwork week 2.")
+        _put(sheet, 3, 0, f"Recorded {bank.words.judgement}", styles["bold"])
+        _put(sheet, 3, 1, theme.recorded)
         if theme.rationale:
-            sheet.write(4, 1, theme.rationale, styles["wrap"])
+            _put(sheet, 4, 1, theme.rationale, styles["wrap"])
         return
     facts: list[tuple[str, Any]] = [
         ("Case assessment score %", s.percent),
@@ -128,17 +144,18 @@ def _theme(sheet: Any, theme: ThemeReport, report: ReportFigures, styles: dict) 
         ("Cases", s.cases or 0),
         (f"Indicative {bank.words.judgement}", indicative_text(bank, s, "")),
         (f"Recorded {bank.words.judgement}", theme.recorded),
+        ("Rationale", theme.rationale or ""),
         ("Phrase", s.phrase or ""),
     ]
     if s.deciding is not None:
         facts += [("Set by", deciding_text(s) or ""), ("To the next band", rise_text(s) or "")]
     for offset, (label, value) in enumerate(facts, start=2):
-        sheet.write(offset, 0, label, styles["bold"])
-        sheet.write(offset, 1, value)
+        _put(sheet, offset, 0, label, styles["bold"])
+        _put(sheet, offset, 1, value)
     row = len(facts) + 2
-    sheet.write(row, 0, sentence(bank, theme.theme, s))
+    _put(sheet, row, 0, sentence(bank, theme.theme, s))
     row += 2
-    sheet.write(row, 0, "Data Summary", styles["bold"])
+    _put(sheet, row, 0, "Data Summary", styles["bold"])
     if theme.charted:
         row = _rows(
             sheet,
@@ -148,9 +165,9 @@ def _theme(sheet: Any, theme: ThemeReport, report: ReportFigures, styles: dict) 
             styles,
         )
     else:
-        sheet.write(row + 1, 0, f"The bank charts none of this {bank.words.theme}'s key questions.")
+        _put(sheet, row + 1, 0, f"The bank charts none of this {bank.words.theme}'s key questions.")
         row += 3
-    sheet.write(row, 0, "Subgroups", styles["bold"])
+    _put(sheet, row, 0, "Subgroups", styles["bold"])
     names = dict(SUBGROUPS)
     row = _rows(
         sheet,
@@ -165,6 +182,6 @@ def _theme(sheet: Any, theme: ThemeReport, report: ReportFigures, styles: dict) 
     agreed = [a for a in report.agreement.themes if a.id == str(s.number)]
     if agreed:
         a = agreed[0]
-        sheet.write(row, 0, "Second-read agreement", styles["bold"])
-        sheet.write_row(row + 1, 0, ["Pairs", "Agreed", "Agreement %", "Kappa"], styles["head"])
-        sheet.write_row(row + 2, 0, [a.pairs, a.agreed, a.percent, kappa_text(a.kappa)])
+        _put(sheet, row, 0, "Second-read agreement", styles["bold"])
+        _put_row(sheet, row + 1, ["Pairs", "Agreed", "Agreement %", "Kappa"], styles["head"])
+        _put_row(sheet, row + 2, [a.pairs, a.agreed, a.percent, kappa_text(a.kappa)])

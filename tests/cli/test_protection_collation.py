@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sqlite3
 
@@ -9,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
+from db.collation.export import SEALED_MANIFEST
 from db.file.connection import is_encrypted
 
 PASSPHRASE = "a long enough passphrase"
@@ -60,8 +63,15 @@ def test_export_keeps_encryption_and_collation_checks_its_manifest(encrypted, tm
     exported = tmp_path / "export.sqlite"
     result = run("export", encrypted, "-o", exported, env=WITH_ENV)
     assert result.exit_code == 0, result.output
+    assert "3 cases, 8 answers" in result.stdout  # told to whoever holds the passphrase
     assert is_encrypted(exported) and b"Plan ignored" not in exported.read_bytes()
-    assert (tmp_path / "export.sqlite.manifest.json").exists()
+    # the plain manifest beside it: how to check it, nothing of what is inside it
+    manifest = json.loads((tmp_path / "export.sqlite.manifest.json").read_text())
+    assert sorted(manifest) == sorted(SEALED_MANIFEST)
+    assert manifest["encrypted"] is True and manifest["file"] == "export.sqlite"
+    text = json.dumps(manifest)
+    for inside in ("Lambeth", '"AB"', '"JS"', '"KM"', "cases", "answers", "history"):
+        assert inside not in text, inside
     collated = tmp_path / "collated.sqlite"
     assert run("collate", exported, "-o", collated, env=WITH_ENV).exit_code == 0
     assert is_encrypted(collated)
@@ -75,6 +85,12 @@ def test_a_plain_file_exported_with_encrypt(inspection, tmp_path):
     result = run("export", inspection, "-o", exported, "--encrypt", "--passphrase-file", phrase)
     assert result.exit_code == 0, result.output
     assert is_encrypted(exported) and not is_encrypted(inspection)
+    sealed = json.loads((tmp_path / "sealed.sqlite.manifest.json").read_text())
+    assert sorted(sealed) == sorted(SEALED_MANIFEST)
+    opened = tmp_path / "open.sqlite"
+    assert run("export", inspection, "-o", opened).exit_code == 0
+    described = json.loads((tmp_path / "open.sqlite.manifest.json").read_text())
+    assert (described["area"], described["cases"], described["encrypted"]) == ("Lambeth", 3, False)
     listed = run("cases", "list", exported, "--passphrase-file", phrase)
     assert listed.stdout == run("cases", "list", inspection).stdout
     out = tmp_path / "split"
@@ -93,11 +109,15 @@ def test_a_deidentified_export_has_no_note_and_no_case_reference(encrypted, tmp_
     assert "de-identified copy" in result.stdout and "no notes" in result.stdout
     data = target.read_bytes()
     assert data.startswith(b"SQLite format 3"), "made to leave the secure setting: not encrypted"
-    for secret in (*SECRETS, b"black_caribbean", b"2014-07-01"):
+    for secret in (*SECRETS, b"black_caribbean", b"2014-07-01", b"looked_after"):
         assert secret not in data, secret
     conn = sqlite3.connect(target)
     codes = [code for (code,) in conn.execute("SELECT case_code FROM cases ORDER BY 1")]
+    cut = conn.execute("SELECT value FROM about WHERE key = 'exported_in'").fetchone()[0]
+    months = {m for (m,) in conn.execute("SELECT DISTINCT month FROM history")}
     conn.close()
+    assert re.fullmatch(r"\d{4}-\d{2}", cut) and months == {cut}, "every date cut to the month"
+    assert not re.search(rb"\d{4}-\d{2}-\d{2}", data), "no day anywhere in the copy"
     assert len(codes) == 3 and all(c.startswith("K") and len(c) == 9 for c in codes)
     sealed = tmp_path / "sealed.sqlite"
     result = run("export", encrypted, "-o", sealed, "--deidentify", "--encrypt", env=WITH_ENV)

@@ -53,7 +53,12 @@ def test_the_figures_can_still_be_computed(answered, tmp_path):
         ).fetchone()
         assert row == ("JS", "male", 0, 0, "2014-07", None, "in_progress")
         columns = {r[1] for r in conn.execute("PRAGMA table_info(cases)")}
-        assert not columns & {"case_ref", "ethnicity", "age", "start_date", "child_protection_plan"}
+        assert not columns & {
+            "case_ref", "ethnicity", "age", "start_date", "child_protection_plan", "looked_after"
+        }  # fmt: skip
+        history = {r[1] for r in conn.execute("PRAGMA table_info(history)")}
+        assert "month" in history and "day" not in history
+        assert {m for (m,) in conn.execute("SELECT month FROM history")} == {"2015-03"}
         counts = dict(
             ((q, v), n)
             for q, v, n in conn.execute("SELECT question_id, value, answers FROM question_counts")

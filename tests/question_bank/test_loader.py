@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,36 @@ def test_subset_base_must_be_a_bank_id(tmp_path):
     path.write_text('id: escape\nversion: "1"\ntitle: Escape\nbase: ../x\nquestions: [Q1]\n')
     with pytest.raises(BankError, match="is not a bank id"):
         load_bank(path)
+
+
+def test_labels_that_start_like_a_formula_are_refused_by_name():
+    def tiny() -> dict:
+        return json.loads(load_bank(FIXTURES / "tiny.yaml").canonical_json())
+
+    raw = tiny()
+    raw["title"] = "@bank"
+    raw["terms"] = {"theme": "theme", "judgement": "+rating"}
+    raw["modules"] = {"core": "\tcore module"}
+    raw["themes"][0]["title"] = "=theme"
+    raw["themes"][0]["work"] = "\rwork"
+    raw["sections"][0]["title"] = "-section"
+    raw["questions"][0]["text"] = "=question?"
+    raw["scoring"]["bands"][0]["label"] = "-Poor"
+    with pytest.raises(BankError) as caught:
+        validate_bank(raw, "evil")
+    found = [str(p) for p in caught.value.problems if "runs as a formula" in str(p)]
+    places = [line.split(" starts with ")[0] for line in found]
+    assert places == [
+        "evil: file: title",
+        "evil: terms: terms.judgement",
+        "evil: modules: module core title",
+        "evil: theme 1: title",
+        "evil: theme 1: work",
+        f"evil: section {raw['sections'][0]['id']}: title",
+        f"evil: question {raw['questions'][0]['id']}: text",
+        "evil: scoring.bands: label",
+    ]
+    # a minus inside a label, a negative number elsewhere: not a formula
+    raw = tiny()
+    raw["themes"][0]["title"] = "Risk - of harm"
+    assert validate_bank(raw, "fine").themes[0].title == "Risk - of harm"
