@@ -85,7 +85,7 @@ class CaseListScreen(Screen[None]):
         Binding("v", "case_findings", "Case's no's",
                 tooltip="The highlighted case's key questions answered no, with their notes"),
         Binding("m", "makeup", "Make-up", show=False,
-                tooltip="The sample's make-up: disposals, status, groups and each inspector's share"),
+                tooltip="The sample's make-up: disposals, status, groups, inspectors' shares"),
         Binding("q", "app.quit", "Quit", show=False),
     ]  # fmt: skip
 

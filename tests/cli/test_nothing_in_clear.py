@@ -170,7 +170,7 @@ def test_a_collation_of_encrypted_files_killed_midway_leaves_nothing_readable(
     try:
         (work,) = scratch(collated.parent)
         copies = sorted(p.name for p in work.glob("input-*.sqlite"))
-        assert copies == ["input-0000.sqlite", "input-0001.sqlite", "input-0002.sqlite"]
+        assert len(copies) == 3, copies  # OUT and the two hand-ins, however numbered
         if not hook.endswith(":build"):
             assert (work / "collated.sqlite").stat().st_size > 0
         assert readable(tmp_path) == [], "while the collation works"
