@@ -42,6 +42,7 @@ from db.file.file_format import (
     SCHEMA_VERSION,
     applied_migrations,
 )
+from db.file.record_chain import chain_problem
 from question_bank.fields import CONDITION_FIELDS, FLAG_FIELDS
 
 # Tables SQLite itself may add (ANALYZE, AUTOINCREMENT); their contents are never read.
@@ -102,12 +103,21 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         facts = _check_contents(path, conn)
         if not checked_before:
             refuse_unknown_answer_values(path, conn)
+            _refuse_forged_records(path, conn)
             _SOUND.add(state)
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _refuse_forged_records(path: Path, conn: sqlite3.Connection) -> None:
+    """A judgement or band set written outside audit-tui would be printed as the lead's: the
+    chains are walked before any command reads one (`verify` also checks rulings and cases)."""
+    problem = chain_problem(conn)
+    if problem is not None:
+        raise StoreError(f"{path}: {problem.problem}; open your latest backup copy instead")
 
 
 def _damaged(path: Path, exc: sqlite3.Error) -> StoreError:

@@ -87,6 +87,12 @@ def verify_records(
 
     A file made before the chains (schema 5 and older, not yet migrated) has nothing to walk.
     """
+    return chain_problem(conn) or _ruling_problem(conn) or _case_problem(conn, case_edits)
+
+
+def chain_problem(conn: sqlite3.Connection) -> RecordProblem | None:
+    """The first judgement or band set that does not fit its chain (cheap: a few rows each, so
+    the gate every open passes walks them too)."""
     inspection_id = _inspection_id(conn)
     for table, fields in CHAINS.items():
         if "hash" not in _columns(conn, table):
@@ -109,7 +115,7 @@ def verify_records(
                     f"{what} does not fit its chain: it was inserted or edited outside audit-tui",
                 )
             expected_id += 1
-    return _ruling_problem(conn) or _case_problem(conn, case_edits)
+    return None
 
 
 def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:

@@ -7,9 +7,9 @@ The tampering kinds are TAMPERS; each is a function making the tampered file fro
 and the words its refusal must carry. `backups FILE` lists the backups there are (restoring
 one is the way out) and ends with the same sentence.
 
-The forged judgement (a judgement row inserted by hand, #16 item 4) belongs to the judgement
-chain's work: `forge_judgement` makes it, and that work adds
-`"forged judgement": (forge_judgement, WORDS)` to TAMPERS once its refusal exists.
+The forged judgement (#16 item 4) is a judgement row inserted by hand with a hash of the
+forger's making (a row without one is refused by the table's own trigger): the judgements'
+chain, walked by the gate, names it.
 """
 
 from __future__ import annotations
@@ -69,11 +69,12 @@ def off_vocabulary_answer(path: Path) -> None:
 
 
 def forge_judgement(path: Path) -> None:
-    """A judgement the lead never recorded, written by hand (for the judgement chain's column)."""
+    """A judgement the lead never recorded, written by hand with a made-up hash."""
     _sql(
         path,
-        "INSERT INTO judgements (theme, judgement, rationale, recorded_by, recorded_at) "
-        f"VALUES (1, 'Outstanding', '=HYPERLINK(\"{SECRET}\")', 'AB', '2015-03-20T10:00:00')",
+        "INSERT INTO judgements (theme, judgement, rationale, recorded_by, recorded_at, hash) "
+        f"VALUES (1, 'Outstanding', '=HYPERLINK(\"{SECRET}\")', 'AB', '2015-03-20T10:00:00', "
+        f"'{'0' * 64}')",
     )
 
 
@@ -82,6 +83,7 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "table replaced by a view": (table_replaced_by_view, ("schema objects", "view answers")),
     "off-vocabulary value": (off_vocabulary_value, ("case C002", "disposal")),
     "off-vocabulary answer": (off_vocabulary_answer, ("case C002", "answer to A")),
+    "forged judgement": (forge_judgement, ("judgements row 1", "outside audit-tui")),
 }
 
 
