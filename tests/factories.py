@@ -97,3 +97,19 @@ def make_inspection(
         store.close()
         raise
     return store
+
+
+# The cases CLI tests import: three rows, spelled as a service's extract might spell them.
+CASE_HEADER = (
+    "case_ref,inspector,case_manager_role,age,gender,ethnicity,disposal,status,start_date,"
+    "end_date,rosh,vulnerability,looked_after,child_protection_plan,mappa,transferred,"
+    "victim_identified,psr_prepared\n"
+)
+CASES_CSV = CASE_HEADER + (
+    "C001,JS,YOS officer,15,male,white_british,referral order,current,2014-07-01,,low,medium,"
+    "no,no,no,no,yes,no\n"
+    "C002,km,social worker,17,male,black_caribbean,DTO,terminated,01/06/2014,2014-12-01,high,"
+    "high,yes,,n,0,1,y\n"
+    "C003,JS,yos_officer,14,female,not_stated,yro,current,2014-08-11,,medium,very high,"
+    "true,false,no,no,no,no\n"
+)

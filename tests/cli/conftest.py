@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from factories import SMALL_BANK_FILE
+from factories import CASES_CSV, SMALL_BANK_FILE
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
 
-CASE_HEADER = (
-    "case_ref,inspector,case_manager_role,age,gender,ethnicity,disposal,status,start_date,"
-    "end_date,rosh,vulnerability,looked_after,child_protection_plan,mappa,transferred,"
-    "victim_identified,psr_prepared\n"
-)
-CASES_CSV = CASE_HEADER + (
-    "C001,JS,YOS officer,15,male,white_british,referral order,current,2014-07-01,,low,medium,"
-    "no,no,no,no,yes,no\n"
-    "C002,km,social worker,17,male,black_caribbean,DTO,terminated,01/06/2014,2014-12-01,high,"
-    "high,yes,,n,0,1,y\n"
-    "C003,JS,yos_officer,14,female,not_stated,yro,current,2014-08-11,,medium,very high,"
-    "true,false,no,no,no,no\n"
-)
 ANSWERS_CSV = (
     "case_ref,question_id,answer,note,inspector,role\n"
     "C001,A1,yes,,,\n"

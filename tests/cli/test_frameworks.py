@@ -9,7 +9,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import CASES_CSV
+from factories import CASES_CSV
 
 from db.file.store import InspectionStore
 from question_bank.loader import load_shipped
