@@ -1,19 +1,24 @@
 """Rendering ahead in the interview: what each answer to the question on screen would show.
 
 While the inspector reads a question, each answer it could get is rendered once as it would
-show after the save (the next question, the side panel's figures, the saved line) and kept by
-the widgets (widgets/lines.py, KeptRows), so that the redraw after the answer key only renders
-the new scores. One answer at a time, so that a key pressed meanwhile waits for one at most.
+show after the key (the next question, the side panel's figures, the scores it would give, the
+"saving" line) and after the commit (the saved line and mark), and kept by the widgets
+(widgets/lines.py, KeptRows), so that the redraws after the key and after its commit render
+nothing new. One answer at a time, so that a key pressed meanwhile waits for one at most.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from audit_tui.interview_state import SAVING, Pending
 from audit_tui.store_calls import SavedAnswer
 from audit_tui.widgets.question_view import QuestionView
-from audit_tui.widgets.save_status import SaveStatus, saved_markup
+from audit_tui.widgets.save_status import SaveStatus, saved_markup, saving_markup
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
+from audit_tui.widgets.theme_scores import ThemeScores
+
+_NO_NOTE = SavedAnswer("", None)
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -62,16 +67,33 @@ class RenderAhead:
         if following is None:
             return
         view, panel = screen.query_one(QuestionView), screen.query_one(ThemeProgressPanel)
+        skip = state.note_required(q, value) and not (
+            state.draft_notes.get(q.id) or (state.answers.get(q.id) or _NO_NOTE).note
+        )
+        if skip:  # that answer opens the note dialog first: nothing to draw ahead for it
+            if self._values:
+                screen.call_later(self._render_one)
+            return
         # Only what is rendered is kept: the state is put back as it was.
-        index, answers = state.index, state.answers
+        index, pending, marks = state.index, state.pending, state.marks
+        saved = state.answers.get(q.id)
         try:
             state.go_to(following.id)
-            state.answers = {**answers, q.id: SavedAnswer(value, None)}
-            view.keep_settled()
+            state.pending = {**pending, q.id: Pending(0, value, None)}
+            state.marks = {**marks, q.id: SAVING}
+            view.keep_settled(both=True)
             panel.keep_progress(tuple(state.progress()))
-            saved = saved_markup(q.id, value, screen.saved_count + 1)
-            screen.query_one(SaveStatus).keep([saved])
+            if state.live is not None:
+                old = saved.value if saved else None
+                case_scores, inspection_scores = state.live.scores_if(q.id, old, value)
+                screen.query_one(ThemeScores).keep_scopes(
+                    *screen.score_scopes(case_scores, inspection_scores)
+                )
+            status = screen.query_one(SaveStatus)
+            status.keep(
+                [saving_markup(q.id, value), saved_markup(q.id, value, screen.saved_count + 1)]
+            )
         finally:
-            state.index, state.answers = index, answers
+            state.index, state.pending, state.marks = index, pending, marks
         if self._values:
             screen.call_later(self._render_one)

@@ -8,6 +8,7 @@ CaseLoaded, AnswerSaved, CompletionChecked, CaseStatusChanged, or StoreRefused.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,9 @@ class InterviewWrites:
         self.screen = screen
         self.case_ref = case_ref
         self.inspector = inspector
+        # The changes sent and not yet replied to, oldest first: the writer runs them in
+        # order, so each reply (saved or refused) is the oldest one's.
+        self._sent: deque[int] = deque()
 
     def _send(self, call: StoreCall, done: Reply, failed: Refusal = StoreRefused) -> None:
         writer_of(self.screen).submit(call, reply_to=self.screen, done=done, failed=failed)
@@ -65,14 +69,16 @@ class InterviewWrites:
             state, qid, "answer", store_calls.record_answer, value, note, value=value, note=note
         )
 
-    def note(self, state: InterviewState, qid: str, note: str) -> None:
+    def note(self, state: InterviewState, qid: str, note: str, undoable: bool = True) -> None:
         """The note of an answered question; a question not answered yet keeps it as a draft
-        for its answer."""
+        for its answer. Not `undoable`: the note asked for by the answer just given, which an
+        undo takes away with that answer."""
         shown = state.shown_answer(qid)
         if shown is None:
             state.draft_notes[qid] = note
             return
-        state.undo_stack.append((qid, shown))
+        if undoable:
+            state.undo_stack.append((qid, shown))
         self._change(state, qid, "note", store_calls.set_note, shown.value, note, note=note)
 
     def undo(self, state: InterviewState) -> str | None:
@@ -97,6 +103,7 @@ class InterviewWrites:
         """Send `call` with `arguments`; the question shows the pending value and note (as
         saving) until the reply."""
         request = state.begin_change(qid, pending_value, pending_note)
+        self._sent.append(request)
         self._send(
             partial(
                 call,
@@ -109,6 +116,11 @@ class InterviewWrites:
             AnswerSaved,
             partial(StoreRefused, action=action, question_id=qid),
         )
+
+    def replied(self) -> int | None:
+        """A change's reply has come (AnswerSaved, or StoreRefused naming a question): the
+        number of the change it answers."""
+        return self._sent.popleft() if self._sent else None
 
     # -- the case ------------------------------------------------------------------------------
 

@@ -169,6 +169,15 @@ class ThemeScores(KeptRows):
             for scope in scopes
         )
 
+    def keep_scopes(self, *scopes: ScoreScope) -> None:
+        """Render the lines these scopes would show (see KeptRows.keep), without showing them."""
+        shown = self.scopes
+        self.set_reactive(ThemeScores.scopes, tuple(scopes))
+        try:
+            self.keep(self.lines(self.content_region.width))
+        finally:
+            self.set_reactive(ThemeScores.scopes, shown)
+
     def watch_scopes(self, old: tuple[ScoreScope, ...], new: tuple[ScoreScope, ...]) -> None:
         # New figures repaint the rows that changed; only a different number of rows lays out.
         self.refresh_rows(layout=_rows(old) != _rows(new))

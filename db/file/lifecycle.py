@@ -28,6 +28,10 @@ class CaseLifecycle(StoreBase):
             ref: CaseProgress(ref, CaseStatus(status), *counts) for ref, status, *counts in rows
         }
 
+    def case_status(self, case_ref: str) -> CaseStatus:
+        """The case's status alone (UnknownCase when there is no such case)."""
+        return status_of(self._conn, case_ref)
+
     def missing_for_completion(self, case_ref: str) -> list[Missing]:
         """What stops the case being complete: unanswered applicable questions, missing notes."""
         status_of(self._conn, case_ref)
