@@ -197,6 +197,11 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
     def close(self) -> None:
         self._conn.close()
 
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before it is refused as busy
+        (db.file.connection sets 5 s)."""
+        self._conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
     def __enter__(self) -> InspectionStore:
         return self
 
