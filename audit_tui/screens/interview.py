@@ -491,3 +491,4 @@ class InterviewScreen(InterviewMoves):
         if self._position_timer is not None:
             self._position_timer.stop()
             self.remember_position()
+        self.writes.flush()  # nothing the inspector pressed is left unsent

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from audit_tui.screens.interview import InterviewScreen
 
 KEEP_AHEAD_DELAY = 0.005  # seconds after a redraw before the next one is rendered ahead
+# What an answer changes on screen, each rendered ahead on its own, scores first: the costliest.
+PARTS = ("scores", "question", "progress", "status")
 
 
 class RenderAhead:
@@ -34,7 +36,7 @@ class RenderAhead:
     def __init__(self, screen: InterviewScreen) -> None:
         self.screen = screen
         self._timer: Timer | None = None
-        self._values: list[str] = []  # the answers still to render
+        self._values: list[tuple[str, str]] = []  # the answers and parts still to render
         self._question: str | None = None  # the question they answer
 
     def restart(self) -> None:
@@ -52,27 +54,28 @@ class RenderAhead:
         q = state.current
         if not state.applies(q.id) or state.peek(1) is None:
             return
-        self._values = [o.value for o in state.bank.scale_of(q).options]
+        noted = state.draft_notes.get(q.id) or (state.answers.get(q.id) or _NO_NOTE).note
+        # An answer that opens the note dialog first has nothing to draw ahead.
+        values = [
+            o.value
+            for o in state.bank.scale_of(q).options
+            if noted or not state.note_required(q, o.value)
+        ]
+        self._values = [(value, part) for value in values for part in PARTS]
         self._question = q.id
         self._render_one()
 
     def _render_one(self) -> None:
+        """One part of what one answer would show (a part at a time, so that a key pressed
+        meanwhile waits for a millisecond or two at most)."""
         screen, state = self.screen, self.screen.state
         if not self._values or state is None or state.pending:
             return
         if state.current.id != self._question:
             return
-        value = self._values.pop(0)
+        value, part = self._values.pop(0)
         q, following = state.current, state.peek(1)
         if following is None:
-            return
-        view, panel = screen.query_one(QuestionView), screen.query_one(ThemeProgressPanel)
-        skip = state.note_required(q, value) and not (
-            state.draft_notes.get(q.id) or (state.answers.get(q.id) or _NO_NOTE).note
-        )
-        if skip:  # that answer opens the note dialog first: nothing to draw ahead for it
-            if self._values:
-                screen.call_later(self._render_one)
             return
         # Only what is rendered is kept: the state is put back as it was.
         index, pending, marks = state.index, state.pending, state.marks
@@ -81,18 +84,23 @@ class RenderAhead:
             state.go_to(following.id)
             state.pending = {**pending, q.id: Pending(0, value, None)}
             state.marks = {**marks, q.id: SAVING}
-            view.keep_settled(both=True)
-            panel.keep_progress(tuple(state.progress()))
-            if state.live is not None:
+            if part == "question":
+                screen.query_one(QuestionView).keep_settled(both=True)
+            elif part == "progress":
+                screen.query_one(ThemeProgressPanel).keep_progress(tuple(state.progress()))
+            elif part == "scores" and state.live is not None:
                 old = saved.value if saved else None
                 case_scores, inspection_scores = state.live.scores_if(q.id, old, value)
                 screen.query_one(ThemeScores).keep_scopes(
                     *screen.score_scopes(case_scores, inspection_scores)
                 )
-            status = screen.query_one(SaveStatus)
-            status.keep(
-                [saving_markup(q.id, value), saved_markup(q.id, value, screen.saved_count + 1)]
-            )
+            elif part == "status":
+                screen.query_one(SaveStatus).keep(
+                    [
+                        saving_markup(q.id, value),
+                        saved_markup(q.id, value, screen.saved_count + 1),
+                    ]
+                )
         finally:
             state.index, state.pending, state.marks = index, pending, marks
         if self._values:

@@ -58,6 +58,7 @@ MARK = "▸ "
 PROVISIONAL = "*"
 PROVISIONAL_LEGEND = "* provisional: bands without a source"
 PROVISIONAL_SHORT = "* provisional"
+KEPT_LAYOUTS = 8  # score tables laid out ahead and kept (each answer to the question on screen)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class ThemeScores(KeptRows):
         # With a share, theme titles keep up to width/share cells before optional columns.
         self.title_share = title_share
         self._top = 0  # the first theme row shown when there is a window
+        # Lines laid out ahead (keep_scopes), with what they were laid out for.
+        self._laid_out: list[tuple[tuple[object, ...], list[Line]]] = []
 
     def on_resize(self, event: events.Resize) -> None:
         """The title says what the provisional mark means, briefly where it is narrow."""
@@ -170,13 +173,25 @@ class ThemeScores(KeptRows):
         )
 
     def keep_scopes(self, *scopes: ScoreScope) -> None:
-        """Render the lines these scopes would show (see KeptRows.keep), without showing them."""
+        """Lay out and render the lines these scopes would show (see KeptRows.keep), without
+        showing them: showing them next costs nothing."""
         shown = self.scopes
         self.set_reactive(ThemeScores.scopes, tuple(scopes))
         try:
-            self.keep(self.lines(self.content_region.width))
+            width = self.content_region.width
+            lines = self.lines(width)
+            self.keep(lines)
+            self._laid_out = [
+                *self._laid_out[-(KEPT_LAYOUTS - 1) :],
+                (self._drawn_for(width), lines),
+            ]
         finally:
             self.set_reactive(ThemeScores.scopes, shown)
+
+    def _drawn_for(self, width: int) -> tuple[object, ...]:
+        """What the lines are made from (scores equal when their figures are: the scoring
+        code hands back the same score for the same counts)."""
+        return (self.scopes, width, self.recorded, self.selected, self.window, self._top)
 
     def watch_scopes(self, old: tuple[ScoreScope, ...], new: tuple[ScoreScope, ...]) -> None:
         # New figures repaint the rows that changed; only a different number of rows lays out.
@@ -303,6 +318,10 @@ class ThemeScores(KeptRows):
     # -- drawing ------------------------------------------------------------------------------
 
     def lines(self, width: int) -> list[Line]:
+        drawn_for = self._drawn_for(width)
+        for kept_for, lines in self._laid_out:
+            if kept_for == drawn_for:
+                return lines
         return list(self.render_at(width).split("\n"))
 
     def render(self) -> Content:
