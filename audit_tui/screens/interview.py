@@ -153,6 +153,9 @@ class InterviewScreen(InterviewMoves):
                 self._say_moved(qid, state.reclassification_sentence(qid, outcome.reclassified))
             else:
                 self._unsay_moved()
+        elif outcome.answer is None:  # cleared (an undo): nothing is marked saved
+            self._status(f"[$success]✓[/] {qid} cleared, not answered · the undo is saved")
+            self._unsay_moved()
         else:
             self._status(saved_markup(qid, shown, self.saved_count, state.lacks_note(qid)))
             self._unsay_moved()
