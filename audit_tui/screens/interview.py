@@ -94,7 +94,9 @@ class InterviewScreen(InterviewMoves):
                 yield SaveStatus(id="save-status")
                 yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
-        yield Footer()
+        # Compact: every key the inspector needs fits in 80 columns (tests/app/
+        # test_interview_snapshots.py).
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = f"Case {self.case_ref}"

@@ -1,4 +1,5 @@
-"""Moving through the interview: question by question, to the next unanswered, by theme.
+"""Moving through the interview: question by question, to the next unanswered, by theme; and
+the app's keys the interview's footer leaves out for want of room.
 
 InterviewMoves is a part of InterviewScreen (screens/interview.py), which redraws after each
 move (`moved`); `after_load` holds a key pressed while the case is still loading until it has.
@@ -75,3 +76,14 @@ class InterviewMoves(Screen[None]):
     def action_go_to(self, qid: str) -> None:
         if self.state is not None and self.state.go_to(qid):
             self.moved()
+
+    # -- the app's keys, hidden from the interview's footer (interview_keys.py) --------------
+
+    async def action_dashboard(self) -> None:
+        await self.app.run_action("dashboard")
+
+    async def action_toggle_dark(self) -> None:
+        await self.app.run_action("toggle_dark")
+
+    async def action_quit(self) -> None:
+        await self.app.run_action("quit")
