@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import pty
 import random
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -180,8 +182,33 @@ async def bare_presses(presses: int, paced: bool = True) -> list[float]:
     return times
 
 
-def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
-    """Seconds from spawning argv in a pseudo-terminal to the marker appearing in its output."""
+class _Reader:
+    """Reads a pseudo-terminal's output as it comes; `at`: when the last read returned."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.at = 0.0
+
+    def __call__(self) -> bytes:
+        ready, _, _ = select.select([self.fd], [], [], 30)
+        if not ready:
+            raise RuntimeError("no output within 30 s")
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            data = b""
+        except OSError as exc:
+            raise RuntimeError("the program ended") from exc
+        self.at = time.perf_counter()
+        return data
+
+
+@contextlib.contextmanager
+def spawned(
+    argv: list[str], env: dict[str, str]
+) -> Iterator[tuple[float, _Reader, Callable[[bytes], int]]]:
+    """argv started in a pseudo-terminal: (when it was spawned, its output, its input); it
+    is killed when the block ends."""
     main, child = pty.openpty()
     os.set_blocking(main, False)
     start = time.perf_counter()
@@ -195,60 +222,29 @@ def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
         start_new_session=True,
     )
     os.close(child)
-    seen = b""
     try:
-        while marker not in seen:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                raise RuntimeError(f"{argv[0]} showed no {marker!r} within 30 s")
-            try:
-                seen += os.read(main, 65536)
-            except BlockingIOError:
-                continue
-            except OSError as exc:
-                raise RuntimeError(f"{argv} ended before showing {marker!r}") from exc
-        return time.perf_counter() - start
+        yield start, _Reader(main), lambda data: os.write(main, data)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         os.close(main)
+
+
+def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from spawning argv in a pseudo-terminal to the marker appearing in its output."""
+    with spawned(argv, env) as (start, read, _):
+        seen = b""
+        while marker not in seen:
+            seen += read()
+        return read.at - start
 
 
 def first_interview(argv: list[str], env: dict[str, str]) -> float:
     """Seconds from spawning `audit-tui open` to its interview showing the first question
     (its section's row of questions), Enter pressed on the first output of the case list."""
-    main, child = pty.openpty()
-    os.set_blocking(main, False)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv,
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(child)
-    seen, pressed = b"", False
-    try:
-        while True:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                raise RuntimeError("no interview within 30 s")
-            try:
-                seen += os.read(main, 65536)
-            except BlockingIOError:
-                continue
-            if not pressed and b"cases shown" in seen:
-                os.write(main, b"\r")
-                pressed, seen = True, b""
-            elif pressed and b"Section " in seen:
-                return time.perf_counter() - start
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(main)
+    from startup import start_then_enter
+
+    return start_then_enter(argv, b"cases shown", b"Section ", env)
 
 
 def startups(work: Path, demo: Path, runs: int) -> tuple[list[float], list[float]]:
