@@ -2,8 +2,8 @@
 
 1. Key press to updated score: the time from an answer key reaching the app (sent as the
    terminal driver sends it) to the first frame rendered after the score panel took the new
-   scores, which only happens once the answer is committed and the scores recomputed from the
-   file. Median of a few hundred presses on the full 61-case demo inspection, at a person's
+   scores, which the interview computes from its in-memory tally as it handles the key; the
+   commit follows on the writer thread ("saving", then "✓ saved"). Median of a few hundred presses on the full 61-case demo inspection, at a person's
    pace (20-60 ms apart at random, so presses fall at every phase of the frame clock).
    Baseline: a bare Textual app whose key handler updates a Label, to the first frame after
    the update, paced the same way.
