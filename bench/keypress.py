@@ -3,8 +3,9 @@
 1. Key press to updated score: the time from an answer key reaching the app (sent as the
    terminal driver sends it) to the first frame rendered after the score panel took the new
    scores, which the interview computes from its in-memory tally as it handles the key; the
-   commit follows on the writer thread ("saving", then "✓ saved"). Median of a few hundred presses on the full 61-case demo inspection, at a person's
-   pace (20-60 ms apart at random, so presses fall at every phase of the frame clock).
+   commit follows on the writer thread ("saving", then "✓ saved"). Median of a few hundred
+   presses on the full 61-case demo inspection, at a person's pace (20-60 ms apart at random,
+   so presses fall at every phase of the frame clock).
    Baseline: a bare Textual app whose key handler updates a Label, to the first frame after
    the update, paced the same way.
 2. Start to first interactive frame: `audit-tui open FILE` in a pseudo-terminal, from spawning
