@@ -14,15 +14,22 @@ figures are medians. Run by hand: `python bench/startup.py [--runs 7]`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import pty
+import select
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
-from keypress import BARE_APP, first_output, spawned
+from keypress import BARE_APP
 
 BARE_PUSH = """
 from textual.app import App
@@ -45,6 +52,63 @@ class Bare(App):
 if __name__ == "__main__":
     Bare().run()
 """
+
+
+class _Reader:
+    """Reads a pseudo-terminal's output as it comes; `at`: when the last read returned."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.at = 0.0
+
+    def __call__(self) -> bytes:
+        ready, _, _ = select.select([self.fd], [], [], 30)
+        if not ready:
+            raise RuntimeError("no output within 30 s")
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            data = b""
+        except OSError as exc:
+            raise RuntimeError("the program ended") from exc
+        self.at = time.perf_counter()
+        return data
+
+
+@contextlib.contextmanager
+def spawned(
+    argv: list[str], env: dict[str, str]
+) -> Iterator[tuple[float, _Reader, Callable[[bytes], int]]]:
+    """argv started in a pseudo-terminal: (when it was spawned, its output, its input); it
+    is killed when the block ends."""
+    main, child = pty.openpty()
+    os.set_blocking(main, False)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
+    os.close(child)
+    try:
+        yield start, _Reader(main), lambda data: os.write(main, data)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(main)
+
+
+def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from spawning argv in a pseudo-terminal to the marker appearing in its output."""
+    with spawned(argv, env) as (start, read, _):
+        seen = b""
+        while marker not in seen:
+            seen += read()
+        return read.at - start
 
 
 def start_then_enter(argv: list[str], ready: bytes, shown: bytes, env: dict[str, str]) -> float:
