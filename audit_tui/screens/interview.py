@@ -94,9 +94,9 @@ class InterviewScreen(InterviewMoves):
                 yield SaveStatus(id="save-status")
                 yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
-        # Compact: every key the inspector needs fits in 80 columns (tests/app/
-        # test_interview_snapshots.py).
-        yield Footer(compact=True)
+        # The keys an inspector needs, in 80 columns; Ctrl+P and the rest are in help (a compact
+        # footer would fit Ctrl+P too, but restyles every key each time it is rebuilt).
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"Case {self.case_ref}"
