@@ -90,7 +90,7 @@ class InterviewScreen(InterviewMoves):
                 yield ThemeProgressPanel(id="themes")
             with Vertical(id="main"):
                 with VerticalScroll(id="question-area", can_focus=False):
-                    yield Static("Opening the case…", id="question-placeholder")
+                    yield QuestionView(id="question")
                 yield SaveStatus(id="save-status")
                 yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
@@ -111,10 +111,7 @@ class InterviewScreen(InterviewMoves):
             resumed = self.start_question is not None and self.state.go_to(self.start_question)
             if not resumed and self.state.is_answered(self.state.current.id):
                 self.state.next_unanswered()
-            view_widget = QuestionView(self.state, id="question")
-            area = self.query_one("#question-area")
-            area.query("#question-placeholder").remove()
-            area.mount(view_widget)
+            self.query_one(QuestionView).show_state(self.state)
         else:
             assert self.state is not None
             self.state.set_case(view.case, view.applicable)

@@ -91,14 +91,28 @@ class QuestionView(KeptRows):
 
     revision: reactive[int] = reactive(0, repaint=False)
 
-    def __init__(self, state: InterviewState, *, id: str | None = None) -> None:
+    def __init__(self, state: InterviewState | None = None, *, id: str | None = None) -> None:
+        """`state`: None while the case is being read (given later, `show_state`)."""
         super().__init__(id=id)
-        self.state = state
+        self._state = state
+
+    @property
+    def state(self) -> InterviewState:
+        assert self._state is not None, "the case is not read yet"
+        return self._state
+
+    def show_state(self, state: InterviewState) -> None:
+        """The case has been read: show its current question (composed before, so that
+        showing it lays nothing out again)."""
+        self._state = state
+        self.refresh_rows()
 
     def watch_revision(self) -> None:
         self.refresh_rows()
 
     def lines(self, width: int) -> list[Line]:
+        if self._state is None:
+            return ["[$text-muted]Opening the case…[/]"]
         return self.lines_for(self.state.current, width)
 
     def keep_settled(self, both: bool = False) -> None:
