@@ -413,20 +413,16 @@ def read_case_details(store: InspectionStore, case_ref: str) -> CaseDetails:
 
 
 def missing_for_completion(store: InspectionStore, case_ref: str) -> list[MissingItem]:
-    return [_missing_item(store, case_ref, m) for m in store.missing_for_completion(case_ref)]
+    return [_missing_item(m) for m in store.missing_for_completion(case_ref)]
 
 
-def _missing_item(store: InspectionStore, case_ref: str, missing: Any) -> MissingItem:
-    """What stops completion, in the words of the store's rule: a "note needed" answer is
-    listed with the sentence the answer gate says it in (answer_rules.note_needed)."""
-    from db.file.answer_rules import note_needed
-
+def _missing_item(missing: Any) -> MissingItem:
+    """What stops completion, in the store's words: "unanswered", or the sentence the answer
+    gate says a "note needed" answer in (db.file.answer_rules.note_needed)."""
     qid = missing.question_id
     if missing.what != "note_required":
         return MissingItem(qid, "unanswered")
-    answer = store.answer(case_ref, qid)
-    value = answer.value if answer is not None else "given"
-    return MissingItem(qid, note_needed(qid, value).removeprefix(f"{qid} "))
+    return MissingItem(qid, str(missing).removeprefix(f"{qid} "))
 
 
 def complete_case(store: InspectionStore, case_ref: str, inspector: str) -> Progress:

@@ -331,9 +331,10 @@ def test_a_no_whose_note_is_to_follow_is_saved_and_blocks_completion(store):
     assert (saved.value, saved.note) == ("no", None)
     for qid in ("A1", "A4", "R2", "G1"):
         store.record_answer("C001", qid, "yes", inspector="JS")
-    assert [str(m) for m in store.missing_for_completion("C001")] == ["A2 needs a note"]
-    with pytest.raises(IncompleteCase, match="A2 needs a note"):
+    assert [str(m) for m in store.missing_for_completion("C001")] == [sentence]
+    with pytest.raises(IncompleteCase) as refused:
         store.complete_case("C001", inspector="JS")
+    assert str(refused.value) == f"case C001 cannot be completed yet: {sentence}"
     with pytest.raises(InvalidRows) as imported:
         store.import_answers([{"case_ref": "C003", "question_id": "A2", "answer": "no"}])
     assert [str(p) for p in imported.value.problems] == [f"line 2, column note: {sentence}"]
