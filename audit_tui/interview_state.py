@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tui.store_calls import SavedAnswer
+from db.file.answer_rules import lacks_note
+
+if TYPE_CHECKING:
+    from audit_tui.live_scores import LiveScores
 from question_bank.case import CaseRecord
 from question_bank.model import Bank, Condition, Question, Section, Theme
 
@@ -71,6 +75,9 @@ class InterviewState:
         self.draft_notes: dict[str, str] = {}
         self.undo_stack: list[tuple[str, SavedAnswer | None]] = []
         self.request = 0  # the number of the last change sent to the writer
+        # The scores as the answers shown make them, moved by every change of one (set by
+        # the screen once the store has sent the counts; see live_scores.py).
+        self.live: LiveScores | None = None
         self.order: list[Question] = _interview_order(bank)
         self.position = {q.id: i for i, q in enumerate(self.order)}
         self.sections = {s.id: s for s in bank.sections}
@@ -197,15 +204,19 @@ class InterviewState:
 
     def begin_change(self, qid: str, value: str | None, note: str | None) -> int:
         """A change of `qid` is sent to the writer: until its reply the question shows this
-        value and note, marked as saving. The number its reply will carry."""
+        value and note, marked as saving, and the scores count it. The number its reply will
+        carry."""
+        before = self.shown_answer(qid)
         self.request += 1
         self.pending[qid] = Pending(self.request, value, note)
         self.marks[qid] = SAVING
+        self._shown_moved(qid, before)
         return self.request
 
     def change_saved(self, qid: str, answer: SavedAnswer | None, request: int) -> None:
         """The file holds `answer` (None: no answer) after the change numbered `request`;
         the question is saved unless a later change of it is still on its way."""
+        before = self.shown_answer(qid)
         if answer is None:
             self.answers.pop(qid, None)
         else:
@@ -214,14 +225,45 @@ class InterviewState:
         if pending is not None and pending.request == request:
             del self.pending[qid]
             self.marks[qid] = SAVED
+        self._shown_moved(qid, before)
 
-    def change_refused(self, qid: str, error: str) -> None:
-        """The store refused the last change of `qid`: it is not saved, nor to be undone."""
+    def change_refused(self, qid: str, error: str, request: int | None = None) -> bool:
+        """The store refused a change of `qid` (numbered `request`, if known): unless a later
+        change of it is on its way, the question shows what the file holds again, and the
+        scores count that; the change is not to be undone. Whether the screen rolled back."""
+        pending = self.pending.get(qid)
+        if pending is not None and request is not None and pending.request != request:
+            return False  # a later change of the question stands in for it
+        before = self.shown_answer(qid)
         self.pending.pop(qid, None)
         self.marks[qid] = REFUSED
         self.refusal[qid] = error
         if self.undo_stack and self.undo_stack[-1][0] == qid:
             self.undo_stack.pop()
+        self._shown_moved(qid, before)
+        return True
+
+    def rescore(self, live: LiveScores) -> None:
+        """Counts read from the file (the case opened, or a classification moved questions in
+        or out): the scores count every change still on its way on top of them."""
+        self.live = live
+        for qid, pending in self.pending.items():
+            saved = self.answers.get(qid)
+            if self.applies(qid):
+                live.move(qid, saved.value if saved else None, pending.value)
+
+    def _shown_moved(self, qid: str, before: SavedAnswer | None) -> None:
+        """The answer shown for `qid` may have changed from `before`: the scores follow."""
+        after = self.shown_answer(qid)
+        old, new = (before.value if before else None), (after.value if after else None)
+        if old != new and self.live is not None and self.applies(qid):
+            self.live.move(qid, old, new)
+
+    def lacks_note(self, qid: str) -> bool:
+        """Whether the answer shown is one the bank wants a note for, without it ("note
+        needed": saved, but the case cannot be completed until the note is written)."""
+        shown = self.shown_answer(qid)
+        return shown is not None and lacks_note(self.bank.question(qid), shown.value, shown.note)
 
     @property
     def current(self) -> Question:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,6 +19,7 @@ from db.file.records import CaseStatus
 
 if TYPE_CHECKING:
     from db.file.store import InspectionStore
+    from db.file.tally import ScopeTally
     from question_bank.case import CaseRecord
     from question_bank.model import Bank
     from question_bank.scoring import ThemeScore
@@ -94,6 +95,17 @@ class CaseList:
 
 
 @dataclass(frozen=True)
+class Tallies:
+    """The counts that score a case and the inspection, each a copy the interview moves by
+    every answer key before its commit (db.file.tally), with the scores they give now."""
+
+    case: ScopeTally
+    inspection: ScopeTally
+    case_scores: list[ThemeScore]
+    inspection_scores: list[ThemeScore]
+
+
+@dataclass(frozen=True)
 class CaseView:
     """One case with its answers and scores: what the interview opens with."""
 
@@ -101,26 +113,31 @@ class CaseView:
     answers: dict[str, SavedAnswer]
     applicable: frozenset[str]  # as the store holds it: the inspector's classification counts
     progress: Progress
-    case_scores: list[ThemeScore]
-    inspection_scores: list[ThemeScore]
+    tallies: Tallies
 
 
 @dataclass(frozen=True)
 class AnswerOutcome:
-    """The result of an answer, a note, a clear or an undo, read back after the commit."""
+    """The result of an answer, a note, a clear or an undo, once committed.
+
+    Nothing is read back but the case's status: the interview moved its scores and progress
+    when the key was pressed (InterviewState, live_scores.py). Only a change of a classifying
+    question, which may move other questions in or out, reads the counts again.
+    """
 
     request: int
     case_ref: str
     question_id: str
     answer: SavedAnswer | None
+    status: CaseStatus
     # The questions that apply to the case after an answer to a classifying question (which
     # may move others in or out); None after any other answer, which cannot change them.
-    applicable: frozenset[str] | None
-    progress: Progress
-    case_scores: list[ThemeScore]
-    inspection_scores: list[ThemeScore]
+    applicable: frozenset[str] | None = None
     # An answer to a classifying question: the questions whose applicability it changed.
     reclassified: tuple[str, ...] = ()
+    # After a change of a classifying question: the counts read again, as they now stand.
+    tallies: Tallies | None = None
+    note_only: bool = False  # the note of an answer changed, not the answer
 
 
 @dataclass(frozen=True)
@@ -167,11 +184,20 @@ def _saved(answer: Any) -> SavedAnswer | None:
     return None if answer is None else SavedAnswer(answer.value, answer.note)
 
 
-def _scores(store: InspectionStore, case_ref: str | None) -> list[ThemeScore]:
-    from db.file.records import CountFilter
-    from db.reporting.figures import theme_scores
+def _tallies(store: InspectionStore, case_ref: str) -> Tallies:
+    """The case's and the inspection's counts, and their scores (figures' own scoring)."""
+    from db.reporting.figures import scores_of
 
-    return theme_scores(store, CountFilter(case_ref=case_ref))
+    case, inspection = store.scope_tally(case_ref), store.scope_tally()
+    bank = store.bank
+    return Tallies(
+        case,
+        inspection,
+        scores_of(bank, case.tally.counts, case.tally.cases_by_theme, case.not_applying),
+        scores_of(
+            bank, inspection.tally.counts, inspection.tally.cases_by_theme, inspection.not_applying
+        ),
+    )
 
 
 def list_file(path: str, passphrase: str | None, inspector: str | None) -> CaseListing | None:
@@ -295,8 +321,7 @@ def open_case(store: InspectionStore, case_ref: str) -> CaseView:
         },
         applicable=_applicable(store, case_ref),
         progress=_progress(store, case_ref)[case_ref],
-        case_scores=_scores(store, case_ref),
-        inspection_scores=_scores(store, None),
+        tallies=_tallies(store, case_ref),
     )
 
 
@@ -308,18 +333,18 @@ def _outcome(
     answer: Any = None,
     reclassified: tuple[str, ...] = (),
 ) -> AnswerOutcome:
-    """What the screen redraws after a change; `answer`: the one just recorded, if known;
-    `reclassified`: the questions the change moved in or out."""
+    """What the screen needs after a committed change; `answer`: the one just recorded, if
+    known; `reclassified`: the questions the change moved in or out."""
+    classifies = store.bank.question(qid).classifies is not None
     return AnswerOutcome(
         request=request,
         case_ref=case_ref,
         question_id=qid,
         answer=_saved(answer if answer is not None else store.answer(case_ref, qid)),
-        applicable=_applicable(store, case_ref) if store.bank.question(qid).classifies else None,
-        progress=_progress(store, case_ref)[case_ref],
-        case_scores=_scores(store, case_ref),
-        inspection_scores=_scores(store, None),
+        status=store.case_status(case_ref),
+        applicable=_applicable(store, case_ref) if classifies else None,
         reclassified=reclassified,
+        tallies=_tallies(store, case_ref) if classifies else None,
     )
 
 
@@ -332,7 +357,9 @@ def record_answer(
     inspector: str,
     note: str | None,
 ) -> AnswerOutcome:
-    answer = store.record_answer(case_ref, qid, value, inspector=inspector, note=note)
+    answer = store.record_answer(
+        case_ref, qid, value, inspector=inspector, note=note, note_to_follow=True
+    )
     return _outcome(store, request, case_ref, qid, answer, answer.reclassified)
 
 
@@ -340,7 +367,7 @@ def set_note(
     store: InspectionStore, request: int, case_ref: str, qid: str, note: str, inspector: str
 ) -> AnswerOutcome:
     store.set_note(case_ref, qid, note, inspector=inspector)
-    return _outcome(store, request, case_ref, qid)
+    return replace(_outcome(store, request, case_ref, qid), note_only=True)
 
 
 def restore_answer(
@@ -357,7 +384,12 @@ def restore_answer(
     else:
         # '' rather than None: the earlier answer had no note, so the later one must go too.
         changed = store.record_answer(
-            case_ref, qid, previous.value, inspector=inspector, note=previous.note or ""
+            case_ref,
+            qid,
+            previous.value,
+            inspector=inspector,
+            note=previous.note or "",
+            note_to_follow=True,
         )
     return _outcome(
         store, request, case_ref, qid, reclassified=changed.reclassified if changed else ()
@@ -392,8 +424,12 @@ def missing_for_completion(store: InspectionStore, case_ref: str) -> list[Missin
 
 
 def _missing_item(missing: Any) -> MissingItem:
-    reason = "needs a note" if missing.what == "note_required" else "unanswered"
-    return MissingItem(missing.question_id, reason)
+    """What stops completion, in the store's words: "unanswered", or the sentence the answer
+    gate says a "note needed" answer in (db.file.answer_rules.note_needed)."""
+    qid = missing.question_id
+    if missing.what != "note_required":
+        return MissingItem(qid, "unanswered")
+    return MissingItem(qid, str(missing).removeprefix(f"{qid} "))
 
 
 def complete_case(store: InspectionStore, case_ref: str, inspector: str) -> Progress:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import queue
+import sqlite3
 import threading
 import traceback
 from collections.abc import Callable
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # The longest a call held back `after` an event waits for it (the case list's first frame).
 AFTER_TIMEOUT = 2.0
+
+# Seconds the writer rests, with nothing to do, before it checkpoints the file.
+CHECKPOINT_REST = 0.25
 
 StoreCall = Callable[["InspectionStore"], Any]
 Reply = Callable[[Any], "Message | None"]
@@ -76,6 +80,9 @@ class StoreWriter:
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._idle = threading.Event()
         self._idle.set()
+        # Set when the writer is idle with every commit checkpointed into the main file.
+        self._copied = threading.Event()
+        self._uncopied = False  # commits (may) wait in the write-ahead log
         self._pending = 0
         self._lock = threading.Lock()
 
@@ -116,6 +123,7 @@ class StoreWriter:
         with self._lock:
             self._pending += 1
             self._idle.clear()
+            self._copied.clear()
         self._queue.put(item)
 
     @property
@@ -127,6 +135,11 @@ class StoreWriter:
         """Block until every submitted call has finished (never from the interface thread)."""
         return self._idle.wait(timeout)
 
+    def wait_copied(self, timeout: float | None = None) -> bool:
+        """Block until the writer is idle and its checkpoint done: the main file alone holds
+        every commit (never from the interface thread)."""
+        return self._copied.wait(timeout)
+
     def stop(self) -> None:
         """Finish every queued call, close the store and end the thread."""
         if self._thread.is_alive():
@@ -135,7 +148,11 @@ class StoreWriter:
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=CHECKPOINT_REST if self._uncopied else None)
+            except queue.Empty:  # at rest, with commits not yet in the main file
+                self._checkpoint()
+                continue
             if item is None:
                 break
             try:
@@ -143,11 +160,30 @@ class StoreWriter:
             finally:
                 with self._lock:
                     self._pending -= 1
+                    self._uncopied = self._store is not None
                     if self._pending == 0:
                         self._idle.set()
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    def _checkpoint(self) -> None:
+        """The writer has rested CHECKPOINT_REST since its last call: copy the write-ahead log
+        into the main file, so that a copy of the file alone, taken a moment after the last
+        key, holds every answer. At rest, so that it never delays an answer or its redraw
+        (it costs a write and a sync of the main file); at a person's pace, after each answer.
+        A checkpoint that cannot finish (another connection reading, a full disk) is tried
+        again at the next rest."""
+        assert self._store is not None
+        try:
+            copied = self._store.checkpoint()
+        except sqlite3.Error as exc:  # a full disk: the log still holds every commit
+            log.warning("checkpoint failed: %s", exc.__class__.__name__)
+            copied = False
+        with self._lock:
+            self._uncopied = not copied
+            if copied and self._pending == 0:  # nothing queued meanwhile
+                self._copied.set()
 
     def _handle(self, item: _Submitted) -> None:
         try:

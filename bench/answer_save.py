@@ -4,7 +4,8 @@ and scoring a fully answered 61-case inspection against a raw GROUP BY count.
 Run by hand: `python bench/answer_save.py [--answers N] [--dir PATH]`. Every side of each
 comparison runs in the same process, on the same disk, interleaved, with the same pragmas
 (WAL, synchronous=FULL, foreign_keys=ON); the figures are medians. Target: the save path within
-2x of the raw one. The store is measured twice: on a plain file and on an encrypted one
+2x of the raw one; the checkpoint the interface's writer runs at rest is timed after each
+answer beside a raw one. The store is measured twice: on a plain file and on an encrypted one
 (SQLCipher), so the cost of encryption is the ratio of the two.
 """
 
@@ -28,6 +29,7 @@ from db.reporting.demo import build_demo, demo_cases
 from question_bank.loader import load_shipped
 
 PASSPHRASE = "bench passphrase, not a secret"
+CHECKPOINTS: list[float] = []  # bench_save's: the store's checkpoint, the raw one
 RAW_SCHEMA = """
 CREATE TABLE answers (
     case_ref TEXT NOT NULL, question_id TEXT NOT NULL, role TEXT NOT NULL, value TEXT NOT NULL,
@@ -78,6 +80,7 @@ def bench_save(folder: Path, count: int) -> tuple[float, float, float]:
         raw.execute("COMMIT")
 
     ours, encrypted, theirs = [], [], []
+    copied, raw_copied = [], []  # the checkpoint after each (the TUI's writer, at rest)
     for case_ref, question_id in keys:
         ours.append(
             timed(
@@ -94,6 +97,9 @@ def bench_save(folder: Path, count: int) -> tuple[float, float, float]:
             )
         )
         theirs.append(timed(lambda c=case_ref, q=question_id: raw_insert(c, q)))
+        copied.append(timed(store.checkpoint))
+        raw_copied.append(timed(lambda: raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()))
+    CHECKPOINTS.extend((statistics.median(copied), statistics.median(raw_copied)))
     store.close()
     sealed.close()
     raw.close()
@@ -163,6 +169,11 @@ def main() -> None:
         print(f"  ratio                          {ours / raw:8.2f}x  (target: within 2x)")
         print(f"  ratio encrypted / raw          {sealed / raw:8.2f}x")
         print(f"  ratio encrypted / plain store  {sealed / ours:8.2f}x")
+        store_copy, raw_copy = CHECKPOINTS
+        print("checkpoint after one answer (the interface's writer does it at rest)")
+        print(f"  InspectionStore.checkpoint     {ms(store_copy)}")
+        print(f"  raw wal_checkpoint(PASSIVE)    {ms(raw_copy)}")
+        print(f"  ratio                          {store_copy / raw_copy:8.2f}x")
         score, group_by, whole = bench_scores(folder, args.repeats)
         print(f"scores of a fully answered 61-case fji-2014 inspection ({args.repeats} runs)")
         print(f"  figures.theme_scores           {ms(score)}")

@@ -2,20 +2,16 @@
 
 1. Key press to updated score: the time from an answer key reaching the app (sent as the
    terminal driver sends it) to the first frame rendered after the score panel took the new
-   scores, which only happens once the answer is committed and the scores recomputed from the
-   file. Median of a few hundred presses on the full 61-case demo inspection, at a person's
-   pace (20-60 ms apart at random, so presses fall at every phase of the frame clock).
+   scores, which the interview computes from its in-memory tally as it handles the key; the
+   commit follows on the writer thread ("saving", then "✓ saved"). Median of a few hundred
+   presses on the full 61-case demo inspection, at a person's pace (20-60 ms apart at random,
+   so presses fall at every phase of the frame clock).
    Baseline: a bare Textual app whose key handler updates a Label, to the first frame after
    the update, paced the same way.
-2. Start to first interactive frame: `audit-tui open FILE` in a pseudo-terminal, from spawning
-   the process to the first output of the case list with its cases, beside a bare Textual app
-   started the same way up to the first output of its label.
-   The case list is drawn before the store has opened the file (the store opens it right after
-   the first frame; a case chosen meanwhile opens once it has). So that this shows, the bench
-   also times, with no baseline, pressing Enter as soon as the list appears until the interview
-   of the highlighted case is on screen.
+Each run alternates the two sides; the figures are medians over every run's presses, and each
+run's own are printed too. Start-up is bench/startup.py's.
 
-Run by hand: `python bench/keypress.py [--presses 300] [--starts 7]`.
+Run by hand: `python bench/keypress.py [--presses 300] [--runs 3]`.
 """
 
 from __future__ import annotations
@@ -23,14 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import pty
 import random
-import select
 import shutil
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -180,114 +171,6 @@ async def bare_presses(presses: int, paced: bool = True) -> list[float]:
     return times
 
 
-def first_output(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
-    """Seconds from spawning argv in a pseudo-terminal to the marker appearing in its output."""
-    main, child = pty.openpty()
-    os.set_blocking(main, False)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv,
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(child)
-    seen = b""
-    try:
-        while marker not in seen:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                raise RuntimeError(f"{argv[0]} showed no {marker!r} within 30 s")
-            try:
-                seen += os.read(main, 65536)
-            except BlockingIOError:
-                continue
-            except OSError as exc:
-                raise RuntimeError(f"{argv} ended before showing {marker!r}") from exc
-        return time.perf_counter() - start
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(main)
-
-
-def first_interview(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawning `audit-tui open` to its interview showing the first question
-    (its section's row of questions), Enter pressed on the first output of the case list."""
-    main, child = pty.openpty()
-    os.set_blocking(main, False)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv,
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(child)
-    seen, pressed = b"", False
-    try:
-        while True:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                raise RuntimeError("no interview within 30 s")
-            try:
-                seen += os.read(main, 65536)
-            except BlockingIOError:
-                continue
-            if not pressed and b"cases shown" in seen:
-                os.write(main, b"\r")
-                pressed, seen = True, b""
-            elif pressed and b"Section " in seen:
-                return time.perf_counter() - start
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(main)
-
-
-def startups(work: Path, demo: Path, runs: int) -> tuple[list[float], list[float]]:
-    script = Path(sys.executable).with_name("audit-tui")
-    bare = work / "bare_app.py"
-    bare.write_text(BARE_APP, encoding="utf-8")
-    env = dict(
-        os.environ,
-        TERM="xterm-256color",
-        COLUMNS="120",
-        LINES="40",
-        AUDIT_TUI_HOME=str(work / "home"),
-    )
-    ours, theirs = [], []
-    for run in range(runs):
-        copy = work / f"start-{run}.sqlite"
-        shutil.copy(demo, copy)
-        ours.append(first_output([str(script), "open", str(copy)], b"cases shown", env))
-        theirs.append(first_output([sys.executable, str(bare)], b"bare app ready", env))
-    return ours, theirs
-
-
-def interviews(work: Path, demo: Path, runs: int) -> list[float]:
-    script = Path(sys.executable).with_name("audit-tui")
-    env = dict(
-        os.environ,
-        TERM="xterm-256color",
-        COLUMNS="120",
-        LINES="40",
-        AUDIT_TUI_HOME=str(work / "home-enter"),
-    )
-    times = []
-    for run in range(runs):
-        copy = work / f"enter-{run}.sqlite"
-        shutil.copy(demo, copy)
-        times.append(first_interview([str(script), "open", str(copy)], env))
-    return times
-
-
 def report(name: str, ours: list[float], bare: list[float]) -> None:
     a, b = statistics.median(ours) * 1000, statistics.median(bare) * 1000
     print(f"{name:<38} {a:9.1f} ms {b:9.1f} ms {a / b:7.2f}x   (n={len(ours)}, {len(bare)})")
@@ -295,36 +178,43 @@ def report(name: str, ours: list[float], bare: list[float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--presses", type=int, default=300)
-    parser.add_argument("--starts", type=int, default=7)
+    parser.add_argument("--presses", type=int, default=300, help="presses per run and side")
+    parser.add_argument("--runs", type=int, default=3, help="alternated runs of each side")
     args = parser.parse_args()
     from db.reporting.demo import build_demo
 
+    audit: list[float] = []
+    bare: list[float] = []
+    audit_burst: list[float] = []
+    bare_burst: list[float] = []
+    per_run: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ["AUDIT_TUI_HOME"] = str(work / "home")
         demo = build_demo(work / "demo.sqlite")
-        shutil.copy(demo, work / "paced.sqlite")
-        shutil.copy(demo, work / "burst.sqlite")
-        audit = asyncio.run(audit_presses(work / "paced.sqlite", args.presses))
-        bare = asyncio.run(bare_presses(args.presses))
-        audit_burst = asyncio.run(audit_presses(work / "burst.sqlite", args.presses, False))
-        bare_burst = asyncio.run(bare_presses(args.presses, False))
-        ours_start, bare_start = startups(work, demo, args.starts)
-        enter = interviews(work, demo, args.starts)
+        for run in range(args.runs):
+            shutil.copy(demo, work / f"paced-{run}.sqlite")
+            shutil.copy(demo, work / f"burst-{run}.sqlite")
+            ours = asyncio.run(audit_presses(work / f"paced-{run}.sqlite", args.presses))
+            theirs = asyncio.run(bare_presses(args.presses))
+            audit += ours
+            bare += theirs
+            per_run.append((statistics.median(ours), statistics.median(theirs)))
+            audit_burst += asyncio.run(
+                audit_presses(work / f"burst-{run}.sqlite", args.presses, False)
+            )
+            bare_burst += asyncio.run(bare_presses(args.presses, False))
     print(f"{'':<38} {'audit-tui':>12} {'bare app':>12} {'ratio':>8}")
     report("answer key -> updated score (median)", audit, bare)
     report("  same, presses back to back", audit_burst, bare_burst)
-    report("start -> first interactive frame", ours_start, bare_start)
-    print(
-        f"{'  start, Enter on that frame -> interview':<38} "
-        f"{statistics.median(enter) * 1000:9.1f} ms {'':>12} {'':>8}   (n={len(enter)})"
-    )
+    runs = ", ".join(f"{a * 1000:.1f}/{b * 1000:.1f} ms" for a, b in per_run)
+    print(f"each run's medians, audit-tui/bare: {runs} (target 1.5x)")
     p90 = statistics.quantiles(audit, n=10)[-1] * 1000
     print(
         f"answer key -> updated score, 90th percentile: {p90:.1f} ms; "
         f"cases: 61, questions answered: {len(audit)}"
     )
+    print("start-up figures: bench/startup.py")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial, wraps
+from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.markup import escape
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from audit_tui.interview_state import InterviewState
+from audit_tui.live_scores import LiveScores
 from audit_tui.messages import (
     AnswerSaved,
     CaseFieldsSaved,
@@ -27,33 +27,26 @@ from audit_tui.messages import (
 )
 from audit_tui.screens.interview_ahead import RenderAhead
 from audit_tui.screens.interview_keys import INTERVIEW_KEYS
+from audit_tui.screens.interview_moves import InterviewMoves, after_load
 from audit_tui.screens.interview_writes import InterviewWrites
 from audit_tui.store_calls import OpenedFile, Progress
 from audit_tui.widgets.question_view import QuestionView
-from audit_tui.widgets.save_status import SaveStatus, saved_markup
+from audit_tui.widgets.save_status import (
+    SaveStatus,
+    not_saved_sentence,
+    saved_markup,
+    saving_markup,
+)
 from audit_tui.widgets.theme_progress import ThemeProgressPanel
 from audit_tui.widgets.theme_scores import ScoreScope, ThemeScores
+from db.file.answer_rules import note_needed
 from db.file.records import CaseStatus
 
 POSITION_DELAY = 0.4  # seconds of rest before the position is written for resume
-SAVING_DELAY = 0.05  # seconds before an answer still not committed is shown as "saving"
 SAY_MOVED = 20  # seconds at most that a classification's sentence stands in for the scores
 
 
-def _after_load(method: Callable[..., None]) -> Callable[..., None]:
-    """Keys pressed while the case is still loading run once it has loaded, in order."""
-
-    @wraps(method)
-    def wrapper(self: InterviewScreen, *args: Any) -> None:
-        if self.state is None:
-            self._early.append(partial(method, self, *args))
-            return
-        method(self, *args)
-
-    return wrapper
-
-
-class InterviewScreen(Screen[None]):
+class InterviewScreen(InterviewMoves):
     """Walk one case through the bank: answer, move, jump, note, undo, complete."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -77,7 +70,6 @@ class InterviewScreen(Screen[None]):
         # Read the case while the screen is being built: the reply waits in the screen's
         # queue until it is mounted.
         self.writes.read_case()
-        self._saving_timer: Timer | None = None
         self._moved_timer: Timer | None = None
         self._ahead = RenderAhead(self)
         # The answer keys of the bank's scales that no binding of this screen takes.
@@ -98,11 +90,13 @@ class InterviewScreen(Screen[None]):
                 yield ThemeProgressPanel(id="themes")
             with Vertical(id="main"):
                 with VerticalScroll(id="question-area", can_focus=False):
-                    yield Static("Opening the case…", id="question-placeholder")
+                    yield QuestionView(id="question")
                 yield SaveStatus(id="save-status")
                 yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
-        yield Footer()
+        # The keys an inspector needs, in 80 columns; Ctrl+P and the rest are in help (a compact
+        # footer would fit Ctrl+P too, but restyles every key each time it is rebuilt).
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"Case {self.case_ref}"
@@ -117,16 +111,14 @@ class InterviewScreen(Screen[None]):
             resumed = self.start_question is not None and self.state.go_to(self.start_question)
             if not resumed and self.state.is_answered(self.state.current.id):
                 self.state.next_unanswered()
-            view_widget = QuestionView(self.state, id="question")
-            area = self.query_one("#question-area")
-            area.query("#question-placeholder").remove()
-            area.mount(view_widget)
+            self.query_one(QuestionView).show_state(self.state)
         else:
             assert self.state is not None
             self.state.set_case(view.case, view.applicable)
             self.state.answers = dict(view.answers)
+        self.state.rescore(LiveScores(self.opened.bank, self.case_ref, view.tallies))
         self.progress = view.progress
-        self._show_scores(view.case_scores, view.inspection_scores)
+        self._show_scores()
         self.refresh_view()
         early, self._early = self._early, []
         for call in early:
@@ -136,38 +128,57 @@ class InterviewScreen(Screen[None]):
         state = self.state
         if state is None:
             return
+        self.writes.replied()
         outcome = message.outcome
         qid = outcome.question_id
         before = state.answers.get(qid)
         state.change_saved(qid, outcome.answer, outcome.request)
         if outcome.applicable is not None:
             state.reclassify(qid, outcome.applicable)
-        self.saved_count += 1
-        self.progress = outcome.progress
+        if outcome.tallies is not None:  # a classification: the counts as the file has them
+            state.rescore(LiveScores(self.opened.bank, self.case_ref, outcome.tallies))
+        self.saved_count += not outcome.note_only  # answers saved (a note is of one)
+        self.progress = Progress(outcome.status, *state.counts())
         shown = outcome.answer.value if outcome.answer else "cleared"
         classifies = state.bank.question(qid).classifies is not None
         value_changed = (before and before.value) != (outcome.answer and outcome.answer.value)
-        if classifies and (outcome.reclassified or value_changed):
+        if outcome.note_only:  # what the answer's save said stands, the sentence too
+            if not classifies:
+                self._status(saved_markup(qid, shown, self.saved_count, state.lacks_note(qid)))
+        elif classifies and (outcome.reclassified or value_changed):
             moved = state.moved_count(outcome.reclassified)
             self._status(f"[$success]✓ saved[/] {qid} · {moved}")
             if outcome.reclassified:
                 self._say_moved(qid, state.reclassification_sentence(qid, outcome.reclassified))
             else:
                 self._unsay_moved()
-        else:
-            self._status(saved_markup(qid, shown, self.saved_count))
+        elif outcome.answer is None:  # cleared (an undo): nothing is marked saved
+            self._status(f"[$success]✓[/] {qid} cleared, not answered · the undo is saved")
             self._unsay_moved()
-        self._show_scores(outcome.case_scores, outcome.inspection_scores)
+        else:
+            self._status(saved_markup(qid, shown, self.saved_count, state.lacks_note(qid)))
+            self._unsay_moved()
+        self._show_scores()
         self.refresh_view()
 
     def on_store_refused(self, message: StoreRefused) -> None:
         state = self.state
         qid = message.question_id
-        if state is not None and qid is not None:
-            state.change_refused(qid, message.error)
-            self._status(f"[$error]✗ not saved[/] {qid}")
-            self.refresh_view()
-        self.notify(message.error, title="Not saved", severity="error", timeout=8)
+        if state is None or qid is None:
+            self.notify(message.error, title="Not saved", severity="error", timeout=8)
+            return
+        pending = state.pending.get(qid)
+        if not state.change_refused(qid, message.error, self.writes.replied()):
+            return  # a later change of the question is on its way and stands in for it
+        sentence = not_saved_sentence(qid, message.action, pending, message.error)
+        # What the key moved (scores, progress) is moved back; the question is shown again.
+        self.progress = self._progress_now()
+        self._show_scores()
+        self._status(f"[$error]✗ {escape(sentence)}[/]")
+        self.notify(sentence, title="Not saved", severity="error", timeout=8)
+        if message.action == "answer":
+            state.go_to(qid)
+        self.moved()
 
     def on_case_fields_saved(self, message: CaseFieldsSaved) -> None:
         self.writes.read_case()
@@ -194,8 +205,17 @@ class InterviewScreen(Screen[None]):
 
     # -- display ----------------------------------------------------------------------------
 
-    def _show_scores(self, case_scores: list[Any], inspection_scores: list[Any]) -> None:
-        self.query_one(ThemeScores).show(
+    def _show_scores(self) -> None:
+        """The scores as the answers shown make them (saved or being saved)."""
+        if self.state is None or self.state.live is None:
+            return
+        self.query_one(ThemeScores).show(*self.score_scopes(*self.state.live.scores()))
+
+    def score_scopes(
+        self, case_scores: list[Any], inspection_scores: list[Any]
+    ) -> tuple[ScoreScope, ScoreScope]:
+        """The case's scores beside the inspection's, as the table under the question shows."""
+        return (
             ScoreScope(self.case_ref, tuple(case_scores), brief=True),
             ScoreScope("Inspection", tuple(inspection_scores)),
         )
@@ -227,20 +247,10 @@ class InterviewScreen(Screen[None]):
             self._moved_timer = None
         self.remove_class("-moved")
 
-    def _show_saving(self) -> None:
-        self._saving_timer = None
-        if self.state is not None and self.state.pending:
-            waiting = ", ".join(self.state.pending)
-            self._status(f"[$warning]… saving[/] {waiting}")
-        self.refresh_view()
-
     def refresh_view(self) -> None:
         state = self.state
         if state is None:
             return
-        if self._saving_timer is not None and not state.pending:
-            self._saving_timer.stop()
-            self._saving_timer = None
         self.query_one(ThemeProgressPanel).show(
             tuple(state.progress()), f"{state.current.theme}:{state.current.section}"
         )
@@ -265,6 +275,17 @@ class InterviewScreen(Screen[None]):
         self._position_timer = None
         self.writes.remember_position(self.state.current.id, interview)
 
+    def _progress_now(self) -> Progress:
+        """The case's progress with every answer shown: its status as the file has it (a first
+        answer starts the case), its counts as the screen shows them."""
+        state = self.state
+        assert state is not None
+        status = self.progress.status if self.progress else CaseStatus.NOT_STARTED
+        answered, applicable = state.counts()
+        if status is CaseStatus.NOT_STARTED and answered:
+            status = CaseStatus.IN_PROGRESS
+        return Progress(status, answered, applicable)
+
     @property
     def locked(self) -> bool:
         return self.progress is not None and self.progress.status.closed
@@ -288,7 +309,7 @@ class InterviewScreen(Screen[None]):
 
     # -- answering --------------------------------------------------------------------------
 
-    @_after_load
+    @after_load
     def action_answer(self, key: str) -> None:
         state = self._changeable()
         if state is None:
@@ -301,30 +322,60 @@ class InterviewScreen(Screen[None]):
         shown = state.shown_answer(q.id)
         note = state.draft_notes.get(q.id) or (shown.note if shown else None)
         if state.note_required(q, option.value) and not note:
-            from audit_tui.screens.dialogs import NoteDialog
+            # Saved at once, flagged "note needed"; the note follows (or later: Escape).
+            from audit_tui.screens.note_needed import NeededNoteDialog
 
+            self.submit_answer(q.id, option.value, None, advance=False)
+            sentence = note_needed(q.id, option.value).partition(";")[0]
             self.app.push_screen(
-                NoteDialog(q.id, q.text, "", required_for=option.label),
-                partial(self._answer_with_note, q.id, option.value),
+                NeededNoteDialog(q.id, q.text, option.label, sentence),
+                partial(self._needed_note_written, q.id),
             )
             return
         self.submit_answer(q.id, option.value, note)
 
-    def _answer_with_note(self, qid: str, value: str, note: str | None) -> None:
-        if note:
-            self.submit_answer(qid, value, note)
+    def _needed_note_written(self, qid: str, note: str | None) -> None:
+        state = self.state
+        if state is None:
+            return
+        if not note:  # later: the answer stays saved, flagged
+            self.refresh_view()
+            return
+        self.writes.note(state, qid, note, undoable=False)
+        if state.current.id == qid:
+            self._step_on(qid)
+        self.moved()
 
     def submit_answer(self, qid: str, value: str, note: str | None, advance: bool = True) -> None:
+        """Send the answer to the writer; the scores and progress count it at once, and the
+        line under the question says "saving" until the commit returns."""
         state = self.state
         assert state is not None
         self.writes.answer(state, qid, value, note)
-        if advance and state.current.id == qid and not state.step(1):
+        self.progress = self._progress_now()
+        self._status(saving_markup(qid, value))
+        self._show_scores()
+        if advance and state.current.id == qid:
+            self._step_on(qid)
+        self.moved()
+
+    def _step_on(self, qid: str) -> None:
+        """On to the next question that applies; at the last, say what is left to do."""
+        state = self.state
+        assert state is not None
+        if state.step(1):
+            return
+        answered, total = state.counts()
+        if answered < total:
+            left = total - answered
+            self.notify(
+                f"That was the last question; {left} still "
+                f"{'needs an answer' if left == 1 else 'need answers'}: press g to go to "
+                f"{'it' if left == 1 else 'the next'}.",
+                timeout=4,
+            )
+        else:
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
-        # The commit normally comes back within a frame: draw once, with the saved mark and
-        # the new scores, and show "saving" only if the reply is slow.
-        self.moved(refresh=False)
-        if self._saving_timer is None:
-            self._saving_timer = self.set_timer(SAVING_DELAY, self._show_saving)
 
     def on_key(self, event: Key) -> None:
         """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a). One
@@ -353,46 +404,9 @@ class InterviewScreen(Screen[None]):
         else:
             self.app.bell()
 
-    # -- moving -----------------------------------------------------------------------------
-
-    @_after_load
-    def action_step(self, delta: int) -> None:
-        if self.state is None:
-            return
-        if not self.state.step(delta):
-            self.notify("No more questions that apply that way.", timeout=2)
-        self.moved()
-
-    @_after_load
-    def action_next_unanswered(self) -> None:
-        if self.state is None:
-            return
-        if not self.state.next_unanswered():
-            self.notify("Every question that applies is answered. Press c to complete.")
-        self.moved()
-
-    @_after_load
-    def action_theme(self, delta: int) -> None:
-        if self.state is not None and self.state.cycle_theme(delta):
-            self.moved()
-
-    @_after_load
-    def action_go_theme(self, number: int) -> None:
-        if self.state is None:
-            return
-        if self.state.go_to_theme(number):
-            self.moved()
-        else:
-            self.notify(f"No question of theme {number} applies to this case.", timeout=3)
-
-    @_after_load
-    def action_go_to(self, qid: str) -> None:
-        if self.state is not None and self.state.go_to(qid):
-            self.moved()
-
     # -- notes and undo ---------------------------------------------------------------------
 
-    @_after_load
+    @after_load
     def action_edit_note(self) -> None:
         from audit_tui.screens.dialogs import NoteDialog
 
@@ -411,7 +425,7 @@ class InterviewScreen(Screen[None]):
         self.writes.note(state, qid, note)
         self.refresh_view()
 
-    @_after_load
+    @after_load
     def action_undo(self) -> None:
         state = self.state
         if state is None or self._said_locked():
@@ -426,7 +440,7 @@ class InterviewScreen(Screen[None]):
 
     # -- the case ---------------------------------------------------------------------------
 
-    @_after_load
+    @after_load
     def action_complete(self) -> None:
         if self.state is None:
             return
@@ -442,7 +456,7 @@ class InterviewScreen(Screen[None]):
             self.state.go_to(choice.removeprefix("goto:"))
             self.moved()
 
-    @_after_load
+    @after_load
     def action_reopen(self) -> None:
         from audit_tui.screens.dialogs import ReopenDialog
 
@@ -455,7 +469,7 @@ class InterviewScreen(Screen[None]):
         if reason:
             self.writes.reopen(reason)
 
-    @_after_load
+    @after_load
     def action_details(self) -> None:
         from audit_tui.screens.case_details import CaseDetailsScreen
 
@@ -479,3 +493,4 @@ class InterviewScreen(Screen[None]):
         if self._position_timer is not None:
             self._position_timer.stop()
             self.remember_position()
+        self.writes.flush()  # nothing the inspector pressed is left unsent

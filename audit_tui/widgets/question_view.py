@@ -17,6 +17,7 @@ from textual.reactive import reactive
 
 from audit_tui.interview_state import REFUSED, SAVED, SAVING, InterviewState
 from audit_tui.widgets.lines import KeptRows, Line
+from db.file.answer_rules import note_needed
 from question_bank.model import Question
 
 # By what an answer counts as: the yes / no / N/A of any scale ("No: should be high" is a no).
@@ -90,20 +91,37 @@ class QuestionView(KeptRows):
 
     revision: reactive[int] = reactive(0, repaint=False)
 
-    def __init__(self, state: InterviewState, *, id: str | None = None) -> None:
+    def __init__(self, state: InterviewState | None = None, *, id: str | None = None) -> None:
+        """`state`: None while the case is being read (given later, `show_state`)."""
         super().__init__(id=id)
-        self.state = state
+        self._state = state
+
+    @property
+    def state(self) -> InterviewState:
+        assert self._state is not None, "the case is not read yet"
+        return self._state
+
+    def show_state(self, state: InterviewState) -> None:
+        """The case has been read: show its current question (composed before, so that
+        showing it lays nothing out again)."""
+        self._state = state
+        self.refresh_rows()
 
     def watch_revision(self) -> None:
         self.refresh_rows()
 
     def lines(self, width: int) -> list[Line]:
+        if self._state is None:
+            return ["[$text-muted]Opening the case…[/]"]
         return self.lines_for(self.state.current, width)
 
-    def keep_settled(self) -> None:
+    def keep_settled(self, both: bool = False) -> None:
         """Render (see KeptRows.keep) the lines the current question will have once every
-        answer being saved is saved."""
-        self.keep(self.lines_for(self.state.current, self.content_region.width, settled=True))
+        answer being saved is saved (`both`: and the lines it has while they are saved)."""
+        width = self.content_region.width
+        self.keep(self.lines_for(self.state.current, width, settled=True))
+        if both:
+            self.keep(self.lines_for(self.state.current, width))
 
     def lines_for(self, q: Question, width: int, settled: bool = False) -> list[Line]:
         """The lines showing question `q` as the current one (`settled`: as they will be once
@@ -179,6 +197,11 @@ class QuestionView(KeptRows):
         required = self._required_for(q)
         if shown is not None and shown.note:
             return f"Note    {escape(shown.note)}"
+        if shown is not None and state.lacks_note(q.id):
+            sentence = note_needed(q.id, shown.value).partition(";")[0]
+            return (
+                f"Note    [b $warning]note needed[/] [$warning]{escape(sentence)} · e to write[/]"
+            )
         if draft:
             return f"Note    {escape(draft)} [$warning](saved with the answer)[/]"
         if required:
@@ -203,6 +226,8 @@ class QuestionView(KeptRows):
             return "[$warning]… saving[/]"
         if mark == REFUSED:
             return f"[$error]✗ not saved: {escape(state.refusal.get(qid, ''))}[/]"
+        if state.shown_answer(qid) is None:  # never answered, or cleared (an undo)
+            return "[$text-muted]not answered[/]"
         if mark == SAVED or qid in state.answers:
             return "[$success]✓ saved[/]"
         return "[$text-muted]not answered[/]"

@@ -20,6 +20,15 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from audit_tui.widgets.lines import KeptRows, Line
+from audit_tui.widgets.score_cells import (
+    WIDTHS,
+    align,
+    column_width,
+    deciding_text,
+    fit,
+    judgement_style,
+    percent_width,
+)
 from question_bank.model import Bank, Terms
 from question_bank.scoring import ThemeScore
 
@@ -38,7 +47,6 @@ LOWEST_STEPS: tuple[tuple[str, str], ...] = (
     ("add", "judgement"), ("add", "deciding"), ("widen", "judgement"), ("widen", "deciding"),
     ("add", "counts"), ("add", "cases"), ("add", "phrase"),
 )  # fmt: skip
-WIDTHS = {"percent": 5, "counts": 11, "cases": 5, "judgement": 14, "phrase": 20, "recorded": 14}
 HEADINGS = {
     "percent": "",
     "counts": "yes·no·n/a",
@@ -50,7 +58,6 @@ HEADINGS = {
 }
 DECIDING_FULL = "set by · +yes → next band"
 THEME_MIN = 18
-LABEL_MAX = 12
 NOT_SCORED = "not case-scored: the lead's {judgement} from week-2 evidence"
 NOT_SCORED_SHORT = "not case-scored: the lead's {judgement}"
 NOT_RECORDED = "not recorded"
@@ -58,6 +65,7 @@ MARK = "▸ "
 PROVISIONAL = "*"
 PROVISIONAL_LEGEND = "* provisional: bands without a source"
 PROVISIONAL_SHORT = "* provisional"
+KEPT_LAYOUTS = 8  # score tables laid out ahead and kept (each answer to the question on screen)
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,8 @@ class ThemeScores(KeptRows):
         # With a share, theme titles keep up to width/share cells before optional columns.
         self.title_share = title_share
         self._top = 0  # the first theme row shown when there is a window
+        # Lines laid out ahead (keep_scopes), with what they were laid out for.
+        self._laid_out: list[tuple[tuple[object, ...], list[Line]]] = []
 
     def on_resize(self, event: events.Resize) -> None:
         """The title says what the provisional mark means, briefly where it is narrow."""
@@ -168,6 +178,27 @@ class ThemeScores(KeptRows):
             scope if isinstance(scope, ScoreScope) else ScoreScope(scope[0], tuple(scope[1]))
             for scope in scopes
         )
+
+    def keep_scopes(self, *scopes: ScoreScope) -> None:
+        """Lay out and render the lines these scopes would show (see KeptRows.keep), without
+        showing them: showing them next costs nothing."""
+        shown = self.scopes
+        self.set_reactive(ThemeScores.scopes, tuple(scopes))
+        try:
+            width = self.content_region.width
+            lines = self.lines(width)
+            self.keep(lines)
+            self._laid_out = [
+                *self._laid_out[-(KEPT_LAYOUTS - 1) :],
+                (self._drawn_for(width), lines),
+            ]
+        finally:
+            self.set_reactive(ThemeScores.scopes, shown)
+
+    def _drawn_for(self, width: int) -> tuple[object, ...]:
+        """What the lines are made from (scores equal when their figures are: the scoring
+        code hands back the same score for the same counts)."""
+        return (self.scopes, width, self.recorded, self.selected, self.window, self._top)
 
     def watch_scopes(self, old: tuple[ScoreScope, ...], new: tuple[ScoreScope, ...]) -> None:
         # New figures repaint the rows that changed; only a different number of rows lays out.
@@ -224,8 +255,8 @@ class ThemeScores(KeptRows):
         scores = [s for scope in self.scopes for s in scope.scores if s.case_scored]
         judged = [len(self.judged(s.judgement) or "") for s in scores]
         recorded = [len(j) for j in (self.recorded or {}).values() if j]
-        short = [len(_deciding(s, full=False)) for s in scores]
-        full = [len(_deciding(s, full=True)) for s in scores]
+        short = [len(deciding_text(s, full=False)) for s in scores]
+        full = [len(deciding_text(s, full=True)) for s in scores]
         least = {k: max(WIDTHS.get(k, 0), len(HEADINGS[k])) for k in HEADINGS}
         least["deciding"] = max([len(HEADINGS["deciding"]), *short])
         return {
@@ -238,7 +269,7 @@ class ThemeScores(KeptRows):
     def _layout(self, width: int) -> Layout:
         """The columns of each scope and their widths, and the recorded column's width."""
         widths = self._widths()
-        chosen: list[dict[str, int]] = [{"percent": _percent_width(s.label)} for s in self.scopes]
+        chosen: list[dict[str, int]] = [{"percent": percent_width(s.label)} for s in self.scopes]
         used = self._theme_min(width) + self._mark_width() + sum(w["percent"] + 1 for w in chosen)
         recorded = 0
         wanted = self.recorded is not None
@@ -294,6 +325,10 @@ class ThemeScores(KeptRows):
     # -- drawing ------------------------------------------------------------------------------
 
     def lines(self, width: int) -> list[Line]:
+        drawn_for = self._drawn_for(width)
+        for kept_for, lines in self._laid_out:
+            if kept_for == drawn_for:
+                return lines
         return list(self.render_at(width).split("\n"))
 
     def render(self) -> Content:
@@ -314,7 +349,7 @@ class ThemeScores(KeptRows):
                     heading = DECIDING_FULL
                 else:
                     heading = HEADINGS[column]
-                cells.append((column, max(w, _column_width(column, heading)), heading))
+                cells.append((column, max(w, column_width(column, heading)), heading))
         mark = self._mark_width()
         recorded_width = layout.recorded
         fixed = sum(w + 1 for _, w, _ in cells) + (recorded_width + 1 if recorded_width else 0)
@@ -328,16 +363,16 @@ class ThemeScores(KeptRows):
             cells[-1] = (cells[-1][0], cells[-1][1] + spare, cells[-1][2])
         header = [
             Content(" " * mark),
-            Content.styled(_fit(self.words.theme, theme_width).ljust(theme_width), "bold"),
+            Content.styled(fit(self.words.theme, theme_width).ljust(theme_width), "bold"),
         ]
         if recorded_width:
             header += [
                 Content(" "),
-                Content.styled(_fit("recorded", recorded_width).ljust(recorded_width), "bold"),
+                Content.styled(fit("recorded", recorded_width).ljust(recorded_width), "bold"),
             ]
         for column, w, heading in cells:
             header.append(Content(" "))
-            header.append(Content.styled(_align(column, heading, w), "bold"))
+            header.append(Content.styled(align(column, heading, w), "bold"))
         shown, above, below = self.shown_themes()
         lines = [Content.assemble(*header), self._rule(width, above)]
         by_scope = [{s.number: s for s in scope.scores} for scope in self.scopes]
@@ -348,13 +383,13 @@ class ThemeScores(KeptRows):
             parts = [
                 Content.styled(MARK, "bold $accent") if chosen else Content(" " * mark),
                 Content.styled(
-                    _fit(self._title(first), theme_width).ljust(theme_width),
+                    fit(self._title(first), theme_width).ljust(theme_width),
                     "bold" if chosen else "",
                 ),
             ]
             judged = (self.recorded or {}).get(number)
             if recorded_width:
-                text = _fit(judged or NOT_RECORDED, recorded_width).ljust(recorded_width)
+                text = fit(judged or NOT_RECORDED, recorded_width).ljust(recorded_width)
                 parts += [Content(" "), Content.styled(text, judgement_style(judged))]
             if not first.case_scored:
                 said = NOT_SCORED.format(judgement=self.words.judgement)
@@ -362,7 +397,7 @@ class ThemeScores(KeptRows):
                     said = NOT_SCORED_SHORT.format(judgement=self.words.judgement)
                 if self.recorded is not None and not recorded_width:
                     said = f"{f'recorded {judged}' if judged else NOT_RECORDED} · {said}"
-                parts += [Content(" "), Content.styled(_fit(said, scope_width - 1), "dim")]
+                parts += [Content(" "), Content.styled(fit(said, scope_width - 1), "dim")]
                 lines.append(Content.assemble(*parts))
                 continue
             i = 0
@@ -372,7 +407,7 @@ class ThemeScores(KeptRows):
                     i += 1
                     text, style = self._cell(scores.get(number), column, w)
                     parts.append(Content(" "))
-                    parts.append(Content.styled(_align(column, text, w), style))
+                    parts.append(Content.styled(align(column, text, w), style))
             lines.append(Content.assemble(*parts))
         caption = self._caption(width, below)
         if caption is not None:
@@ -399,11 +434,11 @@ class ThemeScores(KeptRows):
         if column == "judgement":
             text = self.judged(score.judgement) or "–"
             if len(text) > width and self.provisional and score.judgement:
-                text = _fit(score.judgement, width - len(PROVISIONAL)) + PROVISIONAL
+                text = fit(score.judgement, width - len(PROVISIONAL)) + PROVISIONAL
             return text, judgement_style(score.judgement)
         if column == "deciding":
             full = width >= len(DECIDING_FULL)
-            return _deciding(score, full=full), ""
+            return deciding_text(score, full=full), ""
         return score.phrase or "", "italic"
 
     def _caption(self, width: int, below: int = 0) -> Content | None:
@@ -438,52 +473,5 @@ class ThemeScores(KeptRows):
             self.post_message(self.Selected(shown[row]))
 
 
-def _deciding(score: ThemeScore, *, full: bool) -> str:
-    """The key question that sets a lowest-key score and the yes answers it needs to reach
-    the next band: 'S22-OTHERS +4' when short, 'S22-OTHERS +4 → Good' in full ('top' at the
-    top band); '–' with no answers. The band named is a target, not a judgement: unmarked."""
-    if score.deciding is None or score.percent is None:
-        return "–"
-    rise = score.rise
-    if rise is None:
-        return f"{score.deciding} {'top' if not full else 'top band'}"
-    if not full:
-        return f"{score.deciding} +{rise.answers}"
-    return f"{score.deciding} +{rise.answers} → {rise.band}"
-
-
-def _column_width(column: str, heading: str) -> int:
-    """A column is as wide as its heading; a scope's label is cut beyond LABEL_MAX."""
-    if column == "percent":
-        return max(WIDTHS["percent"], min(len(heading), LABEL_MAX))
-    return max(WIDTHS.get(column, 0), len(heading))
-
-
-def _percent_width(label: str) -> int:
-    return _column_width("percent", label)
-
-
 def _rows(scopes: tuple[ScoreScope, ...]) -> tuple[int, bool]:
     return (len(scopes[0].scores) if scopes else 0, any(s.cases is not None for s in scopes))
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
-def _align(column: str, text: str, width: int) -> str:
-    text = _fit(text, width)
-    return text.rjust(width) if column in ("percent", "counts", "cases") else text.ljust(width)
-
-
-def judgement_style(judgement: str | None) -> str:
-    styles = {
-        "good": "$success",
-        "outstanding": "$success",
-        "satisfactory": "$warning",
-        "requires improvement": "$warning",
-        "unsatisfactory": "$error",
-        "poor": "$error",
-        "inadequate": "$error",
-    }
-    return styles.get((judgement or "").lower(), "dim")

@@ -41,10 +41,12 @@ class AnswerRecords(StoreBase):
         note: str | None = None,
         role: str = "primary",
         reason: str | None = None,
+        note_to_follow: bool = False,
     ) -> Answer:
         """Record an answer in one transaction with its history row and the case status.
 
         `note=None` keeps the note already recorded; a string replaces it ('' clears it).
+        `note_to_follow`: a value that needs a note may come without it (answer_rules).
         Returns only after COMMIT: when it returns, the answer is on disk.
         """
         with self._write(keeps_counts=True) as conn:
@@ -59,6 +61,7 @@ class AnswerRecords(StoreBase):
                 role=role,
                 note=note,
                 reason=reason,
+                note_to_follow=note_to_follow,
             )
         if written.reclassified:
             self._tally = None  # the classification moved other questions in or out: recount

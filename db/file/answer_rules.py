@@ -6,7 +6,8 @@ the CSV import and the demo (`import_answers`) and the lead's ruling in moderati
 raised as `AnswerRefused` naming the CSV column it is about. The rules are checked in the order
 of an answers CSV's columns (the case, the question, the value on the question's scale, the
 inspector's initials, the role), then: the question applies to the case, a locked case changes
-only with a reason, and a value the bank wants evidence for has its note.
+only with a reason, and a value the bank wants evidence for has its note (or, in the
+interview, is saved flagged "note needed" until it has: see `write_answer`).
 """
 
 from __future__ import annotations
@@ -78,13 +79,23 @@ def refuse_locked(case_ref: str, status: CaseStatus, reason: str | None) -> None
         )
 
 
+def note_needed(question_id: str, value: str) -> str:
+    """The one sentence for an answer the bank wants evidence for, given without its note: the
+    refusal of an import or a ruling, the interview's "note needed" flag, what completion
+    lists."""
+    return f"{question_id} needs a note when the answer is {value}; record the evidence with it"
+
+
+def lacks_note(question: Question, value: str | None, note: str | None) -> bool:
+    """Whether an answer is one the bank wants evidence for (its note_required_for) without
+    its note."""
+    return value is not None and value in question.note_required_for and not note
+
+
 def refuse_missing_note(question: Question, value: str, note: str | None) -> None:
     """A value the bank wants evidence for (its note_required_for) needs a note."""
-    if value in question.note_required_for and not note:
-        raise AnswerRefused(
-            "note",
-            f"{question.id} needs a note when the answer is {value}; record the evidence with it",
-        )
+    if lacks_note(question, value, note):
+        raise AnswerRefused("note", note_needed(question.id, value))
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,7 @@ def write_answer(
     reason: str | None = None,
     history_reason: str | None = None,
     record_unchanged: bool = False,
+    note_to_follow: bool = False,
 ) -> Written:
     """Inside a write transaction: refuse the answer in one sentence, or write it and its history.
 
@@ -122,6 +134,11 @@ def write_answer(
     `history_reason` when it is given, else `reason`. An answer equal to the one recorded is
     not written again and adds no history row, unless `record_unchanged` (a moderator's ruling
     is recorded even when it keeps the answer). The first primary answer starts the case.
+
+    `note_to_follow`: an answer the bank wants evidence for may be saved without its note,
+    which the inspector writes next (the interview): it stands flagged "note needed" and the
+    case cannot be completed until the note is written (case_status.missing). An import or a
+    ruling, which no one follows with a note, is refused in the same sentence (note_needed).
     """
     row = conn.execute(
         """
@@ -163,7 +180,8 @@ def write_answer(
         return Written(before, before, False, question, who)
     reason = clean(reason)
     refuse_locked(case_ref, status, reason)
-    refuse_missing_note(question, value, new_note)
+    if not note_to_follow:
+        refuse_missing_note(question, value, new_note)
     conn.execute("INSERT OR IGNORE INTO inspectors (initials, added_at) VALUES (?, ?)", (who, at))
     answer = Answer(case_ref, question_id, value, new_note, who, role, bank.version, at)
     if changed:

@@ -16,7 +16,7 @@ from db.errors import StoreError
 from db.file.answer_rules import checked_role
 from db.file.records import CASE_FILTER_FIELDS, CountFilter
 from db.file.store_base import StoreBase
-from db.file.tally import AnswerTally
+from db.file.tally import AnswerTally, ScopeTally
 from question_bank.case import SUBGROUP_FIELDS
 
 BOOL_FIELDS = frozenset({"bame", "custody", "looked_after"})
@@ -105,6 +105,15 @@ class Counts(StoreBase):
 
     def _sql_cases_by_theme(self, filter: CountFilter) -> dict[int, int]:
         return self.cases_by_theme_by(None, filter).get(None, {})
+
+    def scope_tally(self, case_ref: str | None = None) -> ScopeTally:
+        """A copy of the counts that score the inspection (or one case), for the caller to move
+        as answers are given: the interview's scores follow each key before its commit."""
+        if case_ref is None:
+            return ScopeTally(self._answer_tally().copy(), self.did_not_apply_counts())
+        scope = CountFilter(case_ref=case_ref)
+        tally = AnswerTally.build(self._conn, self._sql_answer_counts(scope), case_ref)
+        return ScopeTally(tally, self._sql_did_not_apply(scope))
 
     def _answer_tally(self) -> AnswerTally:
         """The tally, rebuilt from SQL when dropped or when another connection has committed."""

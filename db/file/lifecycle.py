@@ -5,12 +5,25 @@ Every status change goes in the history (db.file.case_status.set_status).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from db.errors import IncompleteCase, StoreError, UnknownCase
-from db.file.answer_rules import clean, initials
+from db.file.answer_rules import clean, initials, note_needed
 from db.file.case_list import PROGRESS_SQL
 from db.file.case_status import missing, set_status, status_of
 from db.file.records import CaseProgress, CaseStatus, Missing
 from db.file.store_base import StoreBase
+
+
+@dataclass(frozen=True)
+class NoteNeeded(Missing):
+    """An answer saved without the note the bank wants for its value: said in the sentence
+    every path says it in."""
+
+    value: str = ""
+
+    def __str__(self) -> str:
+        return note_needed(self.question_id, self.value)
 
 
 class CaseLifecycle(StoreBase):
@@ -28,10 +41,25 @@ class CaseLifecycle(StoreBase):
             ref: CaseProgress(ref, CaseStatus(status), *counts) for ref, status, *counts in rows
         }
 
+    def case_status(self, case_ref: str) -> CaseStatus:
+        """The case's status alone (UnknownCase when there is no such case)."""
+        return status_of(self._conn, case_ref)
+
     def missing_for_completion(self, case_ref: str) -> list[Missing]:
-        """What stops the case being complete: unanswered applicable questions, missing notes."""
+        """What stops the case being complete: unanswered applicable questions, and answers
+        saved without the note the bank wants ("note needed"), said as the answer gate says it
+        (answer_rules.note_needed)."""
         status_of(self._conn, case_ref)
-        return missing(self._conn, self.bank, case_ref)
+        return [self._said(case_ref, m) for m in missing(self._conn, self.bank, case_ref)]
+
+    def _said(self, case_ref: str, found: Missing) -> Missing:
+        if found.what != "note_required":
+            return found
+        row = self._conn.execute(
+            "SELECT value FROM answers WHERE case_ref = ? AND question_id = ? AND role = 'primary'",
+            (case_ref, found.question_id),
+        ).fetchone()
+        return NoteNeeded(found.question_id, found.what, row[0] if row else "given")
 
     def complete_case(self, case_ref: str, *, inspector: str) -> CaseStatus:
         """Mark a case complete; refused with the list of what is missing."""
@@ -41,7 +69,7 @@ class CaseLifecycle(StoreBase):
             return status
         if status is CaseStatus.LOCKED:
             raise StoreError(f"case {case_ref} is locked; it is already complete")
-        found = missing(self._conn, self.bank, case_ref)
+        found = self.missing_for_completion(case_ref)
         if found:
             raise IncompleteCase(case_ref, found)
         with self._write(keeps_counts=True) as conn:

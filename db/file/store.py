@@ -66,6 +66,7 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
         encrypted: bool = False,
     ) -> None:
         super().__init__(conn, path, bank=bank, readonly=readonly, clock=clock, encrypted=encrypted)
+        self._checkpointed = -1  # conn.total_changes at the last complete checkpoint
         self.stored_bank = bank
         self.bank = bands.effective(bank, bands.current(conn))
 
@@ -196,6 +197,27 @@ class InspectionStore(CaseSample, AnswerRecords, CaseLifecycle, Counts):
 
     def close(self) -> None:
         self._conn.close()
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the main file if anything was written since the last
+        time, so that the file alone holds every committed change: a copy of it made without
+        its `-wal` (cp, a file manager, a USB stick) loses nothing. PASSIVE: it never waits
+        for another connection. Whether the main file now holds every commit of this one."""
+        if self.readonly:
+            return True
+        changes = self._conn.total_changes
+        if changes == self._checkpointed:
+            return True
+        busy, log, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if busy or log != copied:
+            return False  # another connection is reading an older snapshot: next time
+        self._checkpointed = changes
+        return True
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before it is refused as busy
+        (db.file.connection sets 5 s)."""
+        self._conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
     def __enter__(self) -> InspectionStore:
         return self

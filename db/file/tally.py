@@ -25,6 +25,7 @@ JOIN questions kq ON kq.question_id = a.question_id AND kq.key = 1
 JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
     AND sv.counts_as IN ('yes', 'no')
 WHERE ap.applies = 1 AND a.role = 'primary'
+{case}
 GROUP BY a.case_ref, kq.theme
 """
 
@@ -44,16 +45,29 @@ class AnswerTally:
 
     @classmethod
     def build(
-        cls, conn: sqlite3.Connection, counts: Mapping[str, Mapping[str, int]]
+        cls,
+        conn: sqlite3.Connection,
+        counts: Mapping[str, Mapping[str, int]],
+        case_ref: str | None = None,
     ) -> AnswerTally:
-        """From the store's own count of answers and one query for the key-question cases."""
-        key_answers = {(case, theme): n for case, theme, n in conn.execute(KEY_ANSWERS_SQL)}
+        """From the store's own count of answers (of the inspection, or of one case) and one
+        query for the key-question cases."""
+        if case_ref is None:
+            rows = conn.execute(KEY_ANSWERS_SQL.format(case=""))
+        else:
+            rows = conn.execute(KEY_ANSWERS_SQL.format(case="AND a.case_ref = ?"), (case_ref,))
+        key_answers = {(case, theme): n for case, theme, n in rows}
         by_theme: dict[int, int] = {}
         for (_, theme), n in key_answers.items():
             if n > 0:
                 by_theme[theme] = by_theme.get(theme, 0) + 1
         frozen = {qid: MappingProxyType(dict(values)) for qid, values in counts.items()}
         return cls(dict(frozen), key_answers, by_theme)
+
+    def copy(self) -> AnswerTally:
+        """A tally of the same counts that moves on its own (a question's counts are read-only,
+        so they are shared)."""
+        return AnswerTally(dict(self.counts), dict(self.key_answers), dict(self.cases_by_theme))
 
     def answer_counts(self) -> dict[str, Mapping[str, int]]:
         """Per question, read-only counts (a caller can never move the tally)."""
@@ -104,3 +118,13 @@ def _yes_or_no(scale: Scale, value: str | None) -> int:
         return 0
     option = scale.option(value)
     return 1 if option is not None and option.counts_as in ("yes", "no") else 0
+
+
+@dataclass
+class ScopeTally:
+    """What scores one scope (the inspection, or one case): its tally and, per question, the
+    cases in scope it does not apply to. A copy for the interface, which moves it by each
+    answer key before the commit (db.reporting.figures.scores_of scores it)."""
+
+    tally: AnswerTally
+    not_applying: dict[str, int]

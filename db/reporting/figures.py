@@ -33,10 +33,24 @@ def theme_scores(
     as at an earlier call gets that call's score back (an answer changes one theme's counts).
     Each question's tally also says how many cases in scope it did not apply to.
     """
-    bank = store.bank
-    counts = store.answer_counts(filter)
-    cases = store.cases_by_theme(filter)
-    not_applying = store.did_not_apply_counts(filter)
+    return scores_of(
+        store.bank,
+        store.answer_counts(filter),
+        store.cases_by_theme(filter),
+        store.did_not_apply_counts(filter),
+        scored_only,
+    )
+
+
+def scores_of(
+    bank: Bank,
+    counts: AnswerCounts,
+    cases: Mapping[int, int],
+    not_applying: NotApplying,
+    scored_only: bool = True,
+) -> list[ThemeScore]:
+    """`theme_scores` from counts already at hand: the interview scores its in-memory tally
+    (db.file.tally) with it as each answer key is pressed, before the commit."""
     themes = bank.scored_themes() if scored_only else bank.themes
     return [
         _theme_score(bank, theme, counts, cases.get(theme.number), not_applying) for theme in themes

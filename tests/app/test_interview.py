@@ -159,8 +159,9 @@ async def test_notes_are_written_edited_and_required(app_for, inspection):
         assert isinstance(app.screen, NoteDialog), "an empty note is refused"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert "A2" not in read_answers(inspection, "C02"), "cancelling the note saves nothing"
+        assert read_answers(inspection, "C02")["A2"] == ("no", None), "the no is kept"
         assert current(screen) == "A2"
+        assert "note needed" in screen_text(app)
 
 
 async def test_completion_lists_what_is_missing_then_completes_and_reopens(app_for, inspection):

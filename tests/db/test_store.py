@@ -318,3 +318,30 @@ def test_import_answers_all_or_nothing(store):
     counts = store.import_answers(rows[:1])
     assert counts == {"added": 1, "changed": 0, "unchanged": 0}
     assert store.answer("C001", "A1").inspector == "JS"  # the case's inspector by default
+
+
+def test_a_no_whose_note_is_to_follow_is_saved_and_blocks_completion(store):
+    """The interview saves a no at once and asks for its note: until it is written the case
+    cannot be completed, and an import or a ruling still needs its note (the same sentence)."""
+    from db.collation import moderation
+    from db.errors import InvalidRows
+
+    sentence = "A2 needs a note when the answer is no; record the evidence with it"
+    saved = store.record_answer("C001", "A2", "no", inspector="JS", note_to_follow=True)
+    assert (saved.value, saved.note) == ("no", None)
+    for qid in ("A1", "A4", "R2", "G1"):
+        store.record_answer("C001", qid, "yes", inspector="JS")
+    assert [str(m) for m in store.missing_for_completion("C001")] == [sentence]
+    with pytest.raises(IncompleteCase) as refused:
+        store.complete_case("C001", inspector="JS")
+    assert str(refused.value) == f"case C001 cannot be completed yet: {sentence}"
+    with pytest.raises(InvalidRows) as imported:
+        store.import_answers([{"case_ref": "C003", "question_id": "A2", "answer": "no"}])
+    assert [str(p) for p in imported.value.problems] == [f"line 2, column note: {sentence}"]
+    with pytest.raises(StoreError) as ruled:
+        moderation.resolve(store, "C003", "A2", "no", reason="r", moderator="AB")
+    assert str(ruled.value) == sentence
+    store.set_note("C001", "A2", "plan missed ETE", inspector="JS")
+    assert store.missing_for_completion("C001") == []
+    assert store.complete_case("C001", inspector="JS") == "complete"
+    assert store.case_status("C001") == "complete"

@@ -153,3 +153,28 @@ def test_a_case_edit_that_flips_applicability_is_counted(tmp_path):
     store.update_case(case, psr_prepared=False)
     assert qid not in store.answer_counts()
     assert_tally_matches_sql(store)
+
+
+def test_a_scope_tally_moved_by_answers_scores_as_the_file_does(store):
+    """The interview's copy of the counts (scope_tally), moved by each answer before its
+    commit, scores the case and the inspection as the file's own counts do once committed."""
+    answers = [("C001", "A1", "yes"), ("C001", "A2", "no"), ("C002", "A1", "no")]
+    answers += [("C001", "A1", "na"), ("C001", "A2", "yes"), ("C002", "A3", "yes")]
+    case, inspection = store.scope_tally("C001"), store.scope_tally()
+    shown: dict[tuple[str, str], str] = {}
+    for case_ref, qid, value in answers:
+        question = store.bank.question(qid)
+        old = shown.get((case_ref, qid))
+        if case_ref == "C001":
+            case.tally.move(store.bank, case_ref, question, old, value)
+        inspection.tally.move(store.bank, case_ref, question, old, value)
+        shown[(case_ref, qid)] = value
+        store.record_answer(case_ref, qid, value, inspector="JS", note="evidence")
+    for scope, filter in ((case, CountFilter(case_ref="C001")), (inspection, CountFilter())):
+        moved = figures.scores_of(
+            store.bank, scope.tally.counts, scope.tally.cases_by_theme, scope.not_applying
+        )
+        assert moved == figures.theme_scores(store, filter)
+    fresh = store.scope_tally()
+    assert inspection.tally.counts == fresh.tally.counts
+    assert store.scope_tally().tally is not store.scope_tally().tally, "a copy each time"
