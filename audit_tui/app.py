@@ -307,8 +307,16 @@ class AuditApp(App[str | None]):
         # Answers saved on any screen bubble up here: the case list under the interview takes
         # the case's progress at once (so it is right on the first frame back), and the
         # dashboard reads its figures again.
+        from audit_tui.screens.interview import InterviewScreen
+
         outcome = message.outcome
-        self._case_progress(outcome.case_ref, outcome.progress)
+        for screen in self.screen_stack:  # the interview counted it as it drew the answer
+            if (
+                isinstance(screen, InterviewScreen)
+                and screen.case_ref == outcome.case_ref
+                and screen.progress is not None
+            ):
+                self._case_progress(outcome.case_ref, screen.progress)
         self.figures_changed()
 
     def on_case_status_changed(self, message: CaseStatusChanged) -> None:
