@@ -146,19 +146,24 @@ class AuditApp(App[str | None]):
         self.writer.start()
         self._listed, self._waiting_case = None, None
         self._listing_shown = shown = threading.Event()
+        # Whose answers these are: as asked, else whoever last worked in this file here (plain
+        # `audit-tui` on an inspector's split file must not answer as the lead).
+        inspector = self.requested_inspector or (
+            settings.inspector_for(path) if self.remember else None
+        )
         self.writer.submit_without_store(
             partial(
                 store_calls.list_file,
                 path=str(path),
                 passphrase=passphrase,
-                inspector=self.requested_inspector,
+                inspector=inspector,
             ),
             reply_to=self,
             done=FileListed,
             failed=lambda _: FileListed(None),
         )
         self.writer.submit(
-            partial(store_calls.open_file, path=str(path), inspector=self.requested_inspector),
+            partial(store_calls.open_file, path=str(path), inspector=inspector),
             reply_to=self,
             done=FileOpened,
             failed=FileFailed,
@@ -208,7 +213,9 @@ class AuditApp(App[str | None]):
                 timeout=10,
             )
         if self.remember:
-            self.run_worker(partial(settings.remember_file, path, opened.kind), thread=True)
+            self.run_worker(
+                partial(settings.remember_file, path, opened.kind, opened.inspector), thread=True
+            )
         resume = opened.resume
         listed, self._listed = self._listed, None
         if listed is not None and self.screen_stack[1:] == [listed]:

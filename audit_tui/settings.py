@@ -44,22 +44,37 @@ def last_file() -> Path | None:
     return path if path.is_file() else None
 
 
-def remember_file(path: str, kind: str) -> None:
-    """The file opened now is the last file used, first of the recent files (with what it is)."""
+def remember_file(path: str, kind: str, inspector: str = "") -> None:
+    """The file opened now is the last file used, first of the recent files (with what it is
+    and whose answers were given in it)."""
     recent = [r for r in recent_entries() if r["path"] != path]
-    save(last_file=path, recent=[{"path": path, "kind": kind}, *recent][:RECENT])
+    entry = {"path": path, "kind": kind, "inspector": inspector}
+    save(last_file=path, recent=[entry, *recent][:RECENT])
 
 
 def recent_entries() -> list[dict[str, str]]:
-    """The recent files as kept: {"path", "kind"}, the latest first."""
+    """The recent files as kept: {"path", "kind", "inspector"}, the latest first."""
     value = load().get("recent")
     if not isinstance(value, list):
         return []
     return [
-        {"path": str(r["path"]), "kind": str(r.get("kind", ""))}
+        {
+            "path": str(r["path"]),
+            "kind": str(r.get("kind", "")),
+            "inspector": str(r.get("inspector", "")),
+        }
         for r in value
         if isinstance(r, dict) and isinstance(r.get("path"), str)
     ]
+
+
+def inspector_for(path: Path | str) -> str | None:
+    """The inspector who last worked in the file at `path` on this machine, if any."""
+    wanted = Path(path).resolve()
+    for entry in recent_entries():
+        if entry["inspector"] and Path(entry["path"]).resolve() == wanted:
+            return entry["inspector"]
+    return None
 
 
 def recent_files() -> list[tuple[Path, str]]:

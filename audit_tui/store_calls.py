@@ -213,7 +213,7 @@ def list_file(path: str, passphrase: str | None, inspector: str | None) -> CaseL
     if listing is None:
         return None
     rows = [CaseRow(c.case_ref, c.inspector, c.disposal, c.status) for c in listing.cases]
-    chosen = inspector or listing.lead or _busiest_inspector(rows) or "XX"
+    chosen = choose_inspector(inspector, listing.lead, rows)
     resume = _resume_point(listing.state.get(resume_key(chosen)), {r.case_ref for r in rows})
     return CaseListing(
         path=path,
@@ -254,7 +254,7 @@ def open_file(store: InspectionStore, path: str, inspector: str | None) -> Opene
 
     inspection = store.inspection
     cases = store.cases()
-    chosen = inspector or inspection.lead or _busiest_inspector(cases) or "XX"
+    chosen = choose_inspector(inspector, inspection.lead, cases)
     return OpenedFile(
         path=path,
         area=inspection.area,
@@ -277,6 +277,18 @@ def bank_notice(store: InspectionStore) -> str | None:
 class _Assigned(Protocol):
     @property
     def inspector(self) -> str: ...
+
+
+def choose_inspector(given: str | None, lead: str | None, cases: Iterable[_Assigned]) -> str:
+    """Whose answers the interface records: the inspector asked for; else, in a file whose
+    cases are all one inspector's (a split file), that inspector; else the lead."""
+    if given:
+        return given
+    listed = list(cases)
+    assigned = {case.inspector for case in listed}
+    if len(assigned) == 1:
+        return assigned.pop()
+    return lead or _busiest_inspector(listed) or "XX"
 
 
 def _busiest_inspector(cases: Iterable[_Assigned]) -> str | None:

@@ -143,7 +143,9 @@ class CompletionDialog(ConfirmDialog[str | None]):
         if len(text) > 70:
             text = text[:69] + "…"
         reason = item.reason.replace("_", " ")
-        return f"[b]{escape(item.question_id)}[/b] [$warning]{escape(reason)}[/] {escape(text)}"
+        # "RR-PLAN-02 unanswered: Was the order …" — the colon keeps a reason that is a whole
+        # sentence ("needs a note when the answer is no; …") apart from the question's text
+        return f"[b]{escape(item.question_id)}[/b] [$warning]{escape(reason)}[/]: {escape(text)}"
 
     def action_confirm(self) -> None:
         if self.missing:

@@ -130,3 +130,27 @@ async def test_a_file_collated_from_one_hand_in_is_still_collated(tmp_path, insp
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.sub_title.startswith("collated.sqlite (collated) · ")
+
+
+async def test_a_split_file_opened_without_initials_answers_as_its_inspector(tmp_path, inspection):
+    """Plain `audit-tui open lambeth-KM.sqlite` (or reopening it) must not answer as the lead."""
+    made = {f.inspector: f.path for f in split(inspection, tmp_path / "handed-out")}
+    app = make_app(made["KM"], remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseListScreen)
+        assert app.screen.own == "KM"
+        assert "assigned to KM" in screen_text(app)
+
+
+async def test_the_file_reopens_as_the_inspector_who_last_worked_in_it(tmp_path, inspection):
+    first = make_app(inspection, inspector="km")
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(first, pilot)
+        await first.workers.wait_for_complete()
+    assert settings.inspector_for(inspection) == "KM"
+    again = make_app(inspection)  # as `audit-tui` or `audit-tui open FILE` with no initials
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert isinstance(again.screen, CaseListScreen)
+        assert again.screen.own == "KM"
