@@ -8,6 +8,7 @@ imported, the way tests/db's own helpers (collate_files.py) are found.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -113,3 +114,14 @@ CASES_CSV = CASE_HEADER + (
     "C003,JS,yos_officer,14,female,not_stated,yro,current,2014-08-11,,medium,very high,"
     "true,false,no,no,no,no\n"
 )
+
+
+def run_sql(path: Path, *statements: str) -> None:
+    """Change a file with raw sqlite3, as someone editing it outside audit-tui would."""
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()

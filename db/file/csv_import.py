@@ -162,31 +162,11 @@ def read_cases(path: Path, taken: set[str] | None = None) -> list[CaseRecord]:
     """Case records from a sample CSV; InvalidRows lists every bad row and nothing is returned."""
     names, rows = read_csv(path)
     check_header(path, names, CASE_COLUMNS, CASE_COLUMNS)
-    taken = taken or set()
     problems: list[RowProblem] = []
     records: list[CaseRecord] = []
-    first_line: dict[str, int] = {}
     if not rows:
         raise StoreError(f"{path} has a header but no cases")
-    for line, row in rows:
-        found: list[RowProblem] = []
-        if EXTRA in row:
-            found.append(
-                RowProblem(line, "-", f"has {row[EXTRA]} cells, the header has {len(names)}")
-            )
-        data = _case_data(line, row, found)
-        ref = data.get("case_ref")
-        if isinstance(ref, str):
-            if ref in taken:
-                found.append(
-                    RowProblem(line, "case_ref", f"case {ref} is already in the inspection")
-                )
-            elif ref in first_line:
-                found.append(
-                    RowProblem(line, "case_ref", f"{ref} is already on line {first_line[ref]}")
-                )
-            else:
-                first_line[ref] = line
+    for line, data, found in case_rows(names, rows, taken=taken or set()):
         if not found:
             try:
                 records.append(CaseRecord.model_validate(data))
@@ -201,6 +181,41 @@ def read_cases(path: Path, taken: set[str] | None = None) -> list[CaseRecord]:
         problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
         raise InvalidRows(path.name, problems)
     return records
+
+
+def case_rows(
+    names: list[str],
+    rows: list[tuple[int, dict[str, str]]],
+    *,
+    taken: set[str] | frozenset[str] = frozenset(),
+    fill: dict[str, str] | None = None,
+    force: dict[str, str] | None = None,
+) -> Iterator[tuple[int, dict[str, Any], list[RowProblem]]]:
+    """Each row's case fields read as `cases import` reads them, with what is wrong with it: a
+    row of extra cells, a reference already in the inspection (`taken`) or on an earlier line.
+    `fill` gives absent columns their values, `force` overrides columns (the sample's
+    caseload reader: no inspector yet)."""
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        found: list[RowProblem] = []
+        if EXTRA in row:
+            found.append(
+                RowProblem(line, "-", f"has {row[EXTRA]} cells, the header has {len(names)}")
+            )
+        data = _case_data(line, (fill or {}) | row | (force or {}), found)
+        ref = data.get("case_ref")
+        if isinstance(ref, str):
+            if ref in taken:
+                found.append(
+                    RowProblem(line, "case_ref", f"case {ref} is already in the inspection")
+                )
+            elif ref in first_line:
+                found.append(
+                    RowProblem(line, "case_ref", f"{ref} is already on line {first_line[ref]}")
+                )
+            else:
+                first_line[ref] = line
+        yield line, data, found
 
 
 def _case_data(line: int, row: dict[str, str], found: list[RowProblem]) -> dict[str, Any]:

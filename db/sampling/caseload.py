@@ -14,8 +14,7 @@ from pydantic import ValidationError
 from db.errors import InvalidRows, RowProblem, StoreError
 from db.file.csv_import import (
     CASE_COLUMNS,
-    EXTRA,
-    _case_data,
+    case_rows,
     check_header,
     read_csv,
 )
@@ -52,22 +51,8 @@ def read_caseload(path: Path) -> list[CaseRecord]:
     blank = dict.fromkeys(CASELOAD_OPTIONAL, "")
     problems: list[RowProblem] = []
     records: list[CaseRecord] = []
-    first_line: dict[str, int] = {}
-    for line, row in rows:
-        found: list[RowProblem] = []
-        if EXTRA in row:
-            found.append(
-                RowProblem(line, "-", f"has {row[EXTRA]} cells, the header has {len(names)}")
-            )
-        data = _case_data(line, blank | row | {"inspector": UNASSIGNED}, found)
-        ref = data.get("case_ref")
-        if isinstance(ref, str):
-            if ref in first_line:
-                found.append(
-                    RowProblem(line, "case_ref", f"{ref} is already on line {first_line[ref]}")
-                )
-            else:
-                first_line[ref] = line
+    checked = case_rows(names, rows, fill=blank, force={"inspector": UNASSIGNED})
+    for line, data, found in checked:
         if not found:
             record = _record(line, data, found)
             if record is not None:

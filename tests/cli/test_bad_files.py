@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from factories import run_sql
 
 from db.errors import StoreError
 from db.file.schema import SCHEMA_VERSION
@@ -20,16 +21,6 @@ def _copy(good: Path, name: str) -> Path:
     bad = good.with_name(name)
     shutil.copyfile(good, bad)
     return bad
-
-
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def make_missing(good: Path) -> Path:
@@ -68,7 +59,7 @@ def make_corrupt(good: Path) -> Path:
 
 def make_foreign(good: Path) -> Path:
     bad = good.with_name("recipes.sqlite")
-    _sql(
+    run_sql(
         bad,
         "CREATE TABLE recipes (name TEXT, serves INTEGER)",
         "INSERT INTO recipes VALUES ('soup', 4)",
@@ -78,13 +69,13 @@ def make_foreign(good: Path) -> Path:
 
 def make_newer(good: Path) -> Path:
     bad = _copy(good, "newer.inspection")
-    _sql(bad, "PRAGMA user_version = 7")
+    run_sql(bad, "PRAGMA user_version = 7")
     return bad
 
 
 def make_bank_mismatch(good: Path) -> Path:
     bad = _copy(good, "edited.inspection")
-    _sql(bad, "UPDATE bank SET canonical_json = replace(canonical_json, 'Planning', 'Plans')")
+    run_sql(bad, "UPDATE bank SET canonical_json = replace(canonical_json, 'Planning', 'Plans')")
     return bad
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from factories import SMALL_BANK_FILE
+from factories import SMALL_BANK_FILE, run_sql
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
@@ -31,18 +31,8 @@ PASSPHRASE = "a long enough passphrase"
 SECRET = "zzzsecretvalue"
 
 
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 def hand_added_trigger(path: Path) -> None:
-    _sql(
+    run_sql(
         path,
         "CREATE TRIGGER evil AFTER INSERT ON answers BEGIN "
         f"UPDATE answers SET value = 'yes', note = '{SECRET}'; END",
@@ -50,7 +40,7 @@ def hand_added_trigger(path: Path) -> None:
 
 
 def table_replaced_by_view(path: Path) -> None:
-    _sql(
+    run_sql(
         path,
         "ALTER TABLE answers RENAME TO answers_real",
         "CREATE VIEW answers AS SELECT case_ref, question_id, role, 'yes' AS value, "
@@ -59,18 +49,18 @@ def table_replaced_by_view(path: Path) -> None:
 
 
 def off_vocabulary_value(path: Path) -> None:
-    _sql(path, f"UPDATE cases SET disposal = '{SECRET}' WHERE case_ref = 'C002'")
+    run_sql(path, f"UPDATE cases SET disposal = '{SECRET}' WHERE case_ref = 'C002'")
 
 
 def off_vocabulary_answer(path: Path) -> None:
-    _sql(
+    run_sql(
         path, f"UPDATE answers SET value = '{SECRET}' WHERE case_ref = 'C002' AND role = 'primary'"
     )
 
 
 def forge_judgement(path: Path) -> None:
     """A judgement the lead never recorded, written by hand with a made-up hash."""
-    _sql(
+    run_sql(
         path,
         "INSERT INTO judgements (theme, judgement, rationale, recorded_by, recorded_at, hash) "
         f"VALUES (1, 'Outstanding', '=HYPERLINK(\"{SECRET}\")', 'AB', '2015-03-20T10:00:00', "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from collate_files import answer, fingerprint, make_master, small_bank
+from factories import run_sql
 
 from db.collation.collate import collate
 from db.collation.export import export, split
@@ -37,16 +38,6 @@ def good(tmp_path) -> tuple[Path, Path]:
     return files["JS"], files["KM"]
 
 
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 def truncated(good: Path) -> Path:
     bad = good.with_name("truncated.sqlite")
     data = good.read_bytes()
@@ -64,7 +55,7 @@ def other_bank_version(good: Path) -> Path:
 
 def not_an_inspection(good: Path) -> Path:
     bad = good.with_name("notes.sqlite")
-    _sql(bad, "CREATE TABLE notes (case_ref TEXT, note TEXT)",
+    run_sql(bad, "CREATE TABLE notes (case_ref TEXT, note TEXT)",
          "INSERT INTO notes VALUES ('C001', 'x')")  # fmt: skip
     return bad
 
@@ -72,7 +63,7 @@ def not_an_inspection(good: Path) -> Path:
 def writing_trigger(good: Path) -> Path:
     bad = good.with_name("trigger.sqlite")
     shutil.copyfile(good, bad)
-    _sql(
+    run_sql(
         bad,
         "CREATE TABLE IF NOT EXISTS stolen (what TEXT)",
         "CREATE TRIGGER steal AFTER INSERT ON answers BEGIN "
@@ -84,7 +75,7 @@ def writing_trigger(good: Path) -> Path:
 def extra_view(good: Path) -> Path:
     bad = good.with_name("view.sqlite")
     shutil.copyfile(good, bad)
-    _sql(bad, "CREATE VIEW every_note AS SELECT case_ref, note FROM answers")
+    run_sql(bad, "CREATE VIEW every_note AS SELECT case_ref, note FROM answers")
     return bad
 
 
@@ -92,7 +83,7 @@ def table_turned_view(good: Path) -> Path:
     """`inspectors` swapped for a view of the same name: reading it would run their SQL."""
     bad = good.with_name("swapped.sqlite")
     shutil.copyfile(good, bad)
-    _sql(
+    run_sql(
         bad,
         "PRAGMA foreign_keys = OFF",
         "ALTER TABLE inspectors RENAME TO inspectors_real",
