@@ -10,11 +10,13 @@ left to Textual's own frame.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 from textual.widget import Widget
 
 
-def draw_now(screen: Screen[object]) -> bool:
+def draw_now(screen: Screen[Any]) -> bool:
     """Draw the repaints `screen`'s widgets wait for now; False (nothing drawn, Textual draws
     as usual) when the screen is not on top or something needs more than a repaint."""
     if not screen.is_current or screen.app._batch_count:
