@@ -81,6 +81,7 @@ class InterviewState:
         self.order: list[Question] = _interview_order(bank)
         self.position = {q.id: i for i, q in enumerate(self.order)}
         self.sections = {s.id: s for s in bank.sections}
+        self._themes = _themes_of(bank, self.order, self.sections)
         self.index = 0
         self.case = case
         self.applicable: frozenset[str] = frozenset()
@@ -352,29 +353,34 @@ class InterviewState:
 
     def progress(self) -> list[ThemeProgress]:
         """Answered / applicable for every theme and section, in interview order."""
-        themes: dict[int, ThemeProgress] = {}
-        sections: dict[tuple[int, str], SectionProgress] = {}
-        for q in self.order:
-            theme = self.bank.theme_by_number[q.theme]
-            tp = themes.setdefault(q.theme, ThemeProgress(theme))
-            sp = sections.get((q.theme, q.section))
-            if sp is None:
-                sp = SectionProgress(theme, self.sections[q.section], [])
-                sections[(q.theme, q.section)] = sp
-                tp.sections.append(sp)
-            sp.questions.append(q)
-            if self.applies(q.id):
-                sp.applicable += 1
-                if self.is_answered(q.id):
-                    sp.answered += 1
-        return list(themes.values())
+        applicable, answered = self.applicable, self.answered_ids()
+        shown: list[ThemeProgress] = []
+        for theme, sections in self._themes:
+            tp = ThemeProgress(theme)
+            for section, questions in sections:
+                ids = [q.id for q in questions if q.id in applicable]
+                counted = sum(qid in answered for qid in ids)
+                tp.sections.append(SectionProgress(theme, section, questions, counted, len(ids)))
+            shown.append(tp)
+        return shown
 
     def section_of(self, q: Question) -> list[Question]:
         return [o for o in self.order if o.theme == q.theme and o.section == q.section]
 
     def counts(self) -> tuple[int, int]:
-        applicable = [q for q in self.order if self.applies(q.id)]
-        return sum(self.is_answered(q.id) for q in applicable), len(applicable)
+        ids = [q.id for q in self.order if q.id in self.applicable]
+        answered = self.answered_ids()
+        return sum(qid in answered for qid in ids), len(ids)
+
+    def answered_ids(self) -> set[str]:
+        """The questions with an answer shown (`is_answered`), saved or being saved."""
+        answered = {qid for qid, answer in self.answers.items() if answer is not None}
+        for qid, pending in self.pending.items():
+            if pending.value is None:
+                answered.discard(qid)
+            else:
+                answered.add(qid)
+        return answered
 
 
 LEVEL_NOUNS = {"rosh": "RoSH level", "vulnerability": "vulnerability level"}
@@ -421,3 +427,16 @@ def _interview_order(bank: Bank) -> list[Question]:
         for section in section_order:
             ordered.extend(q for q in in_theme if q.section == section)
     return ordered
+
+
+def _themes_of(
+    bank: Bank, order: list[Question], sections: dict[str, Section]
+) -> list[tuple[Theme, list[tuple[Section, list[Question]]]]]:
+    """The questions in interview order, grouped by theme and section (what `progress` counts)."""
+    grouped: dict[int, dict[str, list[Question]]] = {}
+    for q in order:
+        grouped.setdefault(q.theme, {}).setdefault(q.section, []).append(q)
+    return [
+        (bank.theme_by_number[number], [(sections[s], qs) for s, qs in by_section.items()])
+        for number, by_section in grouped.items()
+    ]

@@ -25,6 +25,7 @@ from audit_tui.messages import (
     SectionClicked,
     StoreRefused,
 )
+from audit_tui.screens.draw_now import draw_now
 from audit_tui.screens.interview_ahead import RenderAhead
 from audit_tui.screens.interview_keys import INTERVIEW_KEYS
 from audit_tui.screens.interview_moves import InterviewMoves, after_load
@@ -160,6 +161,7 @@ class InterviewScreen(InterviewMoves):
             self._unsay_moved()
         self._show_scores()
         self.refresh_view()
+        draw_now(self)
 
     def on_store_refused(self, message: StoreRefused) -> None:
         state = self.state
@@ -333,6 +335,7 @@ class InterviewScreen(InterviewMoves):
             )
             return
         self.submit_answer(q.id, option.value, note)
+        draw_now(self)  # the score the key moved, on screen before anything else runs
 
     def _needed_note_written(self, qid: str, note: str | None) -> None:
         state = self.state

@@ -87,7 +87,9 @@ class RenderAhead:
             if part == "question":
                 screen.query_one(QuestionView).keep_settled(both=True)
             elif part == "progress":
-                screen.query_one(ThemeProgressPanel).keep_progress(tuple(state.progress()))
+                screen.query_one(ThemeProgressPanel).keep_progress(
+                    tuple(state.progress()), f"{following.theme}:{following.section}"
+                )
             elif part == "scores" and state.live is not None:
                 old = saved.value if saved else None
                 case_scores, inspection_scores = state.live.scores_if(q.id, old, value)

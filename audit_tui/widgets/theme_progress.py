@@ -47,17 +47,18 @@ class ThemeProgressPanel(KeptRows):
         self.set_reactive(ThemeProgressPanel.current, current)
         self.themes = themes
 
-    def keep_progress(self, themes: tuple[ThemeProgress, ...]) -> None:
-        """Render the lines of figures about to be shown (see KeptRows.keep)."""
-        self.keep(self.lines_for(themes, self.content_region.width))
+    def keep_progress(self, themes: tuple[ThemeProgress, ...], current: str) -> None:
+        """Render the lines of figures and current section about to be shown (see
+        KeptRows.keep)."""
+        self.keep(self.lines_for(themes, self.content_region.width, current))
 
     def lines(self, width: int) -> list[Line]:
-        return self.lines_for(self.themes, width)
+        return self.lines_for(self.themes, width, self.current)
 
-    def lines_for(self, themes: tuple[ThemeProgress, ...], width: int) -> list[Line]:
+    def lines_for(self, themes: tuple[ThemeProgress, ...], width: int, current: str) -> list[Line]:
         width = max(width, 12)
         lines: list[Line] = []
-        open_theme = self.current.partition(":")[0]
+        open_theme = current.partition(":")[0]
         for theme in themes:
             figures = f"{theme.answered}/{theme.applicable}"
             title = _fit(f"{theme.theme.mark} {theme.theme.title}", width - len(figures) - 1)
@@ -73,7 +74,7 @@ class ThemeProgressPanel(KeptRows):
                 figures = f"{section.answered}/{section.applicable}"
                 if section.applicable == 0:
                     figures = "n/a"
-                here = section.key == self.current
+                here = section.key == current
                 marker = "›" if here else " "
                 title = _fit(f"{marker} {section.section.title}", width - len(figures) - 1)
                 pad = " " * max(width - len(title) - len(figures), 1)

@@ -329,16 +329,16 @@ class ThemeScores(KeptRows):
         for kept_for, lines in self._laid_out:
             if kept_for == drawn_for:
                 return lines
-        return list(self.render_at(width).split("\n"))
+        return list(self.lines_at(width))
 
     def render(self) -> Content:
-        return self.render_at(self.content_region.width or self.size.width)
+        return Content("\n").join(self.lines_at(self.content_region.width or self.size.width))
 
-    def render_at(self, width: int) -> Content:
-        """The table at a content width: the one Textual measures the widget at, which on a
-        resize is not yet its region's (drawn at the old width, every row would wrap)."""
+    def lines_at(self, width: int) -> list[Content]:
+        """The table's lines at a content width: the one Textual measures the widget at, which
+        on a resize is not yet its region's (drawn at the old width, every row would wrap)."""
         if not self.scopes or not self.scopes[0].scores:
-            return Content.styled(f"No case-scored {self.words.theme}s yet.", "dim")
+            return [Content.styled(f"No case-scored {self.words.theme}s yet.", "dim")]
         layout = self._layout(width)
         cells: list[tuple[str, int, str]] = []  # (column kind, width, heading) after the theme
         for scope, columns in zip(self.scopes, layout.scopes, strict=True):
@@ -412,7 +412,7 @@ class ThemeScores(KeptRows):
         caption = self._caption(width, below)
         if caption is not None:
             lines.append(caption)
-        return Content("\n").join(lines)
+        return lines
 
     def _rule(self, width: int, above: int) -> Content:
         """The rule under the headings; it says how many rows are out of view above."""

@@ -11,10 +11,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from audit_tui import store_calls
 from audit_tui.app import make_app
 from audit_tui.backups import open_store
 from audit_tui.screens.interview import InterviewScreen
 from audit_tui.widgets.theme_scores import ThemeScores
+from db.file.store import InspectionStore
 
 from .conftest import read_answers, screen_text, settle
 from .test_interview import current, open_case
@@ -95,3 +97,25 @@ async def test_a_refused_commit_moves_the_score_back_and_says_so(inspection):
         assert figures(screen) == (100, before[1] + 1, 1)
         assert "✓ saved A1 yes" in screen_text(app)
     assert read_answers(inspection, "C02") == {"A1": ("yes", None)}
+
+
+async def test_scores_rendered_ahead_are_the_stores_after_each_key(inspection):
+    """Each key takes the scores and side panel worked out for it ahead (while the question
+    was read); they are what a fresh store scores from the file after every commit."""
+    app = make_app(inspection, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(app, pilot, downs=0)  # C02, nothing answered
+        for key in "ynyay":
+            ahead = screen._ahead
+            while ahead._timer is not None or ahead._values:  # rendered ahead for this key
+                await pilot.pause()
+            await pilot.press(key)
+            await settle(app, pilot)
+            case_scope, inspection_scope = screen.query_one(ThemeScores).scopes
+            with InspectionStore.open(inspection, readonly=True) as store:
+                view = store_calls.open_case(store, case_ref="C02")
+            assert list(case_scope.scores) == view.tallies.case_scores
+            assert list(inspection_scope.scores) == view.tallies.inspection_scores
+            assert screen.state is not None
+            assert screen.state.counts() == (view.progress.answered, view.progress.applicable)
+    assert len(read_answers(inspection, "C02")) == 5
