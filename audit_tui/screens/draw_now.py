@@ -15,11 +15,37 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 
+# What this reaches into Textual for (private names, Textual 8): a Textual that lacks any of
+# them draws as usual, never fails (tests/app/test_answer_commit.py checks they are there).
+SCREEN_NAMES = (
+    "_layout_required",
+    "_scroll_required",
+    "_recompose_required",
+    "_dirty_widgets",
+    "_on_timer_update",
+)
+WIDGET_NAMES = (
+    "_layout_required",
+    "_scroll_required",
+    "_refresh_styles_required",
+    "_recompose_required",
+    "_repaint_required",
+)
+
+
+def supported(screen: Screen[Any]) -> bool:
+    """Whether this Textual has what draw_now uses (else it leaves drawing to Textual)."""
+    return (
+        all(hasattr(screen, name) for name in SCREEN_NAMES)
+        and hasattr(screen.app, "_batch_count")
+        and all(hasattr(screen, name) for name in WIDGET_NAMES)
+    )
+
 
 def draw_now(screen: Screen[Any]) -> bool:
     """Draw the repaints `screen`'s widgets wait for now; False (nothing drawn, Textual draws
     as usual) when the screen is not on top or something needs more than a repaint."""
-    if not screen.is_current or screen.app._batch_count:
+    if not screen.is_current or not supported(screen) or screen.app._batch_count:
         return False
     if screen._layout_required or screen._scroll_required or screen._recompose_required:
         return False
