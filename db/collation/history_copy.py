@@ -43,8 +43,16 @@ _FIELDS = ", ".join(CHAINED_FIELDS)
 class ChainOfCopies:
     """The merged history of inputs holding different cases, from start to finish."""
 
-    def __init__(self, inputs: Sequence[CheckedInput], inspection_id: str, folder: Path) -> None:
+    def __init__(
+        self,
+        inputs: Sequence[CheckedInput],
+        inspection_id: str,
+        folder: Path,
+        sources: Sequence[int] | None = None,
+    ) -> None:
         self.inputs = [_Input(c.path, c.copy, _chained(c)) for c in inputs]
+        # The place of each input among those collated (all of them, unless some bring nothing).
+        self.sources = list(range(len(inputs)) if sources is None else sources)
         self.rows = sum(i.chained.rows for i in self.inputs)
         self.genesis = genesis(inspection_id)
         self.rows_file = folder / "history-rows.scratch"
@@ -73,7 +81,8 @@ class ChainOfCopies:
             self._starts = _stage(self.inputs, self.rows_file)
 
     def finish(self, conn: sqlite3.Connection) -> list[int]:
-        """Copy the merged history into `conn`'s file; returns the rows each input brought.
+        """Copy the merged history into `conn`'s file; returns the rows each input brought (in
+        the order of `sources`).
 
         Called outside a transaction; leaves none open. The table must be empty, without its
         triggers, with its index: it takes the rows and their index as whole records.
