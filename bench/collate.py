@@ -15,6 +15,7 @@ collation passes. In the same run, on the same disk:
 - the parts of collation on their own: the input checks (private copy, schema, integrity,
   history chain verified, each input's facts read and validated by the process checking it)
   and the merge and write;
+- collating the output again with one of its inputs (which brings nothing new);
 - how collation's time grows from 6 to all the files.
 
 Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own, beside the
@@ -160,6 +161,16 @@ def run_collate(files: list[str], out: str) -> dict[str, Any]:
     }
 
 
+def run_again(output: str, one: str, out: str) -> dict[str, Any]:
+    """Collate an output again with one of its inputs (into a copy of it: the output's place)."""
+    from db.collation.collate import collate
+
+    shutil.copyfile(output, out)
+    start = time.perf_counter()
+    summary = collate([Path(one)], Path(out))
+    return {"answers": summary.answers, "collate_seconds": time.perf_counter() - start}
+
+
 def run_checks(files: list[str], out: str) -> dict[str, Any]:
     from db.collation import merge
     from db.collation.collate import workspace
@@ -293,6 +304,14 @@ def main() -> None:
         checks = measure(run_checks, files, out("checks.sqlite"))
         traced = measure(run_collate, files, out("traced.sqlite"), traced=True)
         report(raws, fulls, checks, traced)
+        collated = str(folder / "collated.sqlite")
+        again = [measure(run_again, collated, files[7], out("again.sqlite")) for _ in range(3)]
+        seconds = median(again, "collate_seconds")
+        print(
+            f"collate the output again with one of its inputs (median of 3): {seconds:.2f} s, "
+            f"{seconds / median(raws, 'seconds'):.2f}x raw, "
+            f"{seconds / median(fulls, 'collate_seconds'):.2f}x a fresh collate"
+        )
         if args.growth:
             growth(files, template, out)
     finally:

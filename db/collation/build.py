@@ -18,12 +18,14 @@ from typing import Any
 from db.collation import bulk
 from db.collation.case_merge import merged_case, replay_edits
 from db.collation.history_copy import ChainOfCopies
-from db.collation.input_facts import Source, read_sources
+from db.collation.input_facts import Source, case_rows, read_sources
 from db.collation.inputs import CheckedInput
 from db.collation.merge import BuildReport, SourceCounts
 from db.collation.merged_rows import write_rows
 from db.collation.tables import (
+    ANSWER_FIELDS,
     BAND_SET_FIELDS,
+    HISTORY_FIELDS,
     JUDGEMENT_FIELDS,
     MODERATION_FIELDS,
     STATUS_RANK,
@@ -78,6 +80,7 @@ def _write(
             if keep is None or keep(record):
                 holders.setdefault(ref, []).append(index)
     idle = _set_aside_untouched(sources, holders)
+    alike = _set_aside_alike(sources, holders, report.counts) if keep is None else set()
     general = {
         ref
         for ref, held in holders.items()
@@ -100,8 +103,9 @@ def _write(
         and all(s.checked.chained is not None and s.checked.passphrase is None for s in sources)
     ):
         # Inputs holding different cases: their merged history is chained meanwhile and copied
-        # by SQLite (db.collation.history_copy).
-        copies = ChainOfCopies(checked, inspection[0], target.parent)
+        # by SQLite (db.collation.history_copy). Inputs set aside as alike bring no row.
+        taking = [i for i in range(len(sources)) if i not in alike]
+        copies = ChainOfCopies([checked[i] for i in taking], inspection[0], target.parent, taking)
     try:
         if copies is not None:
             copies.start()
@@ -139,6 +143,71 @@ def _set_aside_untouched(sources: Sequence[Source], holders: dict[str, list[int]
         left_out += [i for i in untouched if i not in active]
         holders[ref] = active
     return left_out
+
+
+def _set_aside_alike(
+    sources: Sequence[Source], holders: dict[str, list[int]], counts: Sequence[SourceCounts]
+) -> set[int]:
+    """Leave out inputs that bring nothing: each of their cases an earlier input holds alike.
+
+    Collating an output again with one of its inputs, say: every case of the input is in the
+    output with the same details, status, rulings, history rows and answers. The general merge
+    would take the earlier input's rows and count this one's as already there; counted so here,
+    the cases keep the fast path of a case held once. Returns the inputs left out.
+    """
+    left_out: set[int] = set()
+    holding: dict[int, list[str]] = {}
+    for ref, held in holders.items():
+        for index in held:
+            holding.setdefault(index, []).append(ref)
+    for index, mine in sorted(holding.items()):
+        source = sources[index]
+        if (
+            any(holders[ref][0] == index for ref in mine)
+            or source.checked.schema_version < 2
+            or not all(_same_facts(sources[holders[ref][0]], source, ref) for ref in mine)
+        ):
+            continue
+        history, answers = _case_contents(source, mine)
+        firsts: dict[int, list[str]] = {}
+        for ref in mine:
+            firsts.setdefault(holders[ref][0], []).append(ref)
+        if any(
+            _case_contents(sources[first], refs)
+            != (
+                {r: history[r] for r in refs if r in history},
+                {r: answers[r] for r in refs if r in answers},
+            )
+            for first, refs in firsts.items()
+        ):
+            continue
+        left_out.add(index)
+        for ref in mine:
+            holders[ref].remove(index)
+        counts[index].cases_known += len(mine)
+        counts[index].history_known += sum(len(rows) for rows in history.values())
+        counts[index].answers_known += sum(len(rows) for rows in answers.values())
+    return left_out
+
+
+def _same_facts(first: Source, other: Source, ref: str) -> bool:
+    """Whether two inputs hold a case alike but for its history and answers (read apart)."""
+    return (
+        first.checked.schema_version >= 2
+        and ref not in first.versions
+        and ref not in other.versions
+        and first.cases[ref] == other.cases[ref]
+        and first.statuses.get(ref) == other.statuses.get(ref)
+        and first.moderations.get(ref) == other.moderations.get(ref)
+    )
+
+
+def _case_contents(source: Source, refs: Sequence[str]) -> tuple[dict[str, list[Row]], ...]:
+    """Some cases' history rows (in id order) and answers of one input, per case."""
+    return (
+        case_rows(source.conn, "answer_history", HISTORY_FIELDS, refs, "case_ref, id"),
+        case_rows(source.conn, "answers", ANSWER_FIELDS, refs, "case_ref, question_id, role"),
+    )
 
 
 def _write_target(

@@ -9,8 +9,10 @@ thread of that process puts the inputs' rows into a scratch file, input after in
 without the GIL, so the two overlap, and the process collating is free to write the rest). The
 process then puts them in the merged order with their new ids, hashes and index, in a table just
 like the inspection file's, which the new file takes whole (`finish`), by SQLite's transfer of
-records. A small history is done in the process collating (`stage`, then `finish`). The result is
-the file db.collation.bulk.HistoryWriter writes from the same rows.
+records. A small history is done in the process collating (`stage`, then `finish`). A history one
+input brings alone (one file, or an output collated again with inputs it holds alike) is its own
+merge and its own chain: its verified rows are copied with their hashes. The result is the file
+db.collation.bulk.HistoryWriter writes from the same rows.
 
 Only plain inputs take this path (db.collation.build): the scratch files are plain SQLite.
 """
@@ -43,8 +45,16 @@ _FIELDS = ", ".join(CHAINED_FIELDS)
 class ChainOfCopies:
     """The merged history of inputs holding different cases, from start to finish."""
 
-    def __init__(self, inputs: Sequence[CheckedInput], inspection_id: str, folder: Path) -> None:
+    def __init__(
+        self,
+        inputs: Sequence[CheckedInput],
+        inspection_id: str,
+        folder: Path,
+        sources: Sequence[int] | None = None,
+    ) -> None:
         self.inputs = [_Input(c.path, c.copy, _chained(c)) for c in inputs]
+        # The place of each input among those collated (all of them, unless some bring nothing).
+        self.sources = list(range(len(inputs)) if sources is None else sources)
         self.rows = sum(i.chained.rows for i in self.inputs)
         self.genesis = genesis(inspection_id)
         self.rows_file = folder / "history-rows.scratch"
@@ -53,9 +63,15 @@ class ChainOfCopies:
         self._done: Connection | None = None  # the process says it is done (or why not)
         self._starts: dict[int, int] = {}
 
+    @property
+    def alone(self) -> bool:
+        """Whether one input brings the whole history: then it is merged as it is, and chained
+        as it is (from the same inspection's first hash), so its rows come with their hashes."""
+        return len(self.inputs) == 1
+
     def start(self) -> None:
         """Begin staging, merging and hashing: in a process of its own when the history is large."""
-        if self.rows < OWN_PROCESS_FROM:
+        if self.rows < OWN_PROCESS_FROM or self.alone:
             return  # all done in stage and finish
         context = process_context()
         self._done, done = context.Pipe(duplex=False)
@@ -69,29 +85,42 @@ class ChainOfCopies:
 
     def stage(self) -> None:
         """Every input's history into a scratch file, unless the process started does it."""
-        if self._process is None:
+        if self._process is None and not self.alone:
             self._starts = _stage(self.inputs, self.rows_file)
 
     def finish(self, conn: sqlite3.Connection) -> list[int]:
-        """Copy the merged history into `conn`'s file; returns the rows each input brought.
+        """Copy the merged history into `conn`'s file; returns the rows each input brought (in
+        the order of `sources`).
 
         Called outside a transaction; leaves none open. The table must be empty, without its
         triggers, with its index: it takes the rows and their index as whole records.
         """
-        if self._done is None:
+        source, copy = self.chain_file, "SELECT * FROM chain.answer_history"
+        if self.alone:  # its verified rows as they are, with their hashes
+            source = self.inputs[0].copy
+        elif self._done is None:
             chained = [i.chained for i in self.inputs]
             _chain_into(
                 self.chain_file, self.rows_file, chained, self._starts, self.genesis, lambda _: True
             )
         else:
             self._wait()
-        conn.execute("ATTACH DATABASE ? AS chain", (str(self.chain_file),))
+        conn.execute("ATTACH DATABASE ? AS chain", (str(source),))
         try:
+            if (
+                self.alone
+                and conn.execute(
+                    "SELECT min(id) IS NOT 1 OR max(id) IS NOT count(*) FROM chain.answer_history"
+                ).fetchone()[0]
+            ):
+                # Numbered otherwise than 1, 2, 3...: numbered afresh (whole records need not).
+                copy = (
+                    f"SELECT row_number() OVER (ORDER BY id), {_FIELDS}, hash "
+                    "FROM chain.answer_history ORDER BY id"
+                )
             with ignoring_checks(conn):
                 conn.execute("BEGIN")
-                copied = conn.execute(
-                    "INSERT INTO main.answer_history SELECT * FROM chain.answer_history"
-                ).rowcount
+                copied = conn.execute(f"INSERT INTO main.answer_history {copy}").rowcount
                 conn.execute("COMMIT")
         finally:
             if conn.in_transaction:

@@ -92,9 +92,6 @@ class ChainedHistory:
                 yield from marshal.loads(handle.read(size))
 
 
-_CHUNK = 512  # entries of every input are read a chunk at a time: this bounds the memory
-
-
 def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
@@ -259,35 +256,36 @@ def _refuse_broken_chain(path: Path, result: VerifyResult) -> None:
 
 
 class _ChainedWriter:
-    """Writes a ChainedHistory's entries as the chain is verified, a chunk at a time."""
+    """Writes a ChainedHistory's entries as the chain is verified, a chunk per batch of rows.
+
+    The merge reads every input's entries a chunk at a time: the batch bounds the memory.
+    """
 
     def __init__(self, path: Path, index: int) -> None:
         self.path, self.index, self.rows = path, index, 0
-        self._chunk: list[tuple[Any, ...]] = []
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         self._file = os.fdopen(fd, "wb")
 
-    def add(self, row: tuple[Any, ...], form: str) -> None:
-        self._chunk.append((row[10] or "", row[10] is None, row[1], self.index, self.rows, form))
-        self.rows += 1
-        if len(self._chunk) >= _CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        data = marshal.dumps(self._chunk)
+    def add(self, rows: list[tuple[Any, ...]], forms: list[str]) -> None:
+        """Write the entries of a batch of rows (as verify_history tells them) as one chunk."""
+        index, first = self.index, self.rows
+        data = marshal.dumps(
+            [
+                (row[10] or "", row[10] is None, row[1], index, position, form)
+                for position, row, form in zip(
+                    range(first, first + len(rows)), rows, forms, strict=True
+                )
+            ]
+        )
         self._file.write(len(data).to_bytes(8, "little"))
         self._file.write(data)
-        self._chunk.clear()
+        self.rows += len(rows)
 
     def __enter__(self) -> _ChainedWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            if self._chunk:
-                self._flush()
-        finally:
-            self._file.close()
+        self._file.close()
 
 
 def _damaged(path: Path) -> StoreError:

@@ -85,6 +85,8 @@ def write_rows(
         conn.execute("COMMIT")  # ATTACH cannot happen inside a transaction
     for index, source in enumerate(sources):
         bringing = kept[index]
+        if bringing is not None and not bringing:
+            continue  # it brings none of its cases
         skip = set(source.cases) - bringing if bringing is not None else set()
         counts[index].answers_taken += _copy_answers(conn, source, skip | general, plain)
     conn.execute("BEGIN")
@@ -114,7 +116,7 @@ def write_rows(
         checked = bulk.refuse_dangling(conn, {"answer_history"})
         conn.execute("COMMIT")
         taken = copies.finish(conn)
-        for index, count in enumerate(taken):
+        for index, count in zip(copies.sources, taken, strict=True):
             counts[index].history_taken += count
         report.history = sum(taken)
         conn.execute("BEGIN")

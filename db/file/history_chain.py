@@ -161,16 +161,18 @@ class _Row:
         return f"history row {self.id} (case {case_ref}{question}, {at})"
 
 
-Chained = Callable[[tuple[Any, ...], str], object]
+Chained = Callable[[list[tuple[Any, ...]], list[str]], object]
+_BATCH = 512  # rows the walk reads, hashes and tells at a time
 
 
 def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
     """Walk the chain; name the first row that does not fit, then check answers against it,
     then the lead's records (judgements, band sets, rulings: db.file.record_chain).
 
-    `chained(row, canonical)` is told each row (its id, CHAINED_FIELDS and hash) with its
-    canonical form, in id order, as the walk finds it in place; what it was told counts only
-    when the result is ok (collation reuses the forms rather than encode every row twice).
+    `chained(rows, forms)` is told the rows (each its id, CHAINED_FIELDS and hash) with their
+    canonical forms, a batch at a time in id order, as the walk finds them in place; what it was
+    told counts only when the result is ok (collation reuses the forms rather than encode every
+    row twice).
     """
     # One pass that only checks, as fast as Python goes; any row that does not fit sends the
     # file to the walk that names it (_verify_slowly), so the result never depends on the path.
@@ -179,23 +181,26 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
     case_edits: list[tuple[str, Any]] = []  # (case, new details) of every case event, in order
     count = 0
-    for row in conn.execute(
+    cursor = conn.execute(
         f"SELECT id, {', '.join(CHAINED_FIELDS)}, hash FROM answer_history ORDER BY id"
-    ):
-        form = join(encode(row[1:12], 0))
-        if sha256(f"{previous}\n{form}".encode()).hexdigest() != row[12]:
-            return _verify_slowly(conn)
-        previous = row[12]
-        count += 1
-        event = row[4]
-        if event == "answer" or event == "note":
-            told[row[1:4]] = (row[6], row[8])
-        elif event == "clear":
-            told[row[1:4]] = None
-        elif event == "case":
-            case_edits.append((row[1], row[6]))
+    )
+    while rows := cursor.fetchmany(_BATCH):
+        forms = [join(encode(row[1:12], 0)) for row in rows]
+        for row, form in zip(rows, forms, strict=True):
+            if sha256(f"{previous}\n{form}".encode()).hexdigest() != row[12]:
+                return _verify_slowly(conn)
+            previous = row[12]
+        for row in rows:
+            event = row[4]
+            if event == "answer" or event == "note":
+                told[row[1:4]] = (row[6], row[8])
+            elif event == "clear":
+                told[row[1:4]] = None
+            elif event == "case":
+                case_edits.append((row[1], row[6]))
+        count += len(rows)
         if chained is not None:
-            chained(row, form)
+            chained(rows, forms)
     stored = {
         (c, q, r): (v, n)
         for c, q, r, v, n in conn.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -111,6 +112,68 @@ def test_shared_cases_take_the_row_by_row_merge(handed_out, tmp_path, monkeypatc
     copied: list[int] = []
     monkeypatch.setattr(ChainOfCopies, "start", lambda self: copied.append(1))
     js = answered(handed_out["JS"], tmp_path / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])])
-    again = answered(js, tmp_path / "again.sqlite", [(17, [(0, "A3", "no", "primary")])])
+    again = answered(js, tmp_path / "again.sqlite", [(17, [(0, "A2", "no", "primary")])])
+    assert content_of(again) != content_of(js), "the case was changed apart in the second file"
     collate([js, again], tmp_path / "out.sqlite")
     assert not copied
+
+
+def test_an_output_collated_again_with_one_of_its_inputs_takes_the_sql_copy(
+    handed_out, tmp_path, monkeypatch
+):
+    """The input brings nothing the output lacks: it is counted as already there, and the rest
+    keeps the fast path; the file is what the row-by-row merge writes."""
+    js = answered(handed_out["JS"], tmp_path / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])])
+    km = answered(handed_out["KM"], tmp_path / "km.sqlite", [(17, [(1, "A1", "no", "primary")])])
+    out = tmp_path / "out.sqlite"
+    first = collate([js, km], out)
+    merged = content_of(out)
+    slow_out = tmp_path / "slow.sqlite"
+    shutil.copyfile(out, slow_out)
+    copied: list[int] = []
+    real = ChainOfCopies.start
+    monkeypatch.setattr(ChainOfCopies, "start", lambda self: copied.append(1) or real(self))
+    fast = collate([km], out)
+    assert copied == [1], "the output and one of its inputs take the SQL copy"
+    assert content_of(out) == merged
+    row_by_row(monkeypatch)
+    slow = collate([km], slow_out)
+    assert content_of(slow_out) == merged
+    assert [i.counts for i in fast.inputs] == [i.counts for i in slow.inputs]
+    assert fast.lines()[0].replace(str(out), "") == slow.lines()[0].replace(str(slow_out), "")
+    km_counts = fast.inputs[1].counts
+    assert (km_counts.cases_new, km_counts.answers_taken, km_counts.history_taken) == (0, 0, 0)
+    assert km_counts.history_known == first.inputs[1].counts.history_taken
+
+
+def test_one_file_alone_is_copied_with_its_own_chain(handed_out, tmp_path, monkeypatch):
+    """A history one input brings alone is its own merge: its rows and hashes, numbered afresh."""
+    js = answered(handed_out["JS"], tmp_path / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])])
+    fast = collate([js], tmp_path / "fast.sqlite")
+    row_by_row(monkeypatch)
+    slow = collate([js], tmp_path / "slow.sqlite")
+    assert content_of(tmp_path / "fast.sqlite") == content_of(tmp_path / "slow.sqlite")
+    assert [i.counts for i in fast.inputs] == [i.counts for i in slow.inputs]
+    assert fast.history == slow.history > 0
+
+
+def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_path, monkeypatch):
+    """Ids are not hashed: a file whose history ids run 11, 12, 13... is sound, and collated
+    into 1, 2, 3... as the row-by-row merge numbers it."""
+    js = answered(handed_out["JS"], tmp_path / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])])
+    conn = sqlite3.connect(js, isolation_level=None)
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answer_history'"
+    ).fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE answer_history SET id = id + 10")
+    for _, sql in triggers:
+        conn.execute(sql)
+    conn.close()
+    fast = collate([js], tmp_path / "fast.sqlite")
+    row_by_row(monkeypatch)
+    slow = collate([js], tmp_path / "slow.sqlite")
+    assert content_of(tmp_path / "fast.sqlite") == content_of(tmp_path / "slow.sqlite")
+    ids = [r[0] for r in content_of(tmp_path / "fast.sqlite")["answer_history"]]
+    assert sorted(ids) == list(range(1, fast.history + 1)) and slow.history == fast.history

@@ -97,7 +97,7 @@ def test_the_fast_walk_agrees_with_the_naming_walk(history, statements):
         for statement in statements:
             conn.execute(statement)
         told: list[tuple[tuple[object, ...], str]] = []
-        fast = verify_history(conn, lambda row, form: told.append((row, form)))
+        fast = verify_history(conn, lambda rows, forms: told.extend(zip(rows, forms, strict=True)))
         assert fast == _verify_slowly(conn)
         if fast.ok:
             rows = conn.execute("SELECT * FROM answer_history ORDER BY id").fetchall()
