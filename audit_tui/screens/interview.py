@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from audit_tui.interview_state import InterviewState
 from audit_tui.live_scores import LiveScores
+from audit_tui.locations import file_label
 from audit_tui.messages import (
     AnswerSaved,
     CaseFieldsSaved,
@@ -58,7 +59,7 @@ class InterviewScreen(InterviewMoves):
 
     def __init__(self, opened: OpenedFile, case_ref: str, question_id: str | None = None) -> None:
         super().__init__()
-        self.opened = opened
+        self.opened, self.file_named = opened, file_label(opened.path, opened.kind)
         self.case_ref = case_ref
         self.start_question = question_id
         self.inspector = opened.inspector
@@ -257,7 +258,7 @@ class InterviewScreen(InterviewMoves):
             tuple(state.progress()), f"{state.current.theme}:{state.current.section}"
         )
         status = self.progress.status if self.progress else CaseStatus.NOT_STARTED
-        self.sub_title = f"inspector {self.inspector} · {status.label}"
+        self.sub_title = f"{self.file_named} · inspector {self.inspector} · {status.label}"
         view = self.query_one(QuestionView)
         view.revision += 1
         self.query_one("#question-area").scroll_home(animate=False)

@@ -141,6 +141,9 @@ async def test_a_split_file_opened_without_initials_answers_as_its_inspector(tmp
         assert isinstance(app.screen, CaseListScreen)
         assert app.screen.own == "KM"
         assert "assigned to KM" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "— lambeth-KM.sqlite (split for KM) · inspector KM" in header(app)
 
 
 async def test_the_file_reopens_as_the_inspector_who_last_worked_in_it(tmp_path, inspection):
