@@ -22,7 +22,31 @@ ResultT = TypeVar("ResultT")
 class ConfirmDialog(ModalScreen[ResultT]):
     """A dialog that is confirmed (its first button, Enter in a field, or its key) or cancelled
     (its Cancel button or Escape, dismissing it with None); `action_confirm` says what it gives.
+
+    Text typed into it is never thrown away by one key: the first cancel after typing says so
+    and keeps the dialog open; a second cancel discards.
     """
+
+    _texts_at_open: tuple[str, ...] | None = None
+    _discard_warned = False
+
+    def on_mount(self) -> None:
+        # after the subclass's own mount, which may fill the fields (a note being edited)
+        self.call_after_refresh(self._remember_texts)
+
+    def _remember_texts(self) -> None:
+        self._texts_at_open = self._texts()
+
+    def _texts(self) -> tuple[str, ...]:
+        return tuple(
+            field.text if isinstance(field, TextArea) else field.value
+            for field in self.query("TextArea, Input").results()
+            if isinstance(field, (TextArea, Input))
+        )
+
+    def typed(self) -> bool:
+        """Whether the fields hold text typed since the dialog opened."""
+        return self._texts_at_open is not None and self._texts() != self._texts_at_open
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -39,6 +63,15 @@ class ConfirmDialog(ModalScreen[ResultT]):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
+        if self.typed() and not self._discard_warned:
+            self._discard_warned = True
+            self.notify(
+                "What you typed is not saved: press Esc again to discard it, or save it with "
+                "the dialog's first button.",
+                title="Not saved yet",
+                severity="warning",
+            )
+            return
         self.dismiss(None)
 
 

@@ -287,3 +287,30 @@ async def test_f2_toggles_and_the_palette_and_help_know_the_dashboard(app_for):
         first = str(app.screen.query(".help-section")[1].render())
         assert first.startswith("Scores and Data Summary"), "the screen it came from first"
         assert "Record the lead's judgement of the theme" in first
+
+
+async def test_esc_never_throws_away_a_typed_rationale_at_one_key(app_for, inspection):
+    """A cancelled dialog loses nothing by accident: the first Esc after typing keeps the
+    dialog and says so; a second discards; a dialog with nothing typed closes at once."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        dashboard = await open_dashboard(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JudgementDialog)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(app, pilot)
+        assert app.screen is dashboard
+        await pilot.press("j")
+        await settle(app, pilot)
+        await pilot.press("down", "space", "tab", *"Planning was strong.", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, JudgementDialog), "one Esc kept what was typed"
+        assert app.screen.query_one(TextArea).text == "Planning was strong."
+        assert any("press Esc again to discard it" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is dashboard
+    with InspectionStore.open(inspection, readonly=True) as store:
+        assert 1 not in store.recorded_judgements()
