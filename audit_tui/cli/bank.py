@@ -76,7 +76,10 @@ def list_banks(
             "id": b.id,
             "version": b.version,
             "title": b.title,
-            "themes": len(b.themes),
+            # a theme a module replaces (fji-2014's sixth) counts once
+            "themes": len({t.number for t in b.themes}),
+            "theme_word": b.words.theme,
+            "modules": len(b.modules or {}),
             "questions": len(b.questions),
             "key_questions": sum(q.key for q in b.questions),
             "scoring_rule": b.scoring.rule,
@@ -90,7 +93,9 @@ def list_banks(
     for row in rows:
         typer.echo(
             f"{row['id']:<10} v{row['version']:<5} {row['questions']:>4} questions "
-            f"({row['key_questions']} key), {row['themes']} themes  {row['title']}"
+            f"({row['key_questions']} key), {row['themes']} {row['theme_word']}s"
+            + (f" ({row['modules']} modules)" if row["modules"] else "")
+            + f"  {row['title']}"
         )
 
 

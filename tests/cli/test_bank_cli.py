@@ -21,6 +21,14 @@ def test_bank_list_names_both_shipped_banks():
     assert {"fji-2014", "sqs-2014"} <= ids
 
 
+def test_bank_list_counts_themes_once_in_the_bank_s_own_words():
+    """fji-2014's sixth theme is one theme in two modules; yjs-2021 has standards."""
+    lines = runner.invoke(app, ["bank", "list"]).stdout.splitlines()
+    shown = {line.split()[0]: line for line in lines}
+    assert "6 themes (2 modules)" in shown["fji-2014"]
+    assert "13 standards" in shown["yjs-2021"]
+
+
 def test_bank_show_json_has_every_theme_and_question():
     result = runner.invoke(app, ["bank", "show", "fji-2014", "--json"])
     assert result.exit_code == 0, result.output
