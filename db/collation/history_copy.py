@@ -31,8 +31,9 @@ from typing import Any
 from urllib.parse import quote
 
 from db.collation.bulk import ignoring_checks
-from db.collation.inputs import ChainedHistory, CheckedInput, expected_schema, process_context
+from db.collation.inputs import ChainedHistory, CheckedInput, process_context
 from db.errors import StoreError
+from db.file.checks import expected_schema
 from db.file.history_chain import CHAINED_FIELDS, genesis
 from db.file.schema import SCHEMA_VERSION
 

@@ -31,7 +31,6 @@ from typing import Any
 
 from db.errors import StoreError
 from db.file.checks import check_file, refuse_foreign_schema, schema_of
-from db.file.checks import expected_schema as expected_schema  # history_copy reads it here
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
 from db.file.history_chain import VerifyResult, verify_history
 from db.file.records import Inspection

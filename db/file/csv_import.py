@@ -162,39 +162,28 @@ def read_cases(path: Path, taken: set[str] | None = None) -> list[CaseRecord]:
     """Case records from a sample CSV; InvalidRows lists every bad row and nothing is returned."""
     names, rows = read_csv(path)
     check_header(path, names, CASE_COLUMNS, CASE_COLUMNS)
-    problems: list[RowProblem] = []
-    records: list[CaseRecord] = []
     if not rows:
         raise StoreError(f"{path} has a header but no cases")
-    for line, data, found in case_rows(names, rows, taken=taken or set()):
-        if not found:
-            try:
-                records.append(CaseRecord.model_validate(data))
-            except ValidationError as exc:
-                for error in exc.errors():
-                    column = str(error["loc"][0]) if error["loc"] else "end_date"
-                    message = str(error["msg"]).removeprefix("Value error, ")
-                    found.append(RowProblem(line, column, message))
-        problems.extend(found)
+    records, problems = case_records(names, rows, taken=taken or set())
     if problems:
-        order = {name: i for i, name in enumerate(CASE_COLUMNS)}
-        problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
         raise InvalidRows(path.name, problems)
     return records
 
 
-def case_rows(
+def case_records(
     names: list[str],
     rows: list[tuple[int, dict[str, str]]],
     *,
     taken: set[str] | frozenset[str] = frozenset(),
     fill: dict[str, str] | None = None,
     force: dict[str, str] | None = None,
-) -> Iterator[tuple[int, dict[str, Any], list[RowProblem]]]:
-    """Each row's case fields read as `cases import` reads them, with what is wrong with it: a
-    row of extra cells, a reference already in the inspection (`taken`) or on an earlier line.
-    `fill` gives absent columns their values, `force` overrides columns (the sample's
-    caseload reader: no inspector yet)."""
+) -> tuple[list[CaseRecord], list[RowProblem]]:
+    """The rows' case records read as `cases import` reads them, and what is wrong with any
+    row (by line, then in column order): a cell, extra cells, a reference already in the
+    inspection (`taken`) or on an earlier line. `fill` gives absent columns their values,
+    `force` overrides columns (the sample's caseload reader: no inspector yet)."""
+    records: list[CaseRecord] = []
+    problems: list[RowProblem] = []
     first_line: dict[str, int] = {}
     for line, row in rows:
         found: list[RowProblem] = []
@@ -215,7 +204,18 @@ def case_rows(
                 )
             else:
                 first_line[ref] = line
-        yield line, data, found
+        if not found:
+            try:
+                records.append(CaseRecord.model_validate(data))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    column = str(error["loc"][0]) if error["loc"] else "end_date"
+                    message = str(error["msg"]).removeprefix("Value error, ")
+                    found.append(RowProblem(line, column, message))
+        problems.extend(found)
+    order = {name: i for i, name in enumerate(CASE_COLUMNS)}
+    problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
+    return records, problems
 
 
 def _case_data(line: int, row: dict[str, str], found: list[RowProblem]) -> dict[str, Any]:

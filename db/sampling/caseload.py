@@ -7,14 +7,11 @@ same values and report a bad one in the same words, every bad row at once (Inval
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from db.errors import InvalidRows, RowProblem, StoreError
 from db.file.csv_import import (
     CASE_COLUMNS,
-    case_rows,
+    case_records,
     check_header,
     read_csv,
 )
@@ -49,27 +46,7 @@ def read_caseload(path: Path) -> list[CaseRecord]:
     if not rows:
         raise StoreError(f"{path} has a header but no cases")
     blank = dict.fromkeys(CASELOAD_OPTIONAL, "")
-    problems: list[RowProblem] = []
-    records: list[CaseRecord] = []
-    checked = case_rows(names, rows, fill=blank, force={"inspector": UNASSIGNED})
-    for line, data, found in checked:
-        if not found:
-            record = _record(line, data, found)
-            if record is not None:
-                records.append(record)
-        problems.extend(found)
+    records, problems = case_records(names, rows, fill=blank, force={"inspector": UNASSIGNED})
     if problems:
-        order = {name: i for i, name in enumerate(CASELOAD_COLUMNS)}
-        problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
         raise InvalidCaseload(path.name, problems)
     return records
-
-
-def _record(line: int, data: dict[str, Any], found: list[RowProblem]) -> CaseRecord | None:
-    try:
-        return CaseRecord.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            column = str(error["loc"][0]) if error["loc"] else "end_date"
-            found.append(RowProblem(line, column, str(error["msg"]).removeprefix("Value error, ")))
-        return None
