@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.content import Content
 from textual.geometry import Region, Size
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
@@ -38,6 +39,7 @@ class KeptRows(Widget):
         self._rows_stale = True
         self._rendered: dict[tuple[Any, int], list[Strip]] = {}
         self._rendered_for: tuple[Any, ...] = ()
+        self._home: Screen[Any] | None = None  # the screen the widget is on (see _selected)
 
     def lines(self, width: int) -> list[Line]:
         """The widget's lines for a content width of `width` cells (a long line wraps)."""
@@ -48,14 +50,14 @@ class KeptRows(Widget):
     def refresh_rows(self, *, layout: bool = False) -> None:
         """Show the current `lines()`: repaint the rows that changed, and lay out the screen
         only if the widget's height changes (or `layout`)."""
-        width = self.content_region.width
+        width = self.content_width
         if layout or not self.is_mounted or width <= 0:
             self.refresh(layout=True)
             return
         old = self._rows
         new = self._layout_rows(width)
         self._rows, self._rows_width, self._rows_stale = new, width, False
-        height = self.content_region.height
+        height = max(0, self.outer_size.height - self.styles.gutter.height)
         if len(new) > height or (len(new) < height and len(old) >= height):
             self.refresh(layout=True)
             return
@@ -85,10 +87,11 @@ class KeptRows(Widget):
     def keep(self, lines: list[Line]) -> None:
         """Render lines likely to be shown next (the next question), without showing them, so
         that showing them later costs nothing. Done when the app is idle."""
-        width = self.content_region.width
+        width = self.content_width
         if width > 0:
+            selected = self._selected()
             for line in lines:
-                self._strips(_key(line), line, width)
+                self._strips(_key(line), line, width, selected)
 
     # -- Textual's hooks ---------------------------------------------------------------------
 
@@ -101,8 +104,8 @@ class KeptRows(Widget):
         return Content("\n").join(_content(line) for line in self.lines(width))
 
     def render_line(self, y: int) -> Strip:
-        width = self.content_region.width
-        if self.text_selection is not None:
+        width = self.content_width
+        if self._selected():
             # The selection's coordinates are the whole text's: render it all (only while
             # text is selected).
             strips = Visual.to_strips(self, self.render(), width, None, self.visual_style)
@@ -113,7 +116,7 @@ class KeptRows(Widget):
         if y >= len(self._rows):
             return Strip.blank(width, self.visual_style.rich_style)
         key, part, line = self._rows[y]
-        return self._strips(key, line, width)[part]
+        return self._strips(key, line, width, False)[part]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -123,16 +126,32 @@ class KeptRows(Widget):
 
     def _layout_rows(self, width: int) -> list[_Row]:
         rows: list[_Row] = []
+        selected = self._selected()
         for line in self.lines(width):
             key = _key(line)
-            rows.extend((key, part, line) for part in range(len(self._strips(key, line, width))))
+            strips = self._strips(key, line, width, selected)
+            rows.extend((key, part, line) for part in range(len(strips)))
         return rows
 
-    def _strips(self, key: Any, line: Line, width: int) -> list[Strip]:
-        """One line rendered at a width (more than one strip when it wraps)."""
+    def _selected(self) -> bool:
+        """Whether some of the widget's text is selected (Textual's `text_selection` finds
+        the widget's screen by walking up the DOM: costly once per row)."""
+        if self._home is None:
+            self._home = self.screen
+        return self in self._home.selections
+
+    @property
+    def content_width(self) -> int:
+        """The width of the content area, from the widget's own size (Textual's
+        `content_region` finds the widget on its screen's map: costly once per row)."""
+        return max(0, self.outer_size.width - self.styles.gutter.width)
+
+    def _strips(self, key: Any, line: Line, width: int, selected: bool) -> list[Strip]:
+        """One line rendered at a width (more than one strip when it wraps); `selected`:
+        text of the widget is selected (drawn with the selection, so not kept)."""
         style = self.visual_style
-        if self.text_selection is not None:
-            return self._draw(line, width, style)  # drawn with the selection: not kept
+        if selected:
+            return self._draw(line, width, style)
         kept_for = (style, self.app.theme)
         if kept_for != self._rendered_for:
             self._rendered.clear()

@@ -118,7 +118,7 @@ class QuestionView(KeptRows):
     def keep_settled(self, both: bool = False) -> None:
         """Render (see KeptRows.keep) the lines the current question will have once every
         answer being saved is saved (`both`: and the lines it has while they are saved)."""
-        width = self.content_region.width
+        width = self.content_width
         self.keep(self.lines_for(self.state.current, width, settled=True))
         if both:
             self.keep(self.lines_for(self.state.current, width))

@@ -50,7 +50,7 @@ class ThemeProgressPanel(KeptRows):
     def keep_progress(self, themes: tuple[ThemeProgress, ...], current: str) -> None:
         """Render the lines of figures and current section about to be shown (see
         KeptRows.keep)."""
-        self.keep(self.lines_for(themes, self.content_region.width, current))
+        self.keep(self.lines_for(themes, self.content_width, current))
 
     def lines(self, width: int) -> list[Line]:
         return self.lines_for(self.themes, width, self.current)

@@ -185,7 +185,7 @@ class ThemeScores(KeptRows):
         shown = self.scopes
         self.set_reactive(ThemeScores.scopes, tuple(scopes))
         try:
-            width = self.content_region.width
+            width = self.content_width
             lines = self.lines(width)
             self.keep(lines)
             self._laid_out = [

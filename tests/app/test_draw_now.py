@@ -1,0 +1,59 @@
+"""An answer key's frame, drawn by draw_now, sends the cells a full render would show.
+
+draw_now renders only the changed lines, each cut range by the front-most widget there
+(screens/draw_now.py). Each update it sends is checked against Textual's own full render of
+the screen at that moment: every changed cell is drawn, and drawn as the full render has it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+from .conftest import settle
+from .test_interview import open_case
+
+SIZE = (100, 40)
+
+
+def cells(strip: Strip) -> list[tuple[str, Any]]:
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+def differences(update: ChopsUpdate, full: list[Strip]) -> list[str]:
+    """Where the update's cells differ from the full render, or a changed cell is not drawn."""
+    found = []
+    for y, x1, x2 in update.spans:
+        for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items(), strict=False):
+            if x >= x2 or end <= x1:
+                continue
+            if strip is None:
+                found.append(f"line {y}, cells {x}-{end}: not drawn")
+            elif cells(strip) != cells(full[y].crop(x, end)):
+                found.append(f"line {y}, cells {x}-{end}: {strip.text!r} != {full[y].text!r}")
+    return found
+
+
+async def test_each_key_s_frame_draws_what_a_full_render_shows(app_for):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(app, pilot, downs=2)
+        checked: list[ChopsUpdate] = []
+        problems: list[str] = []
+        display = app._display
+
+        def check(shown_on: Any, renderable: Any) -> None:
+            if isinstance(renderable, ChopsUpdate) and shown_on is screen:
+                full = screen._compositor.render_strips()
+                problems.extend(differences(renderable, full))
+                checked.append(renderable)
+            display(shown_on, renderable)
+
+        app._display = check  # type: ignore[method-assign]
+        for key in "yyayyu":
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert checked, "no partial update was drawn"
+        assert not problems, problems
