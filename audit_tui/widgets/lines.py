@@ -64,13 +64,11 @@ class KeptRows(Widget):
         changed = [
             y for y, (was, now) in enumerate(zip(old, new, strict=False)) if was[:2] != now[:2]
         ]
-        if len(new) != len(old):
-            changed += [min(len(new), len(old)), max(len(new), len(old)) - 1]
+        changed += range(min(len(new), len(old)), max(len(new), len(old)))
         if changed:
-            # One region from the first changed row to the last: fewer, larger regions cost
-            # the compositor less than a region per row.
-            top, bottom = min(changed), max(changed)
-            super().refresh(Region(0, top, width, bottom - top + 1))
+            # A region per run of changed rows: a row that stays the same between two that
+            # change (a blank line, the scale's keys) is not rendered again.
+            super().refresh(*(Region(0, top, width, rows) for top, rows in _runs(changed)))
 
     def refresh(
         self,
@@ -165,6 +163,17 @@ class KeptRows(Widget):
 
     def _draw(self, line: Line, width: int, style: Any) -> list[Strip]:
         return Visual.to_strips(self, _content(line), max(width, 1), None, style) or [Strip([])]
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as runs of consecutive rows: (first row, how many)."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][0] + runs[-1][1]:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((row, 1))
+    return runs
 
 
 def _content(line: Line) -> Content:
