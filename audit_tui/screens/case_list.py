@@ -106,6 +106,9 @@ class CaseListScreen(Screen[None]):
         self.progress: dict[str, Progress] = dict(listing.progress)
         self._waiting: list[Callable[[], None]] = []
         self._resumed = False
+        # Redrawn when next shown: a list redrawn under the interview (an answer's progress)
+        # would make Textual repaint the whole interview over it, for nothing.
+        self._rebuild_due = False
         self._notice = "unread"  # the bank notice: unread, due (when shown again), asked
         self.inspector_filter: str | None = None
         self.status_filter: str | None = None
@@ -175,6 +178,8 @@ class CaseListScreen(Screen[None]):
         notice.display = bool(text)
 
     def on_screen_resume(self) -> None:
+        if self._rebuild_due:
+            self.rebuild()  # before the first frame back
         if self._notice == "due":
             self._read_bank_notice()
         if not self._resumed:
@@ -220,6 +225,10 @@ class CaseListScreen(Screen[None]):
         return (case.case_ref,)
 
     def rebuild(self) -> None:
+        if self.screen_stack_above():
+            self._rebuild_due = True
+            return
+        self._rebuild_due = False
         table = self.query_one(DataTable)
         keep = self._highlighted() or self.focus_case
         table.clear()
@@ -240,6 +249,11 @@ class CaseListScreen(Screen[None]):
         if keep in refs:
             table.move_cursor(row=refs.index(keep), animate=False)
         self._show_filters(rows)
+
+    def screen_stack_above(self) -> bool:
+        """Whether another screen is over the list (it is redrawn when shown again)."""
+        stack = self.app.screen_stack
+        return self in stack and stack[-1] is not self
 
     def filtered(self) -> bool:
         return (self.inspector_filter, self.status_filter, self.progress_filter) != (None,) * 3
@@ -325,7 +339,7 @@ class CaseListScreen(Screen[None]):
         """Redraw one case's cells, or the whole list when it may move (a filter or the sort
         depends on progress)."""
         table = self.query_one(DataTable)
-        if self.progress_filter is not None or self.sort == "progress":
+        if self.progress_filter is not None or self.sort == "progress" or self.screen_stack_above():
             self.rebuild()
             return
         if case_ref not in table.rows:

@@ -40,6 +40,8 @@ class KeptRows(Widget):
         self._rendered: dict[tuple[Any, int], list[Strip]] = {}
         self._rendered_for: tuple[Any, ...] = ()
         self._home: Screen[Any] | None = None  # the screen the widget is on (see _selected)
+        self._styled: dict[tuple[Any, int], Strip] = {}  # see render_lines
+        self._styled_for: tuple[Any, ...] = ()
 
     def lines(self, width: int) -> list[Line]:
         """The widget's lines for a content width of `width` cells (a long line wraps)."""
@@ -79,6 +81,7 @@ class KeptRows(Widget):
     ) -> KeptRows:
         if repaint and not regions:
             self._rows_stale = True
+            self._styled.clear()  # a style may have changed: style every row again
         super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         return self
 
@@ -90,6 +93,7 @@ class KeptRows(Widget):
             selected = self._selected()
             for line in lines:
                 self._strips(_key(line), line, width, selected)
+            self._style_ahead(lines, width)
 
     # -- Textual's hooks ---------------------------------------------------------------------
 
@@ -119,13 +123,80 @@ class KeptRows(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._rendered.clear()
+        self._styled.clear()
+
+    # -- styled rows -------------------------------------------------------------------------
+    # Textual styles each row (padding, colours, opacity) in the widget's StylesCache, kept by
+    # row number: a row that shows another line is styled again, some 40 µs a row. With no
+    # padding or border above or below the content, a line is styled alike on any row, so
+    # here the styled row is also kept by the line it shows, and lines kept ahead (`keep`)
+    # are styled ahead, by Textual's own StylesCache.
+
+    def _styling(self) -> tuple[Any, ...] | None:
+        """What a styled row depends on besides its line (None: styled rows are not kept)."""
+        gutter = self.styles.gutter
+        if gutter.top or gutter.bottom or self._selected():
+            return None
+        size = self.outer_size
+        styling = (size.width, self.visual_style, self.background_colors, self.opacity)
+        if styling != self._styled_for:
+            self._styled.clear()
+            self._styled_for = styling
+        return styling
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._styling() is None:
+            return super().render_lines(crop)
+        width = self.content_width
+        if self._rows_stale or self._rows_width != width:
+            self._rows = self._layout_rows(width)
+            self._rows_width, self._rows_stale = width, False
+        rows, cache, styled = self._rows, self._styles_cache, self._styled
+        shown = range(crop.y, min(crop.bottom, len(rows)))
+        for y in shown:
+            if y in cache._dirty_lines or y not in cache._cache:
+                strip = styled.get(rows[y][:2])
+                if strip is not None:
+                    cache._cache[y] = strip
+                    cache._dirty_lines.discard(y)
+        strips = super().render_lines(crop)
+        if len(styled) >= _KEPT_LINES:
+            styled.clear()
+        for y in shown:
+            if y in cache._cache:
+                styled[rows[y][:2]] = cache._cache[y]
+        return strips
+
+    def _style_ahead(self, lines: list[Line], width: int) -> None:
+        """Style the rows `lines` would show (see render_lines), without showing them."""
+        cache = self._styles_cache
+        if self._styling() is None or cache._width != self.outer_size.width:
+            return
+        rows = self._rows_for(lines, width)[: self.outer_size.height]
+        wanted = [y for y, row in enumerate(rows) if row[:2] not in self._styled]
+        if not wanted:
+            return
+        shown = (self._rows, self._rows_width, self._rows_stale, cache._cache, cache._dirty_lines)
+        self._rows, self._rows_width, self._rows_stale = rows, width, False
+        cache._cache, cache._dirty_lines = {}, set()
+        try:
+            top, bottom = wanted[0], wanted[-1]
+            cache.render_widget(self, Region(0, top, self.outer_size.width, bottom - top + 1))
+            for y in wanted:
+                self._styled[rows[y][:2]] = cache._cache[y]
+        finally:
+            self._rows, self._rows_width, self._rows_stale = shown[:3]
+            cache._cache, cache._dirty_lines = shown[3:]
 
     # -- rendering ---------------------------------------------------------------------------
 
     def _layout_rows(self, width: int) -> list[_Row]:
+        return self._rows_for(self.lines(width), width)
+
+    def _rows_for(self, lines: list[Line], width: int) -> list[_Row]:
         rows: list[_Row] = []
         selected = self._selected()
-        for line in self.lines(width):
+        for line in lines:
             key = _key(line)
             strips = self._strips(key, line, width, selected)
             rows.extend((key, part, line) for part in range(len(strips)))

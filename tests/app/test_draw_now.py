@@ -1,8 +1,10 @@
 """An answer key's frame, drawn by draw_now, sends the cells a full render would show.
 
 draw_now renders only the changed lines, each cut range by the front-most widget there
-(screens/draw_now.py). Each update it sends is checked against Textual's own full render of
-the screen at that moment: every changed cell is drawn, and drawn as the full render has it.
+(screens/draw_now.py), and KeptRows reuses rows styled before or ahead (widgets/lines.py).
+Each update sent is checked against a full render of the screen at that moment from nothing
+kept (every widget's styled rows let go): every changed cell is drawn, and drawn as that
+render has it, also after the theme changes from dark to light.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
+from audit_tui.widgets.lines import KeptRows
+
 from .conftest import settle
 from .test_interview import open_case
 
@@ -20,6 +24,15 @@ SIZE = (100, 40)
 
 def cells(strip: Strip) -> list[tuple[str, Any]]:
     return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+def render_afresh(screen: Any) -> list[Strip]:
+    """The whole screen as Textual renders it with nothing kept from earlier renders."""
+    for widget in screen.walk_children(with_self=True):
+        widget._styles_cache.clear()
+        if isinstance(widget, KeptRows):
+            widget._styled.clear()
+    return screen._compositor.render_strips()
 
 
 def differences(update: ChopsUpdate, full: list[Strip]) -> list[str]:
@@ -46,13 +59,12 @@ async def test_each_key_s_frame_draws_what_a_full_render_shows(app_for):
 
         def check(shown_on: Any, renderable: Any) -> None:
             if isinstance(renderable, ChopsUpdate) and shown_on is screen:
-                full = screen._compositor.render_strips()
-                problems.extend(differences(renderable, full))
+                problems.extend(differences(renderable, render_afresh(screen)))
                 checked.append(renderable)
             display(shown_on, renderable)
 
         app._display = check  # type: ignore[method-assign]
-        for key in "yyayyu":
+        for key in ["y", "y", "a", "ctrl+t", "y", "y", "u"]:
             await pilot.press(key)
             await settle(app, pilot)
         assert checked, "no partial update was drawn"
