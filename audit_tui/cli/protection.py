@@ -66,8 +66,9 @@ def decrypt(file: FileArgument, passphrase_file: PassphraseFileOption = None) ->
 def verify(
     file: FileArgument, as_json: JsonOption = False, passphrase_file: PassphraseFileOption = None
 ) -> None:
-    """Walk the answer history's hash chain and the lead's records; name the first row that
-    does not fit."""
+    """Check the answer history's hash chain and the lead's records.
+
+    Names the first row that does not fit, by table and row."""
     with opened(file, passphrase=for_file(file, passphrase_file)) as store:
         result = store.verify_history()
     if as_json:

@@ -60,8 +60,10 @@ def scores(
     where: WhereOption = None,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
-    """Print each case-scored theme's yes, no, N/A, score, indicative judgement and phrase,
-    and the overall rating where the bank has one."""
+    """Print each theme's score, indicative judgement and phrase.
+
+    For each case-scored theme: yes, no, N/A, score, indicative judgement and phrase.
+    The overall rating follows, where the bank has one."""
     from db.reporting import figures
 
     chosen = chosen_cases(by, where)

@@ -102,8 +102,10 @@ def summary(
     as_json: JsonOption = False,
     passphrase_file: PassphraseFileOption = None,
 ) -> None:
-    """Print each theme's Data Summary: per charted key question its id, chart label, yes, no,
-    N/A, did not apply, share of yes and phrases."""
+    """Print each theme's Data Summary, per charted key question.
+
+    For each charted key question: id, label, yes, no, N/A and did not apply.
+    Then the share of yes, and the phrase for it."""
     from db.reporting import figures
 
     chosen = chosen_cases(by, where)
