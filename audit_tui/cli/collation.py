@@ -163,11 +163,36 @@ def collate_command(
         )
 
 
+def report_format(fmt: str | None, out: Path | None) -> str:
+    """The format asked for, else the one OUT's suffix names, else md; one that contradicts
+    OUT's suffix is refused (an .xlsx file holding markdown opens as a broken workbook)."""
+    from db.reporting import report
+
+    if fmt is not None and fmt not in report.FORMATS:
+        raise UserError(f"--format {fmt!r} is not a report format; use md, csv, xlsx or json")
+    named = out.suffix.lower().lstrip(".") if out is not None else ""
+    named = {"markdown": "md"}.get(named, named)
+    if named not in report.FORMATS:
+        return fmt or "md"
+    if fmt is not None and fmt != named:
+        raise UserError(
+            f"{out} ends in .{named} but --format is {fmt}; drop --format or name the file "
+            f"REPORT.{fmt}"
+        )
+    return named
+
+
 def report_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The collated inspection file.")],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="md, csv, xlsx or json.")
-    ] = "md",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="md, csv, xlsx or json (default: OUT's suffix, else md).",
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", metavar="OUT", help="Where to write it (default: stdout)."),
@@ -177,8 +202,7 @@ def report_command(
     """Write the report's figures: scores, Data Summary, subgroups, agreement, conflicts."""
     from db.reporting import report
 
-    if fmt not in report.FORMATS:
-        raise UserError(f"--format {fmt!r} is not a report format; use md, csv, xlsx or json")
+    fmt = report_format(fmt, out)
     if fmt == "xlsx" and out is None:
         raise UserError("an xlsx report needs a file: add -o REPORT.xlsx")
     with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:

@@ -123,6 +123,25 @@ def test_report(cli, inspection, tmp_path):
     assert csv_out.read_text().startswith("section,theme,id,label")
 
 
+def test_report_takes_its_format_from_the_file_named(cli, inspection, tmp_path):
+    book = tmp_path / "figures.xlsx"
+    written = cli("report", inspection, "-o", book)
+    assert written.exit_code == 0 and book.read_bytes()[:2] == b"PK"
+    assert "wrote the xlsx report" in written.stderr
+    table = tmp_path / "figures.CSV"
+    assert cli("report", inspection, "-o", table).exit_code == 0
+    assert table.read_text().startswith("section,theme,id,label")
+    notes = tmp_path / "figures.txt"
+    assert cli("report", inspection, "-o", notes).exit_code == 0
+    assert notes.read_text().startswith("# Case assessment figures")
+    clash = cli("report", inspection, "-f", "md", "-o", tmp_path / "other.xlsx")
+    assert clash.exit_code == 1 and not (tmp_path / "other.xlsx").exists()
+    assert clash.stderr == (
+        f"error: {tmp_path / 'other.xlsx'} ends in .xlsx but --format is md; drop --format or "
+        "name the file REPORT.md\n"
+    )
+
+
 def test_report_errors(cli, inspection, tmp_path):
     no_file = cli("report", inspection, "-f", "xlsx")
     assert no_file.exit_code == 1
