@@ -135,7 +135,7 @@ class KeptRows(Widget):
     def _styling(self) -> tuple[Any, ...] | None:
         """What a styled row depends on besides its line (None: styled rows are not kept)."""
         gutter = self.styles.gutter
-        if gutter.top or gutter.bottom or self._selected():
+        if gutter.top or gutter.bottom or self._selected() or not styles_cache_known(self):
             return None
         size = self.outer_size
         styling = (size.width, self.visual_style, self.background_colors, self.opacity)
@@ -234,6 +234,16 @@ class KeptRows(Widget):
 
     def _draw(self, line: Line, width: int, style: Any) -> list[Strip]:
         return Visual.to_strips(self, _content(line), max(width, 1), None, style) or [Strip([])]
+
+
+# What the styled rows use of Textual's StylesCache (private names, Textual 8): without any of
+# them, rows are styled by Textual alone, as before (tests/app/test_answer_commit.py pins them).
+STYLES_CACHE_NAMES = ("_cache", "_dirty_lines", "_width", "render_widget")
+
+
+def styles_cache_known(widget: Widget) -> bool:
+    cache = getattr(widget, "_styles_cache", None)
+    return cache is not None and all(hasattr(cache, name) for name in STYLES_CACHE_NAMES)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -16,6 +16,8 @@ from audit_tui.app import make_app
 from audit_tui.backups import open_store
 from audit_tui.screens.draw_now import supported
 from audit_tui.screens.interview import InterviewScreen
+from audit_tui.widgets.lines import styles_cache_known
+from audit_tui.widgets.question_view import QuestionView
 from audit_tui.widgets.theme_scores import ThemeScores
 from db.file.store import InspectionStore
 
@@ -123,9 +125,11 @@ async def test_scores_rendered_ahead_are_the_stores_after_each_key(inspection):
 
 
 async def test_the_key_s_frame_is_drawn_at_the_key_with_this_textual(inspection):
-    """draw_now reaches into Textual's private names; the Textual installed has them (else the
-    interview silently falls back to Textual's own frame clock, and the speed is lost)."""
+    """draw_now and the styled rows reach into Textual's private names; the Textual installed
+    has them (else the interview silently falls back to Textual's own frame clock and styling,
+    and the speed is lost)."""
     app = make_app(inspection, remember=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_case(app, pilot, downs=0)
         assert supported(screen)
+        assert styles_cache_known(screen.query_one(QuestionView))
