@@ -11,13 +11,15 @@
 Each run alternates the two sides; the figures are medians over every run's presses, and each
 run's own are printed too. Start-up is bench/startup.py's.
 
-Run by hand: `python bench/keypress.py [--presses 300] [--runs 3]`.
+Run by hand: `python bench/keypress.py [--presses 300] [--runs 3] [--busy]`; `--busy` measures
+beside a competing CPU-heavy process (one of the machine's cores kept busy), both sides alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import shutil
@@ -171,6 +173,12 @@ async def bare_presses(presses: int, paced: bool = True) -> list[float]:
     return times
 
 
+def spin() -> None:
+    """A competing CPU-heavy process (the machine is not the benchmark's alone)."""
+    while True:
+        sum(i * i for i in range(10_000))
+
+
 def report(name: str, ours: list[float], bare: list[float]) -> None:
     a, b = statistics.median(ours) * 1000, statistics.median(bare) * 1000
     print(f"{name:<38} {a:9.1f} ms {b:9.1f} ms {a / b:7.2f}x   (n={len(ours)}, {len(bare)})")
@@ -180,7 +188,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=300, help="presses per run and side")
     parser.add_argument("--runs", type=int, default=3, help="alternated runs of each side")
+    parser.add_argument(
+        "--busy", action="store_true", help="measure beside a competing CPU-heavy process"
+    )
     args = parser.parse_args()
+    if args.busy:
+        competitor = multiprocessing.get_context("spawn").Process(target=spin, daemon=True)
+        competitor.start()
+        print("measured beside a competing CPU-heavy process (one core busy)")
     from db.reporting.demo import build_demo
 
     audit: list[float] = []
