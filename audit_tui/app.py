@@ -116,6 +116,9 @@ class AuditApp(App[str | None]):
     # -- lifecycle --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from audit_tui import startup_gc
+
+        self.set_timer(startup_gc.RESUME_AFTER, startup_gc.resume)
         if self.db_path is None:
             from audit_tui.screens.start import StartScreen
 

@@ -159,7 +159,7 @@ class CaseListScreen(Screen[None]):
         is on screen (it loads the shipped bank file), not while a case is being opened."""
         if self.opened is None or self._notice == "asked":
             return
-        if not self.is_current:
+        if self.app.screen is not self:  # a case is being opened: its interview comes first
             self._notice = "due"
             return
         self._notice = "asked"

@@ -1,0 +1,40 @@
+"""Python's cyclic garbage collector, paused while the interface starts.
+
+Starting the interface imports a few hundred modules (Textual, pydantic and the bank's models,
+the screens); each import makes objects, and the collector, run by allocation counts, walks
+every object made so far again and again: about a tenth of the time to the first frame and
+of the time to the first interview. Nothing made while starting is garbage worth the walk, so
+`pause` stops the collector as `audit-tui` launches the interface, and the app `resume`s it once
+started (AuditApp): one collection then, and what survives it is frozen (`gc.freeze`), so
+that later collections never walk the modules again. Reference counting frees everything
+else meanwhile, as always.
+"""
+
+from __future__ import annotations
+
+import gc
+
+# Seconds after the app mounts that the collector resumes: past the first frame and, when a
+# case is opened at once, past its interview's.
+RESUME_AFTER = 1.5
+
+_paused = False
+
+
+def pause() -> None:
+    """Stop the collector for the start-up (only if it runs: a test's never pauses)."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume() -> None:
+    """Collect once, freeze what survives and run the collector again, if `pause` stopped it."""
+    global _paused
+    if not _paused:
+        return
+    _paused = False
+    gc.collect()
+    gc.freeze()
+    gc.enable()
