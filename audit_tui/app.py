@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -233,6 +234,9 @@ class AuditApp(App[str | None]):
             waiting = OpenCase(resume.case_ref, resume.question_id)
         if waiting is not None:
             self.on_open_case(waiting)
+        else:
+            # While the inspector reads the list: Enter then finds the interview loaded.
+            self.run_worker(_load_the_interview, thread=True, group="start-up")
         if self.start_with == "moderation":
             from audit_tui.screens.moderation import ModerationScreen
 
@@ -404,6 +408,12 @@ class AuditApp(App[str | None]):
                 f"{binding.tooltip or binding.description} (key: {keys})",
                 partial(target.run_action, binding.action),
             )
+
+
+def _load_the_interview() -> None:
+    """Import the interview screen and what it draws with (pydantic's models of the bank, the
+    scores), off the interface thread; Enter pressed meanwhile waits for the import."""
+    importlib.import_module("audit_tui.screens.interview")
 
 
 def _named(path: str, kind: str, area: str, bank: str) -> str:

@@ -3,11 +3,12 @@
 Starting the interface imports a few hundred modules (Textual, pydantic and the bank's models,
 the screens); each import makes objects, and the collector, run by allocation counts, walks
 every object made so far again and again: about a tenth of the time to the first frame and
-of the time to the first interview. Nothing made while starting is garbage worth the walk, so
-`pause` stops the collector as `audit-tui` launches the interface, and the app `resume`s it once
-started (AuditApp): one collection then, and what survives it is frozen (`gc.freeze`), so
-that later collections never walk the modules again. Reference counting frees everything
-else meanwhile, as always.
+of the time to the first interview. Almost nothing made while starting is garbage (a
+collection then finds some 700 of 90,000 objects, and takes 25 ms), so `pause` stops the
+collector as `audit-tui` launches the interface, and the app `resume`s it once started
+(AuditApp): what was made meanwhile is frozen (`gc.freeze`), so that no later collection
+walks the modules again, and the collector runs as before. Reference counting frees
+everything else meanwhile, as always.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ def pause() -> None:
 
 
 def resume() -> None:
-    """Collect once, freeze what survives and run the collector again, if `pause` stopped it."""
+    """Freeze what the start made and run the collector again, if `pause` stopped it."""
     global _paused
     if not _paused:
         return
     _paused = False
-    gc.collect()
     gc.freeze()
     gc.enable()
