@@ -30,11 +30,13 @@ def pause() -> None:
         _paused = True
 
 
-def resume() -> None:
-    """Freeze what the start made and run the collector again, if `pause` stopped it."""
+def resume(freeze: bool = True) -> None:
+    """Freeze what the start made (unless not `freeze`: an app that ended as it started) and
+    run the collector again, if `pause` stopped it."""
     global _paused
     if not _paused:
         return
     _paused = False
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     gc.enable()

@@ -47,7 +47,10 @@ def run_app(
         passphrase=passphrase,
         reopened=reopened,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        startup_gc.resume(freeze=False)  # if the app ended before it resumed the collector
     if app.return_code:
         raise UserError(app.return_value or "the inspection file could not be opened")
 

@@ -108,3 +108,18 @@ def test_a_collector_already_stopped_is_left_stopped():
         assert not gc.isenabled(), "only a pause of its own is resumed"
     finally:
         gc.enable()
+
+
+def test_a_file_the_interface_cannot_open_leaves_the_collector_running(tmp_path):
+    """`audit-tui open` pauses the collector as it starts the interface; an app that ends at
+    once (a file that is not an inspection) runs it again as it ends."""
+    from typer.testing import CliRunner
+
+    from audit_tui.cli import app as cli
+
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["open", str(bad)])
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert gc.isenabled()
