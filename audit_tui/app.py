@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import threading
 from collections.abc import Callable, Iterable
@@ -236,7 +237,7 @@ class AuditApp(App[str | None]):
             self.on_open_case(waiting)
         else:
             # While the inspector reads the list: Enter then finds the interview loaded.
-            self.run_worker(_load_the_interview, thread=True, group="start-up")
+            self.run_worker(_load_the_interview, thread=True, group="start-up", exit_on_error=False)
         if self.start_with == "moderation":
             from audit_tui.screens.moderation import ModerationScreen
 
@@ -412,8 +413,10 @@ class AuditApp(App[str | None]):
 
 def _load_the_interview() -> None:
     """Import the interview screen and what it draws with (pydantic's models of the bank, the
-    scores), off the interface thread; Enter pressed meanwhile waits for the import."""
-    importlib.import_module("audit_tui.screens.interview")
+    scores), off the interface thread; Enter pressed meanwhile waits for the import. Should
+    it fail (two threads importing alike can meet in a circle), Enter imports it itself."""
+    with contextlib.suppress(Exception):
+        importlib.import_module("audit_tui.screens.interview")
 
 
 def _named(path: str, kind: str, area: str, bank: str) -> str:
