@@ -24,6 +24,7 @@ from audit_tui.messages import (
     StoreRefused,
 )
 from audit_tui.store_calls import CaseListing, CaseRow, OpenedFile, Progress, case_rows
+from audit_tui.widgets.case_table import CaseTable
 from audit_tui.writer import writer_of
 from db.file.records import CaseStatus
 
@@ -54,12 +55,6 @@ def progress_cell(progress: Progress | None) -> str:
     if progress is None or not progress.applicable:
         return "–"
     return f"{progress.answered}/{progress.applicable}"
-
-
-class CaseTable(DataTable[Any]):
-    """The table of cases; Enter (or a click on the highlighted row) opens the interview."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Interview")]
 
 
 class CaseListScreen(Screen[None]):
