@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -116,6 +118,9 @@ class AuditApp(App[str | None]):
     # -- lifecycle --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from audit_tui import startup_gc
+
+        self.set_timer(startup_gc.RESUME_AFTER, startup_gc.resume)
         if self.db_path is None:
             from audit_tui.screens.start import StartScreen
 
@@ -230,6 +235,9 @@ class AuditApp(App[str | None]):
             waiting = OpenCase(resume.case_ref, resume.question_id)
         if waiting is not None:
             self.on_open_case(waiting)
+        else:
+            # While the inspector reads the list: Enter then finds the interview loaded.
+            self.run_worker(_load_the_interview, thread=True, group="start-up", exit_on_error=False)
         if self.start_with == "moderation":
             from audit_tui.screens.moderation import ModerationScreen
 
@@ -401,6 +409,14 @@ class AuditApp(App[str | None]):
                 f"{binding.tooltip or binding.description} (key: {keys})",
                 partial(target.run_action, binding.action),
             )
+
+
+def _load_the_interview() -> None:
+    """Import the interview screen and what it draws with (pydantic's models of the bank, the
+    scores), off the interface thread; Enter pressed meanwhile waits for the import. Should
+    it fail (two threads importing alike can meet in a circle), Enter imports it itself."""
+    with contextlib.suppress(Exception):
+        importlib.import_module("audit_tui.screens.interview")
 
 
 def _named(path: str, kind: str, area: str, bank: str) -> str:

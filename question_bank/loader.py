@@ -18,12 +18,22 @@ BANKS_DIR = Path(__file__).parent / "banks"
 
 
 @functools.cache
-def _bank_yaml_loader() -> Any:
+def _bank_yaml_loader(fast: bool = False) -> Any:
     """The YAML loader of bank files, made (and YAML imported) when a bank file is first read:
-    a bank stored in an inspection file is JSON and needs no YAML."""
+    a bank stored in an inspection file is JSON and needs no YAML.
+
+    `fast`: the same loader on libyaml's parser (a tenth of the time: 9 ms for fji-2014, not
+    115 ms), or None when PyYAML was built without it.
+    """
     import yaml
 
-    class _BankYamlLoader(yaml.SafeLoader):
+    base = yaml.SafeLoader
+    if fast:
+        if not hasattr(yaml, "CSafeLoader"):
+            return None
+        base = yaml.CSafeLoader
+
+    class _BankYamlLoader(base):  # type: ignore[valid-type, misc]
         """YAML 1.2 booleans: only true/false, so an answer value `no` stays the string "no"."""
 
     _BankYamlLoader.yaml_implicit_resolvers = {
@@ -36,6 +46,20 @@ def _bank_yaml_loader() -> Any:
         list("tTfF"),
     )
     return _BankYamlLoader
+
+
+def parse_bank_yaml(text: str) -> Any:
+    """A bank file's YAML, read by libyaml where PyYAML has it; YAML it refuses is read again
+    by PyYAML's own parser, whose error (its line and problem) the checks report."""
+    import yaml
+
+    fast = _bank_yaml_loader(fast=True)
+    if fast is not None:
+        try:
+            return yaml.load(text, Loader=fast)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=_bank_yaml_loader())  # noqa: S506 - a safe loader
 
 
 @dataclass(frozen=True)
@@ -94,7 +118,7 @@ def load_bank(path: Path, _resolving: tuple[str, ...] = ()) -> Bank:
     import yaml
 
     try:
-        raw = yaml.load(text, Loader=_bank_yaml_loader())  # noqa: S506 - a safe loader
+        raw = parse_bank_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else "file"

@@ -34,7 +34,9 @@ def run_app(
     An encrypted file's passphrase, when not given, is asked for by the interface; a file
     `reopened` (the last one used) is named on screen as it opens.
     """
-    from audit_tui import settings
+    from audit_tui import settings, startup_gc
+
+    startup_gc.pause()  # until the app is up, which resumes it
     from audit_tui.app import make_app
 
     theme = settings.load().get("theme")
@@ -45,7 +47,10 @@ def run_app(
         passphrase=passphrase,
         reopened=reopened,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        startup_gc.resume(freeze=False)  # if the app ended before it resumed the collector
     if app.return_code:
         raise UserError(app.return_value or "the inspection file could not be opened")
 

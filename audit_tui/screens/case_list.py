@@ -24,6 +24,7 @@ from audit_tui.messages import (
     StoreRefused,
 )
 from audit_tui.store_calls import CaseListing, CaseRow, OpenedFile, Progress, case_rows
+from audit_tui.widgets.case_table import CaseTable
 from audit_tui.writer import writer_of
 from db.file.records import CaseStatus
 
@@ -54,12 +55,6 @@ def progress_cell(progress: Progress | None) -> str:
     if progress is None or not progress.applicable:
         return "–"
     return f"{progress.answered}/{progress.applicable}"
-
-
-class CaseTable(DataTable[Any]):
-    """The table of cases; Enter (or a click on the highlighted row) opens the interview."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Interview")]
 
 
 class CaseListScreen(Screen[None]):
@@ -162,7 +157,7 @@ class CaseListScreen(Screen[None]):
         is on screen (it loads the shipped bank file), not while a case is being opened."""
         if self.opened is None or self._notice == "asked":
             return
-        if not self.is_current:
+        if self.app.screen is not self:  # a case is being opened: its interview comes first
             self._notice = "due"
             return
         self._notice = "asked"

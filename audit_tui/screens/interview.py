@@ -69,8 +69,7 @@ class InterviewScreen(InterviewMoves):
         self._position_timer: Timer | None = None
         self._early: list[Callable[[], None]] = []
         self.writes = InterviewWrites(self, case_ref, self.inspector)
-        # Read the case while the screen is being built: the reply waits in the screen's
-        # queue until it is mounted.
+        # Read the case as the screen is built: the reply waits in its queue until mounted.
         self.writes.read_case()
         self._moved_timer: Timer | None = None
         self._ahead = RenderAhead(self)
@@ -96,8 +95,7 @@ class InterviewScreen(InterviewMoves):
                 yield SaveStatus(id="save-status")
                 yield Static(id="moved")
                 yield ThemeScores(bank=self.opened.bank, id="scores")
-        # The keys an inspector needs, in 80 columns; Ctrl+P and the rest are in help (a compact
-        # footer would fit Ctrl+P too, but restyles every key each time it is rebuilt).
+        # The keys needed, in 80 columns; Ctrl+P is in help (a compact footer restyles each key).
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -121,7 +119,7 @@ class InterviewScreen(InterviewMoves):
         self.state.rescore(LiveScores(self.opened.bank, self.case_ref, view.tallies))
         self.progress = view.progress
         self._show_scores()
-        self.refresh_view()
+        self.refresh_view(ahead_now=not first_load)
         early, self._early = self._early, []
         for call in early:
             call()
@@ -250,7 +248,7 @@ class InterviewScreen(InterviewMoves):
             self._moved_timer = None
         self.remove_class("-moved")
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, ahead_now: bool = True) -> None:
         state = self.state
         if state is None:
             return
@@ -262,7 +260,10 @@ class InterviewScreen(InterviewMoves):
         view = self.query_one(QuestionView)
         view.revision += 1
         self.query_one("#question-area").scroll_home(animate=False)
-        self._ahead.restart()
+        if ahead_now:
+            self._ahead.restart()
+        else:  # the case's first showing: on screen before anything is rendered ahead
+            self.call_after_refresh(self._ahead.restart)
 
     def moved(self, refresh: bool = True) -> None:
         """The current question changed: redraw and, after a rest, remember it for resume."""
@@ -382,8 +383,7 @@ class InterviewScreen(InterviewMoves):
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
 
     def on_key(self, event: Key) -> None:
-        """Answer keys of scales other than yes / no / N/A (bindings cover y, n and a). One
-        pressed while the case is still loading waits for it, as the bindings do."""
+        """Answer keys of scales other than y / n / a (bound); one pressed early waits."""
         key = event.character
         if not key or key in "yna":
             return

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
+from audit_tui import startup_gc
 from audit_tui.app import make_app
 from audit_tui.backups import open_store
 from audit_tui.screens.case_list import CaseListScreen
@@ -78,3 +80,46 @@ async def test_a_store_that_cannot_open_a_listed_file_ends_the_app(inspection):
         await asyncio.sleep(0)
     assert app.return_code == 1
     assert "cannot be read by this audit-tui" in (app.return_value or "")
+
+
+async def test_the_collector_paused_for_the_start_runs_again_once_the_app_is_up(inspection):
+    startup_gc.pause()  # as `audit-tui open` does before it loads the interface
+    try:
+        assert not gc.isenabled()
+        app = make_app(inspection, remember=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "cases shown" in screen_text(app))
+            for _ in range(1000):  # the app resumes it a moment after it mounts
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.01)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0, "what the start made is frozen, not walked again"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_collector_already_stopped_is_left_stopped():
+    gc.disable()
+    try:
+        startup_gc.pause()
+        startup_gc.resume()
+        assert not gc.isenabled(), "only a pause of its own is resumed"
+    finally:
+        gc.enable()
+
+
+def test_a_file_the_interface_cannot_open_leaves_the_collector_running(tmp_path):
+    """`audit-tui open` pauses the collector as it starts the interface; an app that ends at
+    once (a file that is not an inspection) runs it again as it ends."""
+    from typer.testing import CliRunner
+
+    from audit_tui.cli import app as cli
+
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["open", str(bad)])
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert gc.isenabled()
