@@ -17,13 +17,20 @@ the same cells Textual would send, from a fraction of the rendering.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual._compositor import Compositor
+
+try:
+    from textual._compositor import ChopsUpdate
+except ImportError:  # pragma: no cover - a Textual without it draws as Textual draws
+    ChopsUpdate = None  # type: ignore[assignment, misc]
 
 # What this reaches into Textual for (private names, Textual 8): a Textual that lacks any of
 # them draws as usual, never fails (tests/app/test_answer_commit.py checks they are there).
@@ -52,7 +59,8 @@ WIDGET_NAMES = (
 def supported(screen: Screen[Any]) -> bool:
     """Whether this Textual has what draw_now uses (else it leaves drawing to Textual)."""
     return (
-        all(hasattr(screen, name) for name in SCREEN_NAMES)
+        ChopsUpdate is not None
+        and all(hasattr(screen, name) for name in SCREEN_NAMES)
         and all(hasattr(screen.app, name) for name in ("_batch_count", "_display"))
         and all(hasattr(screen, name) for name in WIDGET_NAMES)
         and all(hasattr(screen._compositor, name) for name in COMPOSITOR_NAMES)
