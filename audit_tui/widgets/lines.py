@@ -112,12 +112,10 @@ class KeptRows(Widget):
             # text is selected).
             strips = Visual.to_strips(self, self.render(), width, None, self.visual_style)
             return strips[y] if y < len(strips) else Strip.blank(width)
-        if self._rows_stale or self._rows_width != width:
-            self._rows = self._layout_rows(width)
-            self._rows_width, self._rows_stale = width, False
-        if y >= len(self._rows):
+        rows = self._current_rows(width)
+        if y >= len(rows):
             return Strip.blank(width, self.visual_style.rich_style)
-        key, part, line = self._rows[y]
+        key, part, line = rows[y]
         return self._strips(key, line, width, False)[part]
 
     def notify_style_update(self) -> None:
@@ -147,11 +145,11 @@ class KeptRows(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._styling() is None:
             return super().render_lines(crop)
-        width = self.content_width
-        if self._rows_stale or self._rows_width != width:
-            self._rows = self._layout_rows(width)
-            self._rows_width, self._rows_stale = width, False
-        rows, cache, styled = self._rows, self._styles_cache, self._styled
+        rows, cache, styled = (
+            self._current_rows(self.content_width),
+            self._styles_cache,
+            self._styled,
+        )
         shown = range(crop.y, min(crop.bottom, len(rows)))
         for y in shown:
             if y in cache._dirty_lines or y not in cache._cache:
@@ -189,6 +187,13 @@ class KeptRows(Widget):
             cache._cache, cache._dirty_lines = shown[3:]
 
     # -- rendering ---------------------------------------------------------------------------
+
+    def _current_rows(self, width: int) -> list[_Row]:
+        """The rows on screen, laid out again if the lines or the width changed since."""
+        if self._rows_stale or self._rows_width != width:
+            self._rows = self._layout_rows(width)
+            self._rows_width, self._rows_stale = width, False
+        return self._rows
 
     def _layout_rows(self, width: int) -> list[_Row]:
         return self._rows_for(self.lines(width), width)
