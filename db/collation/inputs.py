@@ -265,15 +265,13 @@ class _ChainedWriter:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         self._file = os.fdopen(fd, "wb")
 
-    def add(self, rows: list[tuple[Any, ...]], forms: list[str]) -> None:
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
         """Write the entries of a batch of rows (as verify_history tells them) as one chunk."""
         index, first = self.index, self.rows
         data = marshal.dumps(
             [
-                (row[10] or "", row[10] is None, row[1], index, position, form)
-                for position, row, form in zip(
-                    range(first, first + len(rows)), rows, forms, strict=True
-                )
+                (row[8] or "", row[8] is None, row[2], index, position, row[0])
+                for position, row in enumerate(rows, start=first)
             ]
         )
         self._file.write(len(data).to_bytes(8, "little"))
