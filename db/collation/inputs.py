@@ -167,10 +167,13 @@ def check_inputs(
 
     `read` (a module-level function, so a process can run it) is as for check_input.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
+    cores = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or cores < 2:
         return [check_input(path, workdir, index, passphrase, read) for index, path in jobs]
-    pool = ProcessPoolExecutor(workers, mp_context=process_context())
+    # One process more than the cores: beside another program's work the checks get a larger
+    # share of the machine (on 2 busy cores, 3 checked 150 inputs in 6.5 s where 2 took 8.2 s),
+    # and on an idle machine the one more costs nothing measurable.
+    pool = ProcessPoolExecutor(min(cores + 1, 8), mp_context=process_context())
     try:
         futures = [
             pool.submit(check_input, path, workdir, index, passphrase, read) for index, path in jobs
