@@ -181,9 +181,11 @@ def check_inputs(
         checked = [future.result() for future in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    # Each process sent its own copy of the bank: one object per bank is kept.
+    # Each process sent its own copy of the bank: one object per bank is kept, by the hash the
+    # file records (the checks proved it the bank's own; a bank that came through a pipe would
+    # compute its content hash again, a millisecond each).
     banks: dict[str, Bank] = {}
-    return [replace(c, bank=banks.setdefault(c.bank.content_hash, c.bank)) for c in checked]
+    return [replace(c, bank=banks.setdefault(c.inspection.bank_hash, c.bank)) for c in checked]
 
 
 def _copy_private(path: Path, copy: Path) -> None:
