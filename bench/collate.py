@@ -21,15 +21,18 @@ collation passes. In the same run, on the same disk:
 Each measurement runs in a fresh process, so its peak RSS (ru_maxrss) is its own, beside the
 largest peak of the processes it started (collation's checks and history chain); tracemalloc
 gives the peak of Python's own allocations. Raw and collate are measured `--runs` times,
-alternated, and their medians compared; `--busy` measures beside a competing CPU-heavy process
-(the loaded figure); `--dir` keeps the generated files for the next run. Target: collate within
-1.5x of raw, loaded too.
+alternated, and their medians compared, in seconds and in CPU seconds (the process's own and its
+processes': on a shared machine the wall clock says what another program's load did too); the
+load average is printed at the start and the end. `--busy` measures beside a competing CPU-heavy
+process (the loaded figure); `--dir` keeps the generated files for the next run. Target: collate
+within 1.5x of raw, loaded too.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import resource
 import shutil
@@ -212,16 +215,36 @@ def _measured(
 ) -> None:
     if traced:  # tracemalloc slows Python's allocations, so timed runs go without it
         tracemalloc.start()
+    cpu_before = cpu_seconds()
     start = time.perf_counter()
     result = job(*args)
     seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu_before
     peak = tracemalloc.get_traced_memory()[1] if traced else 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     # Collation's own processes (input checks, the history's chain): the largest of them.
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     queue.put(
-        {"seconds": seconds, "python_peak": peak, "rss": rss, "child_rss": child_rss, **result}
+        {
+            "seconds": seconds,
+            "cpu": cpu,
+            "python_peak": peak,
+            "rss": rss,
+            "child_rss": child_rss,
+            **result,
+        }
     )
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the processes it started and waited for (user + system).
+
+    Beside a busy machine's noisy wall clock, the work done: what another program's load can
+    stretch but hardly inflate.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure(job: Callable[..., dict[str, Any]], *args: Any, traced: bool = False) -> dict[str, Any]:
@@ -291,6 +314,7 @@ def main() -> None:
         path.unlink(missing_ok=True)
         return str(path)
 
+    print("load average at the start: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
     competitor = None
     if args.busy:
         competitor = multiprocessing.get_context("spawn").Process(target=busy, daemon=True)
@@ -314,6 +338,7 @@ def main() -> None:
         )
         if args.growth:
             growth(files, template, out)
+        print("load average at the end: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
     finally:
         if competitor is not None:
             competitor.terminate()
@@ -349,6 +374,11 @@ def report(
             f"{label:34} {seconds:8.2f} {seconds / raw:6.2f} {mb(result['rss']):>10} "
             f"{mb(result['child_rss']):>10}"
         )
+    raw_cpu, full_cpu = median(raws, "cpu"), median(fulls, "cpu")
+    print(
+        f"CPU seconds, median (own and its processes'): raw {raw_cpu:.2f}, collate, open, "
+        f"scores {full_cpu:.2f} ({full_cpu / raw_cpu:.2f}x raw)"
+    )
     print(f"Python's own peak allocation during collate + scores: {mb(traced['python_peak'])}")
 
 

@@ -37,6 +37,24 @@ def test_the_canonical_form_is_json_dumps_exactly(fields):
     )
 
 
+@given(st.lists(values, min_size=11, max_size=11))
+def test_sqlite_spells_a_stored_row_as_its_canonical_form(fields):
+    """What SQL stores in the chained (TEXT) columns, json_array spells as canonical does."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        columns = ", ".join(f"{name} TEXT" for name in history_chain.CHAINED_FIELDS)
+        conn.execute(f"CREATE TABLE answer_history ({columns})")
+        conn.execute(f"INSERT INTO answer_history VALUES ({', '.join('?' * 11)})", fields)
+        names = ", ".join(history_chain.CHAINED_FIELDS)
+        *row, spelt = conn.execute(
+            f"SELECT {names}, json_array({names}) FROM answer_history"
+        ).fetchone()
+        assert history_chain._sqlite_spells_forms(conn)
+        assert spelt == history_chain.canonical(row)
+    finally:
+        conn.close()
+
+
 def test_a_row_hash_is_the_one_written_before():
     """Pinned: the value json.dumps per row gave, so files hashed before still verify."""
     fields = ("C001", "A1", "primary", "answer", None, "yes", None, NOTE, "JS", "2015", None)
@@ -96,19 +114,20 @@ def test_the_fast_walk_agrees_with_the_naming_walk(history, statements):
             conn.execute(f"DROP TRIGGER answer_history_{trigger}")
         for statement in statements:
             conn.execute(statement)
-        told: list[tuple[tuple[object, ...], str]] = []
-        fast = verify_history(conn, lambda rows, forms: told.extend(zip(rows, forms, strict=True)))
+        told: list[tuple[object, ...]] = []
+        fast = verify_history(conn, told.extend)
         assert fast == _verify_slowly(conn)
+        rows = conn.execute(
+            f"SELECT {', '.join(history_chain.CHAINED_FIELDS)}, "
+            f"{', '.join(history_chain.WALKED_FIELDS)} FROM answer_history ORDER BY id"
+        ).fetchall()
+        walked = [(history_chain.canonical(r[:11]), *r[11:]) for r in rows]
+        # Either spelling of the forms walks the same rows.
+        for sql_forms in (True, False):
+            assert [r for batch in history_chain.walk(conn, sql_forms) for r in batch] == walked
         if fast.ok:
-            rows = conn.execute("SELECT * FROM answer_history ORDER BY id").fetchall()
-            assert [row for row, _ in told] == [tuple(r) for r in rows]
-            assert [form for _, form in told] == [history_chain.canonical(r[1:12]) for r in rows]
+            assert told == walked
         else:  # what the walk was told before it found the break is not to be used
-            assert [row for row, _ in told] == [
-                tuple(r)
-                for r in conn.execute("SELECT * FROM answer_history ORDER BY id").fetchall()[
-                    : len(told)
-                ]
-            ]
+            assert told == walked[: len(told)]
     finally:
         conn.close()
