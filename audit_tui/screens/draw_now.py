@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 try:
     from textual._compositor import ChopsUpdate
-except ImportError:  # pragma: no cover - a Textual without it draws as Textual draws
+    from textual._context import visible_screen_stack
+except ImportError:  # pragma: no cover - a Textual without them draws as Textual draws
     ChopsUpdate = None  # type: ignore[assignment, misc]
 
 # What this reaches into Textual for (private names, Textual 8): a Textual that lacks any of
@@ -61,7 +62,10 @@ def supported(screen: Screen[Any]) -> bool:
     return (
         ChopsUpdate is not None
         and all(hasattr(screen, name) for name in SCREEN_NAMES)
-        and all(hasattr(screen.app, name) for name in ("_batch_count", "_display"))
+        and all(
+            hasattr(screen.app, name)
+            for name in ("_batch_count", "_display", "_background_screens")
+        )
         and all(hasattr(screen, name) for name in WIDGET_NAMES)
         and all(hasattr(screen._compositor, name) for name in COMPOSITOR_NAMES)
     )
@@ -100,6 +104,7 @@ def draw_now(screen: Screen[Any]) -> bool:
     compositor.update_widgets(screen._dirty_widgets)
     screen._dirty_widgets.clear()
     regions, compositor._dirty_regions = compositor._dirty_regions, set()
+    visible_screen_stack.set(screen.app._background_screens)  # as Compositor.render_update
     update = changed_cells(compositor, regions)
     if update is not None:
         screen.app._display(screen, update)
