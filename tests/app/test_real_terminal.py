@@ -71,14 +71,17 @@ def console_script() -> Path:
     return script
 
 
+def audit_tui_in_tmux(tmp_path: Path, *args: str) -> Terminal:
+    """`audit-tui ARGS` in its own tmux, its settings under tmp_path."""
+    home = tmp_path / "home"
+    words = " ".join(shlex.quote(str(arg)) for arg in (console_script(), *args))
+    command = f"exec env AUDIT_TUI_HOME={shlex.quote(str(home))} TERM=xterm-256color {words}"
+    return Terminal(tmp_path / "tmux.sock", command)
+
+
 def test_answers_marked_saved_survive_sigkill(tmp_path):
     demo = tmp_path / "demo.sqlite"
-    home = tmp_path / "home"
-    command = (
-        f"exec env AUDIT_TUI_HOME={shlex.quote(str(home))} TERM=xterm-256color "
-        f"{shlex.quote(str(console_script()))} demo --path {shlex.quote(str(demo))}"
-    )
-    terminal = Terminal(tmp_path / "tmux.sock", command)
+    terminal = audit_tui_in_tmux(tmp_path, "demo", "--path", str(demo))
     try:
         terminal.wait_for(r"cases shown")
         terminal.send("p")  # only cases not started, so every answer is new

@@ -3,12 +3,11 @@ as the store opens the file and the interview is loaded behind the list, opens t
 
 from __future__ import annotations
 
-import shlex
 import shutil
 
 import pytest
 
-from .test_real_terminal import Terminal, console_script
+from .test_real_terminal import audit_tui_in_tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
     ["cases shown", "F2 Scores"],  # the list's first frame; the file opened (F2 then shows)
 )
 def test_enter_on_the_starting_list_opens_the_interview(tmp_path, inspection, enter_at):
-    home = tmp_path / "home"
-    command = (
-        f"exec env AUDIT_TUI_HOME={shlex.quote(str(home))} TERM=xterm-256color "
-        f"{shlex.quote(str(console_script()))} open {shlex.quote(str(inspection))}"
-    )
-    terminal = Terminal(tmp_path / "tmux.sock", command)
+    terminal = audit_tui_in_tmux(tmp_path, "open", str(inspection))
     try:
         terminal.wait_for(enter_at)
         terminal.send("Enter")  # never dropped: it waits for the store and the interview
