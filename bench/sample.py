@@ -26,22 +26,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from db.reporting import demo
 from db.sampling.caseload import CASELOAD_COLUMNS, read_caseload
 from db.sampling.plan import plan_sample, reserves_path, sample_csv, write_files
 from question_bank.loader import load_shipped
 
 FIELDWORK = date(2015, 3, 16)
 INSPECTORS = ["AB", "JS", "KM", "PT", "RD", "SW"]
-DISPOSALS = {
-    "referral_order": 30,
-    "reparation_order": 6,
-    "yro": 24,
-    "yro_iss": 8,
-    "dto": 12,
-    "s91": 3,
-    "youth_conditional_caution": 14,
-    "community_resolution": 3,
-}
+# The demo's mix, with some community resolutions (not statutory: left out of the sample).
+DISPOSALS = {**demo.DISPOSALS, "youth_conditional_caution": 14, "community_resolution": 3}
 
 
 def write_caseload(path: Path, count: int) -> None:

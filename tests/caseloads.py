@@ -9,18 +9,10 @@ from typing import Any
 
 from factories import make_case
 
+from db.reporting.demo import DISPOSALS  # cases mixed as the demo's are
 from question_bank.case import CaseRecord
 
 FIELDWORK = date(2015, 3, 16)
-DISPOSAL_WEIGHTS = {
-    "referral_order": 30,
-    "reparation_order": 6,
-    "yro": 24,
-    "yro_iss": 8,
-    "dto": 12,
-    "s91": 3,
-    "youth_conditional_caution": 17,
-}
 
 
 def caseload(count: int, seed: int = 1, **weights: Any) -> list[CaseRecord]:
@@ -29,7 +21,7 @@ def caseload(count: int, seed: int = 1, **weights: Any) -> list[CaseRecord]:
     give other shares (`girls=0.02`)."""
     rng = random.Random(seed)
     shares = {"girls": 0.2, "bame": 0.5, "high_rosh": 0.25, "high_vulnerability": 0.3} | weights
-    disposals = list(DISPOSAL_WEIGHTS)
+    disposals = list(DISPOSALS)
     cases = []
     for n in range(1, count + 1):
         start = FIELDWORK - timedelta(days=rng.randrange(1, 360))
@@ -37,7 +29,7 @@ def caseload(count: int, seed: int = 1, **weights: Any) -> list[CaseRecord]:
         cases.append(
             make_case(
                 f"K{n:05d}",
-                disposal=rng.choices(disposals, weights=list(DISPOSAL_WEIGHTS.values()))[0],
+                disposal=rng.choices(disposals, weights=list(DISPOSALS.values()))[0],
                 status="terminated" if terminated else "current",
                 start_date=start,
                 end_date=start + timedelta(days=1) if terminated else None,
