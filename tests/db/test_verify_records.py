@@ -71,6 +71,15 @@ def forged(path, name, *statements):
     return copy
 
 
+def named_and_refused(bad, sentence):
+    """`verify` names the forgery in `sentence` (exit 1) and collate refuses the file, leaving
+    its folder as it was; verify's result."""
+    result = verify(bad)
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
+    refused_by_collate(bad, sentence)
+    return result
+
+
 def refused_by_collate(bad, sentence):
     out = bad.parent / "collated-from-forged.sqlite"
     before = fingerprint(bad.parent)
@@ -96,15 +105,12 @@ def test_a_forged_judgement_is_named_by_verify_and_refused_by_collate(lead_file,
         "VALUES (2, 'Outstanding', '=HYPERLINK(\"http://x\")', 'AB', '2015-03-13T09:00', "
         f"'{'0' * 64}')",
     )
-    result = verify(bad)
     sentence = (
         "judgements row 3 (a judgement of theme 2 recorded 2015-03-13T09:00) does not fit its "
         "chain: it was inserted or edited outside audit-tui"
     )
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {bad}: {sentence}")
+    result = named_and_refused(bad, sentence)
     assert "HYPERLINK" not in result.output and "Outstanding" not in result.output
-    refused_by_collate(bad, sentence)
 
 
 def test_an_edited_judgement_is_named(lead_file):
@@ -140,13 +146,11 @@ def test_a_forged_band_set_is_named_by_verify_and_refused_by_collate(lead_file, 
         '{"label":"Satisfactory","min":20,"max":29},{"label":"Good","min":30,"max":100}]\', '
         "'made up', 'AB', '2015-03-13T10:00', 'forged', 'not a hash')",
     )
-    result = verify(bad)
     sentence = (
         "band_sets row 2 (a band set of 2015-03-13T10:00) does not fit its chain: it was "
         "inserted or edited outside audit-tui"
     )
-    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
-    refused_by_collate(bad, sentence)
+    named_and_refused(bad, sentence)
 
 
 @pytest.fixture
@@ -182,13 +186,11 @@ def test_a_forged_ruling_is_named_by_verify_and_refused_by_collate(moderated, tm
         "moderator, at) VALUES ('C002', 'A1', 'primary', 'second_read', 'yes', 'no', 'forged', "
         "'AB', '2015-03-21T09:00')",
     )
-    result = verify(bad)
     sentence = (
         "the ruling on the primary answer to A1 of case C002 (moderations) is not what its "
         "history records: it was inserted or changed outside audit-tui"
     )
-    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
-    refused_by_collate(bad, sentence)
+    named_and_refused(bad, sentence)
     edited = forged(moderated, "bad/edited-ruling.sqlite", "UPDATE moderations SET reason = 'x'")
     assert "the ruling on the primary answer to A1 of case C001" in verify(edited).stderr
 
@@ -229,10 +231,8 @@ def test_a_hand_insert_without_its_hash_is_refused_at_once(lead_file):
 
 def test_a_case_changed_by_hand_is_named_by_verify_and_refused_by_collate(lead_file):
     bad = forged(lead_file, "case.sqlite", "UPDATE cases SET rosh = 'low' WHERE case_ref = 'C003'")
-    result = verify(bad)
     sentence = (
         "the details of case C003 (cases) are not what its history's edits record: they were "
         "changed outside audit-tui"
     )
-    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
-    refused_by_collate(bad, sentence)
+    named_and_refused(bad, sentence)
