@@ -6,6 +6,7 @@ here by the collation tests."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,3 +55,20 @@ def sha256(path: Path) -> str:
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file in a folder (recursively) with the SHA-256 of its bytes."""
     return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def collated_conflict(folder: Path, out: Path) -> Path:
+    """JS's split file and a copy of it answered apart on C001 A1 (yes on the 16th, no on the
+    17th), collated into `out`: one conflict. The lead's file is in folder/lead."""
+    from db.collation.collate import collate
+    from db.collation.export import split
+
+    (folder / "lead").mkdir()
+    master = make_master(folder / "lead" / "lambeth.sqlite")
+    files = {f.inspector: f.path for f in split(master, folder / "in")}
+    monday = files["JS"].with_name("js-monday.sqlite")
+    shutil.copyfile(files["JS"], monday)
+    answer(files["JS"], [("C001", "A1", "yes")], Clock(day=16))
+    answer(monday, [("C001", "A1", "no")], Clock(day=17))
+    assert collate([files["JS"], monday], out).conflicts == 1
+    return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
-from collate_files import Clock, answer, make_master
+from collate_files import Clock, answer, collated_conflict, make_master
 
 from db.collation.collate import collate
 from db.collation.export import split
@@ -53,15 +53,8 @@ def test_a_file_whose_clock_went_back_keeps_the_history_s_order(tmp_path):
 
 
 def test_rulings_made_apart_in_two_files_are_said(tmp_path):
-    (tmp_path / "lead").mkdir()
-    master = make_master(tmp_path / "lead" / "lambeth.sqlite")
-    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
-    monday = files["JS"].with_name("js-monday.sqlite")
-    shutil.copyfile(files["JS"], monday)
-    answer(files["JS"], [("C001", "A1", "yes")], Clock(day=16))
-    answer(monday, [("C001", "A1", "no")], Clock(day=17))
     first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
-    collate([files["JS"], monday], first)
+    collated_conflict(tmp_path, first)
     shutil.copyfile(first, second)
     for path, value, day in ((first, "yes", 20), (second, "no", 21)):
         with InspectionStore.open(path, clock=Clock(day=day)) as store:

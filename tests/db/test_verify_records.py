@@ -8,13 +8,12 @@ import shutil
 import sqlite3
 
 import pytest
-from collate_files import Clock, answer, fingerprint, make_master
+from collate_files import Clock, collated_conflict, fingerprint, make_master
 from old_schema import undo_record_chains
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
 from db.collation.collate import collate
-from db.collation.export import split
 from db.collation.moderation import resolve
 from db.errors import StoreError
 from db.file import record_chain
@@ -156,15 +155,7 @@ def test_a_forged_band_set_is_named_by_verify_and_refused_by_collate(lead_file, 
 @pytest.fixture
 def moderated(tmp_path):
     """A collated file with a conflict on C001 A1, ruled on by AB."""
-    (tmp_path / "m").mkdir()
-    master = make_master(tmp_path / "m" / "lambeth.sqlite")
-    files = {f.inspector: f.path for f in split(master, tmp_path / "in")}
-    monday = files["JS"].with_name("js-monday.sqlite")
-    shutil.copyfile(files["JS"], monday)
-    answer(files["JS"], [("C001", "A1", "yes")], Clock(day=16))
-    answer(monday, [("C001", "A1", "no")], Clock(day=17))
-    out = tmp_path / "collated.sqlite"
-    assert collate([files["JS"], monday], out).conflicts == 1
+    out = collated_conflict(tmp_path, tmp_path / "collated.sqlite")
     with InspectionStore.open(out, clock=Clock(day=20)) as store:
         resolve(store, "C001", "A1", "yes", reason="The assessment covers it", moderator="AB")
     return out
