@@ -6,18 +6,9 @@ from __future__ import annotations
 from audit_tui.screens.help import help_sections
 
 from .conftest import press_settled, screen_text, settle
+from .test_snapshots import _run
 
 FOOTER_KEYS = ("y Yes", "n No", "a N/A", "g Gap", "e Note", "u Undo", "c Complete", "esc Cases")
-
-
-def _run(app_for, *keys: str):
-    app = app_for()
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
-        await press_settled(app, pilot, *keys)
-
-    return app, run_before
 
 
 def test_interview_at_80x24(snap_compare, app_for):
