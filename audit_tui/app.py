@@ -21,6 +21,7 @@ from audit_tui import settings, store_calls
 from audit_tui.locations import file_label
 from audit_tui.messages import (
     AnswerSaved,
+    BackupMissed,
     CaseFieldsSaved,
     CaseStatusChanged,
     FileChosen,
@@ -49,10 +50,11 @@ class StoreOpener(Protocol):
 
 
 def open_inspection(path: Path, passphrase: str | None = None) -> InspectionStore:
-    """Open an inspection file for the interface (taking its automatic backup)."""
-    from audit_tui.backups import open_store
+    """Open an inspection file for the interface (its automatic backup is taken beside the
+    writer once the file is open: `on_file_opened`)."""
+    from db.file.store import InspectionStore
 
-    return open_store(path, passphrase=passphrase)
+    return InspectionStore.open(path, passphrase=passphrase)
 
 
 class AuditApp(App[str | None]):
@@ -175,6 +177,9 @@ class AuditApp(App[str | None]):
             after=shown,
         )
 
+    def on_backup_missed(self, message: BackupMissed) -> None:
+        self.notify(message.text, title="No backup taken", severity="warning", timeout=10)
+
     def on_file_chosen(self, message: FileChosen) -> None:
         self.open_file(message.path)
 
@@ -220,6 +225,15 @@ class AuditApp(App[str | None]):
         if self.remember:
             self.run_worker(
                 partial(settings.remember_file, path, opened.kind, opened.inspector), thread=True
+            )
+        if self.writer is not None:
+            # The automatic backup, on its own connection and thread: the interview does not
+            # wait for the copy (the writer's queue goes on), and quitting waits for it.
+            opened_path = Path(opened.path)
+            self.writer.beside(
+                partial(store_calls.take_backup, opened_path, self._passphrases.get(opened_path)),
+                reply_to=self,
+                done=lambda missed: BackupMissed(missed) if missed else None,
             )
         resume = opened.resume
         listed, self._listed = self._listed, None

@@ -36,17 +36,25 @@ def backup_now(
     force: bool = False,
 ) -> Path | None:
     """Take the rotating backup of an open store's file unless one is recent (or `force`)."""
+    key = passphrase if store.encrypted else None
+    return backup_file(store.path, key, warn=warn, force=force)
+
+
+def backup_file(
+    path: Path,
+    passphrase: str | None,
+    *,
+    warn: Callable[[str], None] | None = None,
+    force: bool = False,
+) -> Path | None:
+    """Take the rotating backup of a file unless one is recent (or `force`); `passphrase` for
+    an encrypted file. A failure is said to `warn`, never raised."""
     from audit_tui.locations import backups_dir
 
     try:
-        return take_backup(
-            store.path,
-            backups_dir(),
-            passphrase=passphrase if store.encrypted else None,
-            force=force,
-        )
+        return take_backup(path, backups_dir(), passphrase=passphrase, force=force)
     except (StoreError, OSError) as exc:
         if warn is not None:
             reason = exc if isinstance(exc, StoreError) else exc.strerror
-            warn(f"no backup of {store.path} was taken ({reason})")
+            warn(f"no backup of {path} was taken ({reason})")
         return None

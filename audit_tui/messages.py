@@ -47,6 +47,14 @@ class FileOpened(Message):
         self.opened = opened
 
 
+class BackupMissed(Message):
+    """The automatic backup taken on opening the file failed; `text` says why."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class FileFailed(Message):
     """The file could not be opened; `error` is one sentence saying what to do."""
 

@@ -268,6 +268,16 @@ def open_file(store: InspectionStore, path: str, inspector: str | None) -> Opene
     )
 
 
+def take_backup(path: Path, passphrase: str | None) -> str | None:
+    """The file's rotating backup (unless one is recent), on a connection of its own; why none
+    was taken, else None."""
+    from audit_tui.backups import backup_file
+
+    missed: list[str] = []
+    backup_file(path, passphrase, warn=missed.append)
+    return missed[0] if missed else None
+
+
 def bank_notice(store: InspectionStore) -> str | None:
     """Whether the shipped bank of the file's id has changed; read after the list is shown,
     since it loads the shipped bank file."""

@@ -85,6 +85,7 @@ class StoreWriter:
         self._uncopied = False  # commits (may) wait in the write-ahead log
         self._pending = 0
         self._lock = threading.Lock()
+        self._beside: list[threading.Thread] = []
 
     def start(self) -> None:
         self._thread.start()
@@ -119,6 +120,26 @@ class StoreWriter:
         context = contextvars.copy_context()
         self._put(_Submitted(None, reply_to, done, failed, context, without_store=call))
 
+    def beside(
+        self,
+        call: Callable[[], Any],
+        *,
+        reply_to: MessagePump | None = None,
+        done: Reply | None = None,
+        failed: Refusal | None = None,
+    ) -> None:
+        """Run `call()` now, on a thread of its own beside the queue, which goes on meanwhile
+        (the file's backup, which reads the file on a connection of its own); replies as
+        `submit`. `stop` waits for it."""
+        item = _Submitted(
+            None, reply_to, done, failed, contextvars.copy_context(), without_store=call
+        )
+        thread = threading.Thread(
+            target=self._handle, args=(item,), name="store-beside", daemon=True
+        )
+        self._beside.append(thread)
+        thread.start()
+
     def _put(self, item: _Submitted) -> None:
         with self._lock:
             self._pending += 1
@@ -141,10 +162,12 @@ class StoreWriter:
         return self._copied.wait(timeout)
 
     def stop(self) -> None:
-        """Finish every queued call, close the store and end the thread."""
+        """Finish every queued call (and every call beside), close the store and end the thread."""
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
+        for thread in self._beside:
+            thread.join()
 
     def _run(self) -> None:
         while True:

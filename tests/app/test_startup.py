@@ -7,11 +7,13 @@ import gc
 import threading
 
 from audit_tui import startup_gc
-from audit_tui.app import make_app
-from audit_tui.backups import open_store
+from audit_tui.app import make_app, open_inspection
+from audit_tui.locations import backups_dir, data_dir
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.interview import InterviewScreen
 from db.errors import StoreError
+from db.file.store import InspectionStore
+from db.protection.backup import list_backups
 
 from .conftest import screen_text, settle
 
@@ -23,7 +25,7 @@ def held_opener(release: threading.Event):
 
     def opener(path, passphrase=None):
         assert release.wait(10), "the test never let the store open"
-        return open_store(path, passphrase=passphrase)
+        return open_inspection(path, passphrase=passphrase)
 
     return opener
 
@@ -68,6 +70,41 @@ async def test_the_bank_notice_is_read_once_the_list_shows(inspection):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
         assert "does not ship" in screen_text(app)
+
+
+async def test_the_backup_is_taken_beside_the_writer_and_quitting_waits_for_it(inspection):
+    release = threading.Event()
+    app = make_app(inspection, remember=False, open_store=held_opener(release))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "cases shown" in screen_text(app))
+        await pilot.press("down", "enter")  # C03, which has no answer yet
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: "✓ saved" in screen_text(app))
+    [taken] = list_backups(inspection, backups_dir())  # the app did not end before it
+    assert _cases(taken.path) == _cases(inspection)
+    assert not list(taken.path.parent.glob("*.partial"))
+
+
+async def test_a_backup_that_cannot_be_taken_is_said_and_the_file_still_opens(inspection):
+    backups_dir().rmdir()
+    (data_dir() / "backups").write_text("not a folder")  # where the backups go is taken
+    app = make_app(inspection, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: list(app._notifications))
+        [said] = app._notifications
+        assert said.title == "No backup taken"
+        assert said.message.startswith(f"no backup of {inspection} was taken (")
+        assert isinstance(app.screen, CaseListScreen) and app.opened is not None
+
+
+def _cases(path) -> list[str]:
+    store = InspectionStore.open(path, readonly=True)
+    try:
+        return [case.case_ref for case in store.cases()]
+    finally:
+        store.close()
 
 
 async def test_a_store_that_cannot_open_a_listed_file_ends_the_app(inspection):
