@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.widgets.button import ButtonVariant
 
@@ -31,6 +32,9 @@ class ConfirmDialog(ModalScreen[ResultT]):
     _discard_warned = False
 
     def on_mount(self) -> None:
+        # Toasts stand over the right half of a dialog at 80 columns, hiding what is typed;
+        # what a dialog has to say it says inside itself (`say`).
+        self.app.clear_notifications()
         # after the subclass's own mount, which may fill the fields (a note being edited)
         self.call_after_refresh(self._remember_texts)
 
@@ -65,14 +69,23 @@ class ConfirmDialog(ModalScreen[ResultT]):
     def action_cancel(self) -> None:
         if self.typed() and not self._discard_warned:
             self._discard_warned = True
-            self.notify(
-                "What you typed is not saved: press Esc again to discard it, or save it with "
-                "the dialog's first button.",
-                title="Not saved yet",
-                severity="warning",
+            self.say(
+                "Not saved yet: press Esc again to discard what you typed, or save it with "
+                "the first button."
             )
             return
         self.dismiss(None)
+
+    def say(self, sentence: str) -> None:
+        """A warning line inside the dialog, above its buttons (the last one said stays)."""
+        said = self.query(".dialog-warning").results(Static)
+        for line in said:
+            line.update(sentence)
+            return
+        buttons = self.query_one(".dialog-buttons")
+        box = buttons.parent
+        assert isinstance(box, Widget)
+        box.mount(Static(sentence, classes="dialog-warning"), before=buttons)
 
 
 def dialog_buttons(
@@ -124,9 +137,7 @@ class NoteDialog(ConfirmDialog[str | None]):
     def action_confirm(self) -> None:
         note = self.query_one(TextArea).text.strip()
         if self.required_for and not note:
-            self.notify(
-                "This answer needs a note; write one or press Escape to cancel.", severity="warning"
-            )
+            self.say("This answer needs a note: write one, or press Esc to leave it for later.")
             return
         self.dismiss(note)
 

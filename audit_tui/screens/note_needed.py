@@ -25,9 +25,6 @@ class NeededNoteDialog(NoteDialog):
 
     def action_confirm(self) -> None:
         if not self.query_one("#note-text").text.strip():  # type: ignore[attr-defined]
-            self.notify(
-                f"{self.sentence}, or press Escape to write it later; the answer is saved.",
-                severity="warning",
-            )
+            self.say(f"{self.sentence}, or press Esc to write it later; the answer is saved.")
             return
         super().action_confirm()

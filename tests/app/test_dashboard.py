@@ -308,7 +308,7 @@ async def test_esc_never_throws_away_a_typed_rationale_at_one_key(app_for, inspe
         await settle(app, pilot)
         assert isinstance(app.screen, JudgementDialog), "one Esc kept what was typed"
         assert app.screen.query_one(TextArea).text == "Planning was strong."
-        assert any("press Esc again to discard it" in n.message for n in app._notifications)
+        assert "press Esc again to discard what you typed" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is dashboard

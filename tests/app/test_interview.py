@@ -164,6 +164,30 @@ async def test_notes_are_written_edited_and_required(app_for, inspection):
         assert "note needed" in screen_text(app)
 
 
+async def test_a_dialog_at_80x24_is_not_covered_by_toasts_and_says_its_warnings_inside(app_for):
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot, downs=0)
+        app.notify("a toast standing at the bottom right", timeout=30)
+        await pilot.press("e")
+        assert isinstance(app.screen, NoteDialog)
+        await settle(app, pilot)
+        assert not list(app._notifications), "the toast would hide the right of the note"
+        await pilot.press(*"seen the plan", "escape")
+        assert isinstance(app.screen, NoteDialog), "one Esc keeps what was typed"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Not saved yet: press Esc again to discard what you typed" in text
+        assert "seen the plan" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, InterviewScreen)
+        await pilot.press("right", "right", "n")  # A2: a no needs its note
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "A2 needs a note when the answer is no, or press Esc to write it" in screen_text(app)
+
+
 async def test_completion_lists_what_is_missing_then_completes_and_reopens(app_for, inspection):
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
