@@ -98,17 +98,24 @@ def to_markdown(report: ReportFigures) -> str:
     return "\n".join(out) + "\n"
 
 
+def _rationale(text: str | None) -> str:
+    """What follows the recorded judgement: the lead's rationale, named as such, as a sentence."""
+    if not text:
+        return "."
+    text = text.strip()
+    return f". Rationale: {text}" + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def _theme_markdown(theme: ThemeReport, report: ReportFigures) -> list[str]:
     s, bank = theme.score, report.bank
     judgement = bank.words.judgement
-    rationale = f". {theme.rationale}" if theme.rationale else "."
+    rationale = _rationale(theme.rationale)
     out = [f"## {theme_name(bank, theme.theme)}: {s.title}", ""]
     if not s.case_scored:
         out += [
             "Not case-scored: judged from the evidence of fieldwork week 2.",
             "",
-            f"Recorded {judgement}: **{theme.recorded}**"
-            + (f". {theme.rationale}" if theme.rationale else ""),
+            f"Recorded {judgement}: **{theme.recorded}**{rationale}",
         ]
         return out
     if s.deciding is None:

@@ -230,7 +230,7 @@ async def test_the_lead_records_a_judgement_and_the_report_reads_it(app_for, ins
         recorded = store.recorded_judgements()[5]
         text = report.to_markdown(report.gather(store))
     assert (recorded.judgement, recorded.recorded_by) == ("Unsatisfactory", "AB")
-    assert "Recorded judgement: **Unsatisfactory**. Board attendance was poor." in text
+    assert "Recorded judgement: **Unsatisfactory**. Rationale: Board attendance was poor." in text
 
 
 async def test_a_judgement_needs_a_choice_and_a_rationale(app_for, inspection):

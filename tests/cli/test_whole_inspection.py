@@ -82,9 +82,9 @@ def test_the_lead_s_records_reach_the_report_through_collate_base(cli, lead_file
     assert ok(cli("verify", out)).stdout.startswith(f"ok: {out}:")
 
     report = ok(cli("report", out)).stdout
-    assert "recorded **Good**. Plans were sound." in report  # before split
-    assert "recorded **Satisfactory**. Risk plans mostly there." in report  # after split
-    assert "Recorded judgement: **Poor**. No workforce strategy." in report
+    assert "recorded **Good**. Rationale: Plans were sound." in report  # before split
+    assert "recorded **Satisfactory**. Rationale: Risk plans mostly there." in report  # after split
+    assert "Recorded judgement: **Poor**. Rationale: No workforce strategy." in report
     shown = {
         ref: json.loads(ok(cli("cases", "show", out, ref, "--json")).stdout)
         for ref in ("C002", "C003")

@@ -83,7 +83,10 @@ def test_judgements_are_append_only(store, store_path):
 def test_the_report_shows_the_recorded_judgement_and_rationale(store):
     store.record_judgement(5, "Unsatisfactory", "Workforce management was not addressed.", by="AB")
     text = report.to_markdown(report.gather(store))
-    assert "Recorded judgement: **Unsatisfactory**. Workforce management was not addressed." in text
+    assert (
+        "Recorded judgement: **Unsatisfactory**. Rationale: Workforce management was not addressed."
+        in text
+    )
     assert "recorded **not recorded**" in text  # theme 1 has none yet
 
 
