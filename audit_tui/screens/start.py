@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -22,6 +22,7 @@ from audit_tui.messages import FileChosen
 class StartScreen(Screen[None]):
     """Open a recent file or another inspection file, create a new one, or try the demo."""
 
+    CSS_PATH = Path(__file__).resolve().parents[1] / "start.tcss"
     AUTO_FOCUS = ""  # on_mount focuses, without scrolling the intro out of view
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,26 +53,38 @@ class StartScreen(Screen[None]):
                     id="recent",
                 )
             yield Label("Open an inspection file (ctrl+o, then enter)", classes="start-heading")
-            yield Input(placeholder="path to an .sqlite inspection file", id="open-path")
+            with Horizontal(classes="start-row"):
+                yield Label("File", classes="start-field")
+                yield Input(
+                    placeholder="path to an .sqlite inspection file", id="open-path", compact=True
+                )
             yield Label("Create an inspection (ctrl+n)", classes="start-heading")
-            yield Input(placeholder="area, e.g. Lambeth", id="create-area")
-            yield Input(placeholder="lead inspector's initials, e.g. AB", id="create-lead")
-            banks = [(bank_id, bank_id) for bank_id in shipped_bank_paths()]
-            yield Select(
-                banks,
-                value=banks[0][1] if banks else Select.BLANK,
-                id="create-bank",
-                allow_blank=not banks,
-            )
-            yield Input(
-                placeholder=f"file to create, e.g. {data_dir() / 'lambeth.sqlite'}",
-                id="create-path",
-            )
-            yield Button("Create (enter)", id="create", variant="primary")
-            yield Label(
-                "Or try the demo inspection (ctrl+d): 61 synthetic cases", classes="start-heading"
-            )
-            yield Button("Try the demo", id="demo")
+            with Horizontal(classes="start-row"):
+                yield Label("Area", classes="start-field")
+                yield Input(placeholder="e.g. Lambeth", id="create-area", compact=True)
+                yield Label("Lead", classes="start-field")
+                yield Input(placeholder="initials, e.g. AB", id="create-lead", compact=True)
+            with Horizontal(classes="start-row"):
+                yield Label("Bank", classes="start-field")
+                banks = [(bank_id, bank_id) for bank_id in shipped_bank_paths()]
+                yield Select(
+                    banks,
+                    value=banks[0][1] if banks else Select.BLANK,
+                    id="create-bank",
+                    allow_blank=not banks,
+                    compact=True,
+                )
+            with Horizontal(classes="start-row"):
+                yield Label("File", classes="start-field")
+                yield Input(
+                    placeholder=f"file to create, e.g. {data_dir() / 'lambeth.sqlite'}",
+                    id="create-path",
+                    compact=True,
+                )
+            with Horizontal(id="start-buttons"):
+                yield Button("Create (enter)", id="create", variant="primary")
+                yield Button("Try the demo (ctrl+d)", id="demo")
+                yield Static("61 synthetic cases", id="start-demo-note")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -2,11 +2,12 @@
 
 A bank's judgement bands may be provisional (no `bands_source`): the lead can replace them for
 one inspection with sourced ones, from a file, with a reason. Each set is a row of the
-append-only `band_sets` table (migration m005), chained (db.file.record_chain, m006): the bands
-in force are the latest row's, and the bank stored in the file is never changed, so its hash
-still says which bank the file was made with (collation compares it). The store's bank is the
-stored bank with these bands (`effective`); the labels must be the bank's own, from lowest to
-highest, so recorded judgements and the overall rating's points keep their meaning.
+append-only `band_sets` table (migration m005), chained, the last row kept in `record_heads`
+(db.file.record_chain, m006 and m007): the bands in force are the latest row's, and the bank
+stored in the file is never changed, so its hash still says which bank the file was made with
+(collation compares it). The store's bank is the stored bank with these bands (`effective`); the
+labels must be the bank's own, from lowest to highest, so recorded judgements and the overall
+rating's points keep their meaning.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ APPLICATION_ID = 0x41554454
 MIGRATION_SET = "audit-tui"
 
 # The schema version this program writes and reads: the number of migrations it knows.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 KNOWN_MIGRATIONS = (
     "m001_inspection_file",
     "m002_history_chain",
@@ -22,6 +22,7 @@ KNOWN_MIGRATIONS = (
     "m004_judgements",
     "m005_band_sets",
     "m006_record_chains",
+    "m007_record_heads",
 )
 
 # The digest of each schema version's sqlite_master as our migrations make it
@@ -37,6 +38,7 @@ SCHEMA_DIGESTS: dict[int, str] = {
     4: "23871c7ac553525854ffa477aad592cf59835b0986e512a4f9c587c275332fc8",
     5: "e8a16728b012476749702add311910c131b0635d3a9a84abe7ca3812c52a50e2",
     6: "216e21a9d723faa24ca18341d50dcd57a8f76b835eb226c0aaa3caa457c77e26",
+    7: "eddcc3b5882983cf7be0a13b6271448fcafafa2205329201a9edca8d7129c30c",
 }
 
 # sqlite-utils' record of applied migrations (`sqlite_utils.Migrations.migrations_table`).

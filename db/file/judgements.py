@@ -1,11 +1,12 @@
 """The lead inspector's recorded judgement per theme, and every change to it.
 
 The score of a case-scored theme gives an indicative judgement; the lead decides (DOMAIN.md 1,
-step 4), for those themes and for the ones judged from week-2 evidence (governance). A
-judgement is recorded with its rationale, by whom and when, in the append-only `judgements`
-table (migration m004), each row chained to the one before (db.file.record_chain, m006): the
-current judgement of a theme is its latest row, and a row with no judgement withdraws it. The
-store's `record_judgement`, `recorded_judgements` and `judgement_history` call these.
+step 4), for those themes and for the ones judged from week-2 evidence (governance). A judgement
+is recorded with its rationale, by whom and when, in the append-only `judgements` table
+(migration m004), each row chained to the one before and the last kept in `record_heads`
+(db.file.record_chain, m006 and m007): the current judgement of a theme is its latest row, and a
+row with no judgement withdraws it. The store's `record_judgement`, `recorded_judgements` and
+`judgement_history` call these.
 """
 
 from __future__ import annotations

@@ -7,10 +7,16 @@ the answers a ruling sets are rows of it, and the stored answers are checked aga
 judgements (db.file.judgements) and band sets (db.file.bands) are not about a case, so each is
 a chain of its own, made the same way (migration m006): a row's hash is sha256 over the row
 before's hash and the row's fields, the first row chaining to a value derived from the table's
-name and the inspection id. A ruling (db.collation.moderation) is kept in `moderations` beside
-the history row of the answer it set: each must be what the latest ruling row of its history
-says. A row added, edited or deleted by hand (with sqlite3) is named by `verify` and refused by
-collation; as for the history, whoever rewrites a whole chain is not caught by the file alone.
+name and the inspection id. A chain alone cannot tell that its last rows were deleted (what is
+left is still a valid chain, and a theme would silently show its previous judgement), so each
+chain's last row, its id and hash, is also kept in `record_heads` (migration m007): a trigger on
+each chained table writes it in the same transaction as every row appended, whichever writer
+appends (the store, collation), and the walk checks that the chain ends there. A ruling
+(db.collation.moderation) is kept in `moderations` beside the history row of the answer it set:
+each must be what the latest ruling row of its history says. A row added, edited or deleted by
+hand (with sqlite3), the last one included, is named by `verify` and refused by collation; as
+for the history, whoever rewrites a whole chain, or makes two coordinated edits (deletes the
+last row and rewrites `record_heads` to match), is not caught by the file alone.
 """
 
 from __future__ import annotations
@@ -115,7 +121,47 @@ def chain_problem(conn: sqlite3.Connection) -> RecordProblem | None:
                     f"{what} does not fit its chain: it was inserted or edited outside audit-tui",
                 )
             expected_id += 1
+        last = (expected_id - 1, previous if expected_id > 1 else None)
+        problem = _head_problem(conn, table, *last)
+        if problem is not None:
+            return problem
     return None
+
+
+def _head_problem(
+    conn: sqlite3.Connection, table: str, last_id: int, last_hash: str | None
+) -> RecordProblem | None:
+    """Whether a chain (intact up to `last_id`) ends where `record_heads` says (from m007)."""
+    if "last_id" not in _columns(conn, "record_heads"):
+        return None
+    recorded = conn.execute(
+        "SELECT last_id, head FROM record_heads WHERE chain = ?", (table,)
+    ).fetchone()
+    if recorded is None:
+        return RecordProblem(
+            "record_heads",
+            None,
+            f"record_heads has no row for {table}, so its last row cannot be checked: it was "
+            "deleted outside audit-tui",
+        )
+    if tuple(recorded) == (last_id, last_hash):
+        return None
+    recorded_id = recorded[0]
+    if isinstance(recorded_id, int) and recorded_id > last_id:
+        gone = recorded_id - last_id
+        rows = (
+            f"the last row of {table} (row {recorded_id}) is missing: it was"
+            if gone == 1
+            else f"the last {gone} rows of {table} (rows {last_id + 1} to {recorded_id}) are "
+            "missing: they were"
+        )
+        return RecordProblem(table, recorded_id, f"{rows} deleted outside audit-tui")
+    return RecordProblem(
+        table,
+        last_id or None,
+        f"{table} does not end at the row audit-tui last appended (record_heads says row "
+        f"{recorded_id}): it was changed outside audit-tui",
+    )
 
 
 def _ruling_problem(conn: sqlite3.Connection) -> RecordProblem | None:

@@ -371,3 +371,38 @@ def m006_record_chains(db: Database) -> None:
             f"BEGIN SELECT RAISE(ABORT, '{table} rows are appended by db.file.record_chain'); END"
         )
     db.execute("PRAGMA user_version = 6")
+
+
+RECORD_HEADS_V7: tuple[str, ...] = (
+    """
+    CREATE TABLE record_heads (
+        chain TEXT PRIMARY KEY CHECK (chain IN ('judgements', 'band_sets')),
+        last_id INTEGER NOT NULL CHECK (last_id >= 0),
+        head TEXT
+    )
+    """,
+    *(
+        f"CREATE TRIGGER {table}_head AFTER INSERT ON {table} BEGIN "
+        f"UPDATE record_heads SET last_id = NEW.id, head = NEW.hash WHERE chain = '{table}'; END"
+        for table in ("judgements", "band_sets")
+    ),
+)
+
+
+@migrations()
+def m007_record_heads(db: Database) -> None:
+    """Each record chain's last row (its id and hash) kept in `record_heads`, so that deleting
+    the last judgement or band set by hand is named (db/file/record_chain.py).
+
+    A trigger keeps it in the insert's own transaction, whichever writer appends; the rows are
+    filled here from the chains as they are.
+    """
+    for statement in RECORD_HEADS_V7:
+        db.execute(statement)
+    for table in _NO_UPDATE:
+        last = db.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+        db.execute(
+            "INSERT INTO record_heads (chain, last_id, head) VALUES (?, ?, ?)",
+            (table, *(last or (0, None))),
+        )
+    db.execute("PRAGMA user_version = 7")

@@ -119,3 +119,26 @@ async def test_start_screen_creates_an_inspection(tmp_path):
         assert isinstance(app.screen, CaseListScreen)
         assert "0 of 0 cases shown" in str(app.screen.query_one("#case-summary").render())
     assert target.is_file()
+
+
+START_CONTROLS = ["open-path", "create-area", "create-lead", "create-bank", "create-path", "create"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+@pytest.mark.parametrize("recent", [0, settings.RECENT])
+async def test_every_start_screen_control_is_in_view_without_scrolling(tmp_path, size, recent):
+    for number in range(recent):
+        path = tmp_path / f"inspection{number}.sqlite"
+        path.write_bytes(b"")
+        settings.remember_file(str(path), "inspection")
+    app = make_app(None, remember=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        start = screen.query_one("#start")
+        assert start.max_scroll_y == 0, "the start screen scrolls"
+        ids = [*START_CONTROLS, "demo", *(["recent"] if recent else [])]
+        for control_id in ids:
+            region = screen.query_one(f"#{control_id}").region
+            assert region.area and start.region.contains_region(region), f"#{control_id} hidden"

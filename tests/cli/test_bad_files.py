@@ -69,7 +69,7 @@ def make_foreign(good: Path) -> Path:
 
 def make_newer(good: Path) -> Path:
     bad = _copy(good, "newer.inspection")
-    run_sql(bad, "PRAGMA user_version = 7")
+    run_sql(bad, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     return bad
 
 
@@ -88,7 +88,8 @@ BAD_FILES = {
     "foreign": (make_foreign, "is an SQLite database but not an inspection file"),
     "newer": (
         make_newer,
-        f"was written by a newer audit-tui (schema 7; this one reads up to {SCHEMA_VERSION})",
+        f"was written by a newer audit-tui (schema {SCHEMA_VERSION + 1}; this one reads up to "
+        f"{SCHEMA_VERSION})",
     ),
     "bank_mismatch": (make_bank_mismatch, "does not match its recorded hash"),
 }

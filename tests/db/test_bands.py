@@ -190,7 +190,7 @@ def test_a_file_of_schema_4_gains_the_table_when_opened(tmp_path, bank):
         store.set_bands(chosen(store, SOURCED), SOURCE, "HMIP's table.", by="AB")
     with InspectionStore.open(path, readonly=True) as store:
         assert store.bank.scoring.bands_source == SOURCE
-    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets", "m006_record_chains")
+    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets", "m006_record_chains", "m007_record_heads")
 
 
 def set_in(path: Path, raw: list[dict[str, object]], source: str | None, day: int) -> None:

@@ -127,4 +127,6 @@ def test_a_file_of_schema_3_gains_the_table_when_opened(tmp_path, bank):
     with InspectionStore.open(path, readonly=True) as store:
         assert store.recorded_judgements()[5].judgement == "Good"
     assert KNOWN_MIGRATIONS[3] == "m004_judgements" == migrations._migrations[3].name
-    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets", "m006_record_chains"), "undo a later one"
+    assert KNOWN_MIGRATIONS[4:] == ("m005_band_sets", "m006_record_chains", "m007_record_heads"), (
+        "undo a later one"
+    )

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 from collate_files import Clock, collated_conflict, fingerprint, make_master
-from old_schema import undo_record_chains
+from old_schema import undo_record_chains, undo_record_heads
 from typer.testing import CliRunner
 
 from audit_tui.cli import app
@@ -227,3 +227,112 @@ def test_a_case_changed_by_hand_is_named_by_verify_and_refused_by_collate(lead_f
         "changed outside audit-tui"
     )
     named_and_refused(bad, sentence)
+
+
+def collate_cli(*args):
+    return CliRunner().invoke(app, ["collate", *map(str, args)])
+
+
+def record_heads(path):
+    conn = sqlite3.connect(path)
+    try:
+        return dict(
+            conn.execute("SELECT chain, last_id || ' ' || ifnull(head, '') FROM record_heads")
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("deleted", "sentence"),
+    [
+        (
+            "DELETE FROM judgements WHERE id = (SELECT max(id) FROM judgements)",
+            "the last row of judgements (row 2) is missing: it was deleted outside audit-tui",
+        ),
+        (
+            "DELETE FROM judgements",
+            "the last 2 rows of judgements (rows 1 to 2) are missing: they were deleted outside "
+            "audit-tui",
+        ),
+        (
+            "DELETE FROM band_sets",  # the bank's provisional bands would silently be back
+            "the last row of band_sets (row 1) is missing: it was deleted outside audit-tui",
+        ),
+    ],
+)
+def test_deleting_the_last_records_is_named_by_verify_and_refused_by_collate(
+    lead_file, tmp_path, deleted, sentence
+):
+    table = deleted.split()[2]
+    bad = forged(lead_file, "deleted-last.sqlite", f"DROP TRIGGER {table}_no_delete", deleted)
+    before = fingerprint(bad.parent)
+    result = verify(bad)
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
+    assert "Traceback" not in result.output and "Plans were sound" not in result.output
+    out = tmp_path / "collated.sqlite"
+    refused = collate_cli(bad, "-o", out)
+    assert refused.exit_code == 1 and refused.stderr.startswith(f"error: {bad}: {sentence}")
+    assert not out.exists() and fingerprint(bad.parent) == before
+
+
+@pytest.mark.parametrize(
+    ("statement", "sentence"),
+    [
+        (
+            "DELETE FROM record_heads WHERE chain = 'band_sets'",
+            "record_heads has no row for band_sets, so its last row cannot be checked: it was "
+            "deleted outside audit-tui",
+        ),
+        (
+            "UPDATE record_heads SET head = 'edited' WHERE chain = 'judgements'",
+            "judgements does not end at the row audit-tui last appended (record_heads says row "
+            "2): it was changed outside audit-tui",
+        ),
+    ],
+)
+def test_the_record_of_the_last_rows_changed_by_hand_is_named(lead_file, statement, sentence):
+    bad = forged(lead_file, "heads.sqlite", statement)
+    result = verify(bad)
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: {sentence}")
+
+
+def test_two_coordinated_hand_edits_are_out_of_the_file_s_reach(lead_file):
+    """As the docstring of db/file/record_chain.py says: the last row deleted and its record
+    rewritten to match is a whole chain rewritten, which the file alone cannot tell."""
+    bad = forged(
+        lead_file,
+        "coordinated.sqlite",
+        "DROP TRIGGER judgements_no_delete",
+        "DELETE FROM judgements WHERE id = 2",
+        "UPDATE record_heads SET last_id = 1, head = (SELECT hash FROM judgements WHERE id = 1) "
+        "WHERE chain = 'judgements'",
+    )
+    assert verify(bad).exit_code == 0
+
+
+def test_a_migrated_file_and_a_collated_one_keep_their_last_rows_and_verify(lead_file, tmp_path):
+    made_now = record_heads(lead_file)
+    assert made_now.keys() == {"judgements", "band_sets"}
+    conn = sqlite3.connect(lead_file)
+    undo_record_heads(conn)  # a file of schema 6, its chains as they were
+    conn.commit()
+    conn.close()
+    with InspectionStore.open(lead_file):  # migrated: the heads filled from the chains
+        pass
+    assert record_heads(lead_file) == made_now
+    assert verify(lead_file).exit_code == 0
+    with InspectionStore.open(lead_file, clock=Clock(day=13)) as store:
+        store.record_judgement(2, "Poor", "No plans at all.", by="AB")
+    out = tmp_path / "collated.sqlite"
+    assert collate_cli(lead_file, "-o", out).exit_code == 0
+    result = verify(out)
+    assert result.exit_code == 0, result.output
+    assert record_heads(out) == record_heads(lead_file)
+    bad = forged(
+        out,
+        "collated-less-one.sqlite",
+        "DROP TRIGGER judgements_no_delete",
+        "DELETE FROM judgements WHERE id = 3",
+    )
+    assert verify(bad).stderr.startswith(f"error: {bad}: the last row of judgements (row 3)")
