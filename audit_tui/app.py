@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from audit_tui import settings, store_calls
@@ -384,6 +385,23 @@ class AuditApp(App[str | None]):
             await asyncio.to_thread(self.writer.stop)
 
     # -- actions ----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's toast, unless the very same one is on screen already: a key pressed again
+        at the end of the questions stacks no second copy over the question (at 80x24, four
+        such toasts hid half of it)."""
+        shown = getattr(self, "_notifications", ())
+        if any(n.message == message and n.title == title for n in shown):
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
         from audit_tui.screens.help import HelpScreen

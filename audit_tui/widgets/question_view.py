@@ -1,4 +1,4 @@
-"""The current question: text, guidance prompts, the answer with its saved mark, the note.
+"""The current question: text, the answer with its saved mark, the note, guidance prompts.
 
 Also the row of the section's questions (answered, unanswered, N/A because they do not apply),
 so questions that are skipped are still shown. Clicking an answer or a question works like its
@@ -140,7 +140,8 @@ class QuestionView(KeptRows):
         lines.append("")
         # Plain text as Content: no markup to parse, and nothing in it is taken for markup.
         lines.append(Content.styled(q.text, "bold"))
-        lines.extend(_guidance(tuple(q.guidance), max(width - 4, 20)))
+        # The answer right under the question, the guidance after it: on a short terminal the
+        # guidance runs below the fold, never the answer given, its note or its saved mark.
         lines.append("")
         if not state.applies(q.id):
             lines.append(
@@ -151,8 +152,10 @@ class QuestionView(KeptRows):
             lines.extend(self._scale_lines(q, width))
             lines.append(self._note_line(q))
             lines.append(self._mark_line(q, settled))
-        lines.append("")
         lines.append(self._section_strip(q, settled))
+        if q.guidance:
+            lines.append("")
+            lines.extend(_guidance(tuple(q.guidance), max(width - 4, 20)))
         return lines
 
     def _style(self, q: Question, value: str | None) -> str:

@@ -11,11 +11,15 @@ from textual.widgets import Checkbox, DataTable, OptionList
 from textual.widgets._footer import FooterKey
 
 from audit_tui.app import AuditApp, make_app
+from audit_tui.messages import OpenCase
 from audit_tui.screens.case_details import CaseDetailsScreen
 from audit_tui.screens.figure_dialogs import GroupPicker
+from audit_tui.screens.interview import InterviewScreen
 from audit_tui.screens.moderation import ModerationScreen, RulingDialog
+from audit_tui.store_calls import open_case
 from db.file.store import InspectionStore
 from db.reporting import report
+from db.reporting.demo import build_demo
 
 from .conftest import screen_text, settle
 from .test_moderation import collated_with_conflict
@@ -152,3 +156,46 @@ def test_the_xlsx_report_says_second_read_as_the_markdown_does(tmp_path, bank):
         strings = book.read("xl/sharedStrings.xml").decode()
     assert "second read" in strings and "second_read" not in strings
     assert "second read" in report.to_markdown(figures)
+
+
+async def test_the_answer_shows_under_a_question_whose_guidance_runs_below_the_fold(tmp_path):
+    """PP-PLAN-06 has three long guidance prompts: at 80x24 they once pushed the answer, its
+    note and its saved mark out of view; the answer now sits under the question."""
+    demo = build_demo(tmp_path / "demo.sqlite")
+    app = make_app(demo, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.opened is not None
+        with InspectionStore.open(demo, readonly=True) as store:
+            ref = next(
+                c.case_ref
+                for c in app.opened.cases
+                if "PP-PLAN-06" in open_case(store, c.case_ref).applicable
+                and open_case(store, c.case_ref).answers.get("PP-PLAN-06") is None
+            )
+        app.post_message(OpenCase(ref, "PP-PLAN-06"))
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.state is not None
+        assert screen.state.current.id == "PP-PLAN-06"
+        await pilot.press("y")
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert screen.state.current.id == "PP-PLAN-06"
+        text = screen_text(app)
+        for shown in ("Answer   y Yes", "Note ", "✓ saved", "Section "):
+            assert shown in text, f"{shown!r} is out of view at 80x24"
+        assert text.index("Answer ") < text.index("• "), "the guidance follows the answer"
+
+
+async def test_a_toast_said_again_while_it_shows_is_not_stacked_over_the_question(app_for):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        for _ in range(4):  # left from the first question: there is none before it
+            await pilot.press("left")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["No more questions that apply that way."]
