@@ -231,10 +231,11 @@ class AuditApp(App[str | None]):
             # The automatic backup, on its own connection and thread: the interview does not
             # wait for the copy (the writer's queue goes on), and quitting waits for it.
             opened_path = Path(opened.path)
-            self.writer.beside(
+            self.writer.submit_without_store(
                 partial(store_calls.take_backup, opened_path, self._passphrases.get(opened_path)),
                 reply_to=self,
                 done=lambda missed: BackupMissed(missed) if missed else None,
+                beside=True,
             )
         resume = opened.resume
         listed, self._listed = self._listed, None

@@ -24,20 +24,8 @@ def open_store(
     """Open the store; when it is for writing, take the rotating backup (a failure only warns)."""
     store = InspectionStore.open(path, readonly=readonly, passphrase=passphrase)
     if not readonly:
-        backup_now(store, passphrase, warn=warn)
+        backup_file(store.path, passphrase if store.encrypted else None, warn=warn)
     return store
-
-
-def backup_now(
-    store: InspectionStore,
-    passphrase: str | None,
-    *,
-    warn: Callable[[str], None] | None = None,
-    force: bool = False,
-) -> Path | None:
-    """Take the rotating backup of an open store's file unless one is recent (or `force`)."""
-    key = passphrase if store.encrypted else None
-    return backup_file(store.path, key, warn=warn, force=force)
 
 
 def backup_file(
@@ -45,14 +33,13 @@ def backup_file(
     passphrase: str | None,
     *,
     warn: Callable[[str], None] | None = None,
-    force: bool = False,
 ) -> Path | None:
-    """Take the rotating backup of a file unless one is recent (or `force`); `passphrase` for
-    an encrypted file. A failure is said to `warn`, never raised."""
+    """Take the rotating backup of a file unless one is recent; `passphrase` for an encrypted
+    file. A failure is said to `warn`, never raised."""
     from audit_tui.locations import backups_dir
 
     try:
-        return take_backup(path, backups_dir(), passphrase=passphrase, force=force)
+        return take_backup(path, backups_dir(), passphrase=passphrase)
     except (StoreError, OSError) as exc:
         if warn is not None:
             reason = exc if isinstance(exc, StoreError) else exc.strerror

@@ -114,26 +114,19 @@ class StoreWriter:
         reply_to: MessagePump | None = None,
         done: Reply | None = None,
         failed: Refusal | None = None,
+        beside: bool = False,
     ) -> None:
         """Queue `call()`, which runs in turn without opening the store (reading the case list
-        before the store opens the file); replies as `submit`."""
-        context = contextvars.copy_context()
-        self._put(_Submitted(None, reply_to, done, failed, context, without_store=call))
+        before the store opens the file); replies as `submit`.
 
-    def beside(
-        self,
-        call: Callable[[], Any],
-        *,
-        reply_to: MessagePump | None = None,
-        done: Reply | None = None,
-        failed: Refusal | None = None,
-    ) -> None:
-        """Run `call()` now, on a thread of its own beside the queue, which goes on meanwhile
-        (the file's backup, which reads the file on a connection of its own); replies as
-        `submit`. `stop` waits for it."""
-        item = _Submitted(
-            None, reply_to, done, failed, contextvars.copy_context(), without_store=call
-        )
+        `beside`: run it now instead, on a thread of its own beside the queue, which goes on
+        meanwhile (the file's backup, read on a connection of its own); `stop` waits for it.
+        """
+        context = contextvars.copy_context()
+        item = _Submitted(None, reply_to, done, failed, context, without_store=call)
+        if not beside:
+            self._put(item)
+            return
         thread = threading.Thread(
             target=self._handle, args=(item,), name="store-beside", daemon=True
         )
