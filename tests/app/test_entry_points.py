@@ -98,22 +98,24 @@ async def test_a_file_that_cannot_be_opened_ends_the_app_with_its_sentence(tmp_p
     assert app.return_code == 1 and app.return_value
 
 
-async def test_start_screen_opens_a_file_by_path(inspection):
+async def test_start_screen_opens_a_file_by_path(inspection, monkeypatch):
+    monkeypatch.chdir(inspection.parent)  # a path from where audit-tui was started: short to type
     app = make_app(None, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
-        await pilot.press(*str(inspection), "enter")
+        await pilot.press(*inspection.name, "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
 
 
-async def test_start_screen_creates_an_inspection(tmp_path):
+async def test_start_screen_creates_an_inspection(tmp_path, monkeypatch):
     target = tmp_path / "new.sqlite"
+    monkeypatch.chdir(tmp_path)  # a path from where audit-tui was started: short to type
     app = make_app(None, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+n", *"Lambeth", "tab", *"AB", "tab", "tab", *str(target), "enter")
+        await pilot.press("ctrl+n", *"Lambeth", "tab", *"AB", "tab", "tab", *target.name, "enter")
         await app.workers.wait_for_complete()
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
