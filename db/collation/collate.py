@@ -52,10 +52,15 @@ class InputSummary:
             if c.answers_superseded
             else ""
         )
+        # Every case an input holds is in OUT: its record taken from this input or from another
+        # that holds it too (the lead's file and a split file hold the same cases), whatever
+        # the order of the lines.
+        cases = c.cases_new + c.cases_known
         return (
-            f"{label}: cases {c.cases_new} new, {c.cases_known} already there; answers "
-            f"{c.answers_taken} taken, {c.answers_known} already there{conflicts}{superseded}; "
-            f"history {c.history_taken} taken, {c.history_known} already there{self._records()}"
+            f"{label}: {cases} cases ({c.cases_new} taken from it, {c.cases_known} from another "
+            f"file); answers {c.answers_taken} taken, {c.answers_known} already there"
+            f"{conflicts}{superseded}; history {c.history_taken} taken, {c.history_known} "
+            f"already there{self._records()}"
         )
 
     def _records(self) -> str:

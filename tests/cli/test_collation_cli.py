@@ -66,7 +66,9 @@ def test_collate(cli, handed_out, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"collated 2 files into {out}: 3 cases, 8 answers (1 second reads)")
-    assert lines[1].startswith(f"  {js}: cases 2 new, 0 already there; answers 4 taken")
+    assert lines[1].startswith(
+        f"  {js}: 2 cases (2 taken from it, 0 from another file); answers 4 taken"
+    )
     as_json = cli("collate", km, "-o", out, "--json")
     summary = json.loads(as_json.stdout)
     assert summary["conflicts"] == 0 and summary["inputs"][0]["existing_output"] is True
