@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -11,8 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.keys import format_key
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 # The digits that choose a theme: one row in help, for the digits the bank's themes use.
@@ -142,13 +145,46 @@ class HelpScreen(ModalScreen[None]):
                 classes="dialog-title",
             )
             for title, rows in sections:
-                # Content, not markup: a key such as [ is shown as it is.
-                lines = [Content.styled(title, "bold $accent")]
-                for row in rows:
-                    keys = [Content.styled(f" {k} ", "reverse") for k in row.keys]
-                    lines.append(
-                        Content.assemble("  ", Content(" ").join(keys), "  ", row.description)
-                    )
-                if title == "Interview":
-                    lines.append(Content.styled(f"  {SECTION_STRIP}", "italic"))
-                yield Static(Content("\n").join(lines), classes="help-section")
+                note = SECTION_STRIP if title == "Interview" else None
+                yield HelpSection(title, rows, note, classes="help-section")
+
+
+class HelpSection(Widget):
+    """One screen's keys: each row's keys, then its description, wrapped under itself (not
+    under the keys) at whatever width the help has."""
+
+    DEFAULT_CSS = """
+    HelpSection {
+        height: auto;
+    }
+    """
+
+    def __init__(
+        self, title: str, rows: list[KeyRow], note: str | None = None, *, classes: str = ""
+    ) -> None:
+        super().__init__(classes=classes)
+        self.title, self.rows, self.note = title, rows, note
+
+    def lines(self, width: int) -> list[Content]:
+        # Content, not markup: a key such as [ is shown as it is.
+        lines = [Content.styled(self.title, "bold $accent")]
+        for row in self.rows:
+            keys = Content.assemble("  ", Content(" ").join(
+                Content.styled(f" {k} ", "reverse") for k in row.keys
+            ), "  ")  # fmt: skip
+            indent = keys.cell_length
+            wrapped = textwrap.wrap(row.description, max(width - indent, 20)) or [""]
+            lines.append(Content.assemble(keys, wrapped[0]))
+            lines.extend(Content(" " * indent + more) for more in wrapped[1:])
+        if self.note:
+            lines.extend(
+                Content.styled(f"  {line}", "italic")
+                for line in textwrap.wrap(self.note, max(width - 2, 20))
+            )
+        return lines
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.content_size.width or 80))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))

@@ -119,14 +119,15 @@ async def test_help_lists_every_key_of_every_screen(app_for):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(s.render()) for s in app.screen.query(".help-section"))
+        words = " ".join(shown.split())  # a description wraps under itself at 80 columns
         for title, key_rows in help_sections(AuditApp.BINDINGS, [1, 2, 5]):
             assert title in shown
             for row in key_rows:
-                assert row.description in shown
+                assert " ".join(row.description.split()) in words
         assert " [   shift+tab   Chart of the previous theme" in shown, "[ as it is, not markup"
         assert " 1   2   5   Theme 1 or 2 or 5" in shown, "the bank's theme digits only"
         assert " 7 " not in shown and "[/]" not in shown
-        assert "✗ no" in shown and "n/a does not apply" in shown, "the section strip's legend"
+        assert "✗ no" in words and "n/a does not apply" in words, "the section strip's legend"
         await pilot.press("escape")
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
@@ -135,6 +136,22 @@ async def test_help_lists_every_key_of_every_screen(app_for):
     listed = {row.action for _, key_rows in help_sections(AuditApp.BINDINGS) for row in key_rows}
     bound = {b.action if not isinstance(b, tuple) else b[1] for b in Interview.BINDINGS}
     assert {a.partition("(")[0] if a.startswith("go_theme") else a for a in bound} <= listed
+
+
+async def test_help_at_80_columns_wraps_a_description_under_itself(app_for):
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        # What the terminal shows inside the help's border, from its first section on.
+        inside = [line.split("█")[1] for line in screen_text(app).splitlines() if "█" in line]
+        shown = inside[inside.index(next(i for i in inside if i.strip() == "Everywhere")) :]
+        titles = {title for title, _ in help_sections(AuditApp.BINDINGS)}
+        flush = [i for i in shown if i[:2].strip("▄ ") and i.strip() not in titles]
+        assert not flush, f"wrapped to the left edge, under the keys: {flush}"
+        assert any(i.startswith("         ") and i.strip() for i in shown), "something wraps"
 
 
 async def test_every_action_is_in_the_command_palette(app_for, inspection):
