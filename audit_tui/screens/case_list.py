@@ -121,9 +121,12 @@ class CaseListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Case", key="case", width=8)
+        # Every case reference whole (a cut one could read as another case's); a long one
+        # takes its room from the disposal's, so the table still fits 80 columns.
+        case_width = max([8, *(len(c.case_ref) for c in self.cases)])
+        table.add_column("Case", key="case", width=case_width)
         table.add_column("Insp.", key="inspector", width=5)
-        table.add_column("Disposal", key="disposal", width=19)
+        table.add_column("Disposal", key="disposal", width=max(10, 19 - max(0, case_width - 13)))
         table.add_column("Status", key="status", width=10)
         table.add_column("Answered", key="progress", width=8)
         table.add_column("State", key="state", width=11)

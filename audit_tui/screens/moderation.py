@@ -245,7 +245,7 @@ class ModerationScreen(Screen[None]):
         items = self.query_one("#moderation-items", DataTable)
         for label, key, width in (
             ("Kind", "kind", 4),
-            ("Case", "case", 5),
+            ("Case", "case", None),  # as wide as the longest reference: never cut short
             ("Question", "question", 12),
             ("Answers", "answers", 7),
             ("", "state", 6),

@@ -3,10 +3,12 @@ cursor inside their edge, and moderation, case details and the report speak plai
 
 from __future__ import annotations
 
+import shutil
 import time
 import zipfile
 
 import pytest
+from factories import make_case, make_inspection
 from textual.widgets import Checkbox, DataTable, OptionList
 from textual.widgets._footer import FooterKey
 
@@ -17,6 +19,7 @@ from audit_tui.screens.figure_dialogs import GroupPicker
 from audit_tui.screens.interview import InterviewScreen
 from audit_tui.screens.moderation import ModerationScreen, RulingDialog
 from audit_tui.store_calls import open_case
+from db.collation.collate import collate
 from db.file.store import InspectionStore
 from db.reporting import report
 from db.reporting.demo import build_demo
@@ -199,3 +202,35 @@ async def test_a_toast_said_again_while_it_shows_is_not_stacked_over_the_questio
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert said == ["No more questions that apply that way."]
+
+
+async def test_moderation_shows_a_long_case_reference_whole(tmp_path, bank):
+    """The case column was five cells wide: K00041 read K0004, another case's reference."""
+    ref = "LAMBETH-2015-0041"
+    base = tmp_path / "base.sqlite"
+    make_inspection(base, bank, [make_case(ref, inspector="KM")]).close()
+    copies = [tmp_path / "monday.sqlite", tmp_path / "tuesday.sqlite"]
+    for copy, value in zip(copies, ("yes", "no"), strict=True):
+        shutil.copyfile(base, copy)
+        with InspectionStore.open(copy) as store:
+            store.record_answer(ref, "A1", value, inspector="KM", note="seen")
+    out = tmp_path / "collated.sqlite"
+    assert collate(copies, out).conflicts == 1
+    app = make_app(out, remember=False, start_with="moderation")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ModerationScreen)
+        row = next(line for line in screen_text(app).splitlines() if line.startswith(" conf"))
+        assert f" {ref} " in row, row
+
+
+async def test_the_case_list_shows_long_case_references_whole_within_80_columns(tmp_path, bank):
+    refs = ["LAMBETH-2015-000041", "LAMBETH-2015-000042"]  # alike but for their last digit
+    path = tmp_path / "long.sqlite"
+    make_inspection(path, bank, [make_case(ref, inspector="AB") for ref in refs]).close()
+    app = make_app(path, remember=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert all(f" {ref} " in text for ref in refs), text
+        assert app.screen.query_one(DataTable).max_scroll_x == 0, "no sideways scrolling"
