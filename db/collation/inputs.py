@@ -282,7 +282,7 @@ class _ChainedWriter:
         index, first = self.index, self.rows
         data = marshal.dumps(
             [
-                (row[8] or "", row[8] is None, row[2], index, position, row[0])
+                (row[3] or "", row[3] is None, row[2], index, position, row[0])
                 for position, row in enumerate(rows, start=first)
             ]
         )
