@@ -177,3 +177,38 @@ def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_pa
     assert content_of(tmp_path / "fast.sqlite") == content_of(tmp_path / "slow.sqlite")
     ids = [r[0] for r in content_of(tmp_path / "fast.sqlite")["answer_history"]]
     assert sorted(ids) == list(range(1, fast.history + 1)) and slow.history == fast.history
+
+
+@pytest.mark.parametrize(
+    "dangling",
+    [
+        "INSERT INTO answers VALUES ('C404', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 'Z9', 'second_read', 'yes', NULL, 'JS', '1', 'now')",
+        "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
+        "INSERT INTO answer_history (case_ref, event, inspector, at, hash) "
+        "VALUES ('C404', 'status', 'JS', 'now', 'x')",
+        "INSERT INTO case_status VALUES ('C404', 'in_progress', 'now', 'JS')",
+    ],
+)
+def test_the_check_of_the_written_rows_finds_what_foreign_key_check_finds(
+    handed_out, tmp_path, dangling
+):
+    """Collation's own check of the rows it loaded (db.collation.bulk.refuse_dangling) asks each
+    key's distinct values; it refuses every row SQLite's foreign_key_check finds, naming the
+    table, and passes a sound file."""
+    from db.collation import bulk
+
+    out = tmp_path / "out.sqlite"
+    collate(list(handed_out.values()), out)
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        assert bulk.refuse_dangling(conn, set())
+        for trigger in ("no_update", "no_delete", "needs_hash"):
+            conn.execute(f"DROP TRIGGER answer_history_{trigger}")
+        conn.execute(dangling)
+        found = {row[0] for row in conn.execute("PRAGMA foreign_key_check")}
+        assert len(found) == 1
+        with pytest.raises(StoreError, match=f"in table {found.pop()}"):
+            bulk.refuse_dangling(conn, set())
+    finally:
+        conn.close()
