@@ -212,3 +212,42 @@ def test_the_check_of_the_written_rows_finds_what_foreign_key_check_finds(
             bulk.refuse_dangling(conn, set())
     finally:
         conn.close()
+
+
+def _two_files(handed_out, folder: Path) -> list[Path]:
+    return [
+        answered(handed_out["JS"], folder / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])]),
+        answered(handed_out["KM"], folder / "km.sqlite", [(17, [(1, "A1", "no", "primary")])]),
+    ]
+
+
+def test_a_history_that_cannot_be_staged_refuses_the_collation(handed_out, tmp_path, monkeypatch):
+    """The rows are staged by one thread of the history's process and written by another: when
+    the staging stops, the writing stops and the merge is not left waiting; nothing is written."""
+    inputs = _two_files(handed_out, tmp_path)
+    monkeypatch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
+    monkeypatch.setattr(db.collation.history_copy, "_stage_one", lambda conn, copy: (0, 0))
+    out = tmp_path / "out.sqlite"
+    with pytest.raises(StoreError, match=r"could not be merged \(.*changed while it was collated"):
+        collate(inputs, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".audit-tui")] == []
+
+
+def test_a_merge_that_stops_stops_the_history_writer(handed_out, tmp_path, monkeypatch):
+    """When merging the entries fails half way, the thread writing the batches is stopped."""
+    from db.collation.inputs import ChainedHistory
+
+    inputs = _two_files(handed_out, tmp_path)
+    real = ChainedHistory.entries
+
+    def broken(self):
+        yield from list(real(self))[:1]
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
+    monkeypatch.setattr(ChainedHistory, "entries", broken)
+    out = tmp_path / "out.sqlite"
+    with pytest.raises(StoreError, match=r"could not be merged \(the disk went away\)"):
+        collate(inputs, out)
+    assert not out.exists()
