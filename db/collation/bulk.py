@@ -223,8 +223,8 @@ def _dangles(conn: sqlite3.Connection, table: str) -> bool:
         parent, column, parent_column = parts[0]
         if conn.execute(
             f'SELECT 1 FROM (SELECT DISTINCT "{column}" AS v FROM "{table}" '
-            f'WHERE "{column}" IS NOT NULL) WHERE v NOT IN '
-            f'(SELECT "{parent_column}" FROM "{parent}") LIMIT 1'
+            f'WHERE "{column}" IS NOT NULL) WHERE NOT EXISTS '
+            f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = v) LIMIT 1'
         ).fetchone():
             return True
     return False

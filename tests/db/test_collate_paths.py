@@ -185,6 +185,9 @@ def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_pa
         "INSERT INTO answers VALUES ('C404', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
         "INSERT INTO answers VALUES ('C001', 'Z9', 'second_read', 'yes', NULL, 'JS', '1', 'now')",
         "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
+        # A parent key of nothing (NULL) is no parent of anything.
+        "INSERT INTO inspectors VALUES (NULL, 0, 'now'); "
+        "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
         "INSERT INTO answer_history (case_ref, event, inspector, at, hash) "
         "VALUES ('C404', 'status', 'JS', 'now', 'x')",
         "INSERT INTO case_status VALUES ('C404', 'in_progress', 'now', 'JS')",
@@ -205,7 +208,7 @@ def test_the_check_of_the_written_rows_finds_what_foreign_key_check_finds(
         assert bulk.refuse_dangling(conn, set())
         for trigger in ("no_update", "no_delete", "needs_hash"):
             conn.execute(f"DROP TRIGGER answer_history_{trigger}")
-        conn.execute(dangling)
+        conn.executescript(dangling)
         found = {row[0] for row in conn.execute("PRAGMA foreign_key_check")}
         assert len(found) == 1
         with pytest.raises(StoreError, match=f"in table {found.pop()}"):
