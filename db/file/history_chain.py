@@ -166,14 +166,17 @@ class _Row:
 WALKED_FIELDS = ("hash", "case_ref", "at")
 # Whether the answers are what the history says, counted in SQL rather than every answer and
 # history row read into Python. Of the keys (case, question, role) whose last answer, note or
-# clear event is an answer or a note: how many there are, and how many an answer of the same
-# key, value and note stands for. The answers (one per key: their primary key) are what the
-# history says exactly when both counts are the number of answers; when they are not, the
-# walk that names the answer decides (_verify_slowly).
+# clear event is an answer or a note: how many there are, and how many have an answer of the
+# same key, value and note. Each such answer stands for one key, so the answers are what the
+# history says exactly when both counts are the number of answers (had a damaged file one key
+# twice in `answers`, a key would go without); when they are not, the walk that names the
+# answer decides (_verify_slowly).
 ANSWERS_AS_TOLD_SQL = """
-SELECT COUNT(*), COUNT(a.case_ref), (SELECT COUNT(*) FROM answers) FROM answer_history h
-LEFT JOIN answers a ON a.case_ref = h.case_ref AND a.question_id = h.question_id
-    AND a.role = h.role AND a.value IS h.new_value AND a.note IS h.new_note
+SELECT COUNT(*), COALESCE(SUM(EXISTS (
+    SELECT 1 FROM answers a WHERE a.case_ref = h.case_ref AND a.question_id = h.question_id
+    AND a.role = h.role AND a.value IS h.new_value AND a.note IS h.new_note)), 0),
+    (SELECT COUNT(*) FROM answers)
+FROM answer_history h
 WHERE h.event IN ('answer', 'note') AND NOT EXISTS (
     SELECT 1 FROM answer_history x WHERE x.case_ref = h.case_ref
     AND x.question_id IS h.question_id AND x.role IS h.role AND x.id > h.id
