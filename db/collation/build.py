@@ -60,7 +60,7 @@ def build(
         return _write(sources, target, keep, keep_state, passphrase)
     finally:
         for source in sources:
-            source.conn.close()
+            source.close()
 
 
 def _write(

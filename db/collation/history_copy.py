@@ -7,11 +7,12 @@ verifying each input (db.collation.inputs.ChainedHistory). A process of its own
 (`ChainOfCopies.start`) merges and hashes them while the rest of the file is written; meanwhile a
 thread of that process puts the inputs' rows into a scratch file, input after input (SQLite works
 without the GIL, so the two overlap, and the process collating is free to write the rest). The
-process then puts them in the merged order with their new ids, hashes and index, in a table just
-like the inspection file's, which the new file takes whole (`finish`), by SQLite's transfer of
-records. A small history is done in the process collating (`stage`, then `finish`). A history one
-input brings alone (one file, or an output collated again with inputs it holds alike) is its own
-merge and its own chain: its verified rows are copied with their hashes. The result is the file
+process then puts them in the merged order with their new ids, hashes and index (a thread
+writes each batch while the next is merged and hashed), in a table just like the inspection
+file's, which the new file takes whole (`finish`), by SQLite's transfer of records. A small
+history is done in the process collating (`stage`, then `finish`). A history one input brings
+alone (one file, or an output collated again with inputs it holds alike) is its own merge and its
+own chain: its verified rows are copied with their hashes. The result is the file
 db.collation.bulk.HistoryWriter writes from the same rows.
 
 Only plain inputs take this path (db.collation.build): the scratch files are plain SQLite.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import queue
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -102,7 +104,7 @@ class ChainOfCopies:
         elif self._done is None:
             chained = [i.chained for i in self.inputs]
             _chain_into(
-                self.chain_file, self.rows_file, chained, self._starts, self.genesis, lambda _: True
+                self.chain_file, self.rows_file, chained, self._starts, self.genesis, lambda: None
             )
         else:
             self._wait()
@@ -172,7 +174,7 @@ def _in_process(
     done: Connection, inputs: list[_Input], rows: Path, chain: Path, first: str
 ) -> None:
     """Stage the rows (a thread) while merging and chaining; once they are staged, write them in
-    order with their index."""
+    order with their index (another thread, db.collation.history_copy._write_chain)."""
     stager = ThreadPoolExecutor(max_workers=1)
     try:
         entries = [i.chained for i in inputs]
@@ -183,14 +185,11 @@ def _in_process(
             staged_at += one.rows
         staging = stager.submit(_stage, inputs, rows)
 
-        def ready(wait: bool) -> bool:
-            if not (wait or staging.done()):
-                return False
+        def staged() -> None:
             if staging.result() != starts:  # raises what stopped the staging
                 raise StoreError("the history was staged otherwise than it was chained")
-            return True
 
-        _chain_into(chain, rows, entries, starts, first, ready)
+        _chain_into(chain, rows, entries, starts, first, staged)
         done.send(None)
     except Exception as exc:  # told to the parent, which refuses the collation
         done.send(str(exc) or type(exc).__name__)
@@ -263,63 +262,88 @@ def _chain_into(
     chained: list[ChainedHistory],
     starts: dict[int, int],
     previous: str,
-    ready: Callable[[bool], bool],
+    staged: Callable[[], None],
 ) -> None:
     """Merge the inputs' entries, hash each onto the one before, and write the merged history.
 
     Writes `answer_history` into a new scratch file: the very table of an inspection file, so
-    that the new file takes it as whole records. `ready(wait)` says whether the rows are staged
-    yet (waiting for them when `wait`); batches chained before are held until they are.
+    that the new file takes it as whole records. A thread of its own writes the batches as this
+    one merges and hashes the next (SQLite works without the GIL), once the rows are staged
+    (`staged()` waits for them and raises what stopped the staging).
     """
+    batches: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED)
+    writing = ThreadPoolExecutor(max_workers=1)
+    writer = writing.submit(_write_chain, path, rows_file, batches, staged)
+    handed = False
+    try:
+        sha256 = hashlib.sha256
+        rows: list[int] = []
+        hashes: list[str] = []
+        first = 1
+        # Entries compare as their rows' case_key, then by input and place: inputs holding
+        # different cases never tie, so this is heapq.merge(..., key=case_key) of the rows.
+        for _, _, _, index, position, form in heapq.merge(*(c.entries() for c in chained)):
+            previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
+            rows.append(starts[index] + position)
+            hashes.append(previous)
+            if len(rows) >= BATCH:
+                batches.put((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
+                first += len(rows)
+                rows.clear()
+                hashes.clear()
+        batches.put((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
+        batches.put(None)
+        handed = True
+        writer.result()  # raises what stopped the writing
+    finally:
+        if not handed:
+            batches.put(_ABORT)  # the writer drops what it wrote
+        writing.shutdown(wait=True)
+
+
+# Batches chained ahead of the writer (each 20,000 rows: about 1.4 MB).
+_QUEUED = 16
+_ABORT = object()
+
+
+def _write_chain(
+    path: Path, rows_file: Path, batches: queue.Queue[Any], staged: Callable[[], None]
+) -> None:
+    """Write the batches _chain_into hands over, until None (then the index, and commit) or
+    _ABORT; a batch is its first id, the scratch rows it takes (a JSON array, read by json_each
+    in order) and their hashes (64 characters each, in one blob: substr of a blob is a slice,
+    of a text a walk). When the writing stops early, the batches still handed over are taken
+    and dropped, so the merge never waits for a writer that is gone.
+    """
+    done = False
     conn = _scratch(path)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         schema = expected_schema(SCHEMA_VERSION)
         conn.execute(schema["answer_history"][2] or "")
-        # A batch is its first id, the scratch rows it takes (a JSON array, read by json_each
-        # in order) and their hashes (64 characters each, in one blob: substr of a blob is a
-        # slice, of a text a walk).
         fields = ", ".join(f"r.{name}" for name in CHAINED_FIELDS)
         insert = (
             f"INSERT INTO answer_history (id, {_FIELDS}, hash) "
             f"SELECT ? + j.key, {fields}, CAST(substr(?, j.key * 64 + 1, 64) AS TEXT) "
             "FROM json_each(?) j JOIN staged.rows r ON r.id = j.value"
         )
-        held: list[tuple[int, bytes, str]] = []
-        staged = False
-
-        def write(batch: tuple[int, bytes, str], wait: bool = False) -> None:
-            nonlocal staged
-            held.append(batch)
-            if not staged and ready(wait):
-                staged = True
-                conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
-            if staged:
-                for one in held:
-                    conn.execute(insert, one)
-                held.clear()
-
-        sha256 = hashlib.sha256
-        rows: list[int] = []
-        hashes: list[str] = []
-        first = 1
+        staged()
+        conn.execute("ATTACH DATABASE ? AS staged", (_read_only(rows_file),))
         with ignoring_checks(conn):  # rows of checked inputs, as they are
             conn.execute("BEGIN")
-            # Entries compare as their rows' case_key, then by input and place: inputs holding
-            # different cases never tie, so this is heapq.merge(..., key=case_key) of the rows.
-            for _, _, _, index, position, form in heapq.merge(*(c.entries() for c in chained)):
-                previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
-                rows.append(starts[index] + position)
-                hashes.append(previous)
-                if len(rows) >= BATCH:
-                    write((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
-                    first += len(rows)
-                    rows.clear()
-                    hashes.clear()
-            write((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"), wait=True)
+            while (batch := batches.get()) is not None:
+                if batch is _ABORT:
+                    done = True
+                    return
+                conn.execute(insert, batch)
+            done = True
             conn.execute(schema["answer_history_case"][2] or "")
             conn.execute("COMMIT")
         conn.execute("DETACH DATABASE staged")
+    except BaseException:
+        while not done and batches.get() not in (None, _ABORT):
+            pass
+        raise
     finally:
         conn.close()

@@ -176,16 +176,33 @@ def check_inputs(
     pool = ProcessPoolExecutor(min(cores + 1, 8), mp_context=process_context())
     try:
         futures = [
-            pool.submit(check_input, path, workdir, index, passphrase, read) for index, path in jobs
+            pool.submit(_check_in_pool, path, workdir, index, passphrase, read)
+            for index, path in jobs
         ]
         checked = [future.result() for future in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    # Each process sent its own copy of the bank: one object per bank is kept, by the hash the
-    # file records (the checks proved it the bank's own; a bank that came through a pipe would
-    # compute its content hash again, a millisecond each).
-    banks: dict[str, Bank] = {}
-    return [replace(c, bank=banks.setdefault(c.inspection.bank_hash, c.bank)) for c in checked]
+    # Each process sent its bank once: every input gets the one object of its bank, by the hash
+    # the file records (the checks proved it the bank's own; a bank that came through a pipe
+    # would compute its content hash again, a millisecond each).
+    banks = {c.inspection.bank_hash: c.bank for c in checked if c.bank is not None}
+    return [replace(c, bank=banks[c.inspection.bank_hash]) for c in checked]
+
+
+# The banks this process (one of check_inputs' pool) has sent already, by hash.
+_BANKS_SENT: set[str] = set()
+
+
+def _check_in_pool(
+    path: Path, workdir: Path, index: int, passphrase: str | None, read: Read | None
+) -> CheckedInput:
+    """check_input in a process of the pool: a bank sent before is not sent again (pickling it
+    costs more than the rest of what comes back)."""
+    checked = check_input(path, workdir, index, passphrase, read)
+    if checked.inspection.bank_hash in _BANKS_SENT:
+        return replace(checked, bank=None)  # type: ignore[arg-type]
+    _BANKS_SENT.add(checked.inspection.bank_hash)
+    return checked
 
 
 def _copy_private(path: Path, copy: Path) -> None:
@@ -282,7 +299,7 @@ class _ChainedWriter:
         index, first = self.index, self.rows
         data = marshal.dumps(
             [
-                (row[8] or "", row[8] is None, row[2], index, position, row[0])
+                (row[3] or "", row[3] is None, row[2], index, position, row[0])
                 for position, row in enumerate(rows, start=first)
             ]
         )

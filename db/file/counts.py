@@ -119,7 +119,9 @@ class Counts(StoreBase):
         """The tally, rebuilt from SQL when dropped or when another connection has committed."""
         version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if self._tally is None or version != self._tally_version:
-            self._tally = AnswerTally.build(self._conn, self._sql_answer_counts(CountFilter()))
+            self._tally = AnswerTally.build_whole(self._conn) or AnswerTally.build(
+                self._conn, self._sql_answer_counts(CountFilter())
+            )
             self._tally_version = version
         return self._tally
 

@@ -161,9 +161,27 @@ class _Row:
         return f"history row {self.id} (case {case_ref}{question}, {at})"
 
 
-# A row as the walk reads it: its canonical form, its stored hash, then what the answers check
-# and collation's merge read.
-WALKED_FIELDS = ("hash", "case_ref", "question_id", "role", "event", "new_value", "new_note", "at")
+# A row as the walk reads it: its canonical form, its stored hash, then what collation's merge
+# reads (the answers are checked against the history in SQL: ANSWERS_AS_TOLD_SQL).
+WALKED_FIELDS = ("hash", "case_ref", "at")
+# Whether the answers are what the history says, counted in SQL rather than every answer and
+# history row read into Python. Of the keys (case, question, role) whose last answer, note or
+# clear event is an answer or a note: how many there are, and how many have an answer of the
+# same key, value and note. Each such answer stands for one key, so the answers are what the
+# history says exactly when both counts are the number of answers (had a damaged file one key
+# twice in `answers`, a key would go without); when they are not, the walk that names the
+# answer decides (_verify_slowly).
+ANSWERS_AS_TOLD_SQL = """
+SELECT COUNT(*), COALESCE(SUM(EXISTS (
+    SELECT 1 FROM answers a WHERE a.case_ref = h.case_ref AND a.question_id = h.question_id
+    AND a.role = h.role AND a.value IS h.new_value AND a.note IS h.new_note)), 0),
+    (SELECT COUNT(*) FROM answers)
+FROM answer_history h
+WHERE h.event IN ('answer', 'note') AND NOT EXISTS (
+    SELECT 1 FROM answer_history x WHERE x.case_ref = h.case_ref
+    AND x.question_id IS h.question_id AND x.role IS h.role AND x.id > h.id
+    AND x.event IN ('answer', 'note', 'clear'))
+"""
 Chained = Callable[[list[tuple[Any, ...]]], object]
 _BATCH = 512  # rows the walk reads, hashes and tells at a time
 # Spelt by SQLite and by Python alike, or SQLite does not spell the forms (a check per walk).
@@ -211,7 +229,7 @@ def walk(conn: sqlite3.Connection, sql_forms: bool) -> Iterator[list[tuple[Any, 
     encode, join = _ENCODE, "".join
     cursor = conn.execute(f"SELECT {fields}, hash FROM answer_history ORDER BY id")
     while rows := cursor.fetchmany(_BATCH):
-        yield [(join(encode(r[:11], 0)), r[11], *r[:4], r[5], r[7], r[9]) for r in rows]
+        yield [(join(encode(r[:11], 0)), r[11], r[0], r[9]) for r in rows]
 
 
 def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> VerifyResult:
@@ -226,8 +244,6 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
     # file to the walk that names it (_verify_slowly), so the result never depends on the path.
     sha256 = hashlib.sha256
     previous = genesis(_inspection_id(conn))
-    told: dict[tuple[Any, ...], tuple[Any, Any] | None] = {}
-    case_edits: list[tuple[str, Any]] = []  # (case, new details) of every case event, in order
     count = 0
     try:
         for rows in walk(conn, _sqlite_spells_forms(conn)):
@@ -235,26 +251,17 @@ def verify_history(conn: sqlite3.Connection, chained: Chained | None = None) -> 
                 if sha256(f"{previous}\n{row[0]}".encode()).hexdigest() != row[1]:
                     return _verify_slowly(conn)
                 previous = row[1]
-            for row in rows:
-                event = row[5]
-                if event == "answer" or event == "note":
-                    told[row[2:5]] = (row[6], row[7])
-                elif event == "clear":
-                    told[row[2:5]] = None
-                elif event == "case":
-                    case_edits.append((row[2], row[6]))
             count += len(rows)
             if chained is not None:
                 chained(rows)
+        told, matching, answers = conn.execute(ANSWERS_AS_TOLD_SQL).fetchone()
+        # (case, new details) of every case event, in order
+        case_edits: list[tuple[str, Any]] = conn.execute(
+            "SELECT case_ref, new_value FROM answer_history WHERE event = 'case' ORDER BY id"
+        ).fetchall()
     except sqlite3.Error:
         return _verify_slowly(conn)  # a value SQL cannot spell (a blob): Python says what
-    stored = {
-        (c, q, r): (v, n)
-        for c, q, r, v, n in conn.execute(
-            "SELECT case_ref, question_id, role, value, note FROM answers"
-        )
-    }
-    if {key: state for key, state in told.items() if state is not None} != stored:
+    if not told == matching == answers:
         return _verify_slowly(conn)
     return _with_records(conn, VerifyResult(count, previous if count else None), case_edits)
 

@@ -36,6 +36,44 @@ JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.questio
 JOIN questions kq ON kq.question_id = a.question_id
 JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value"""
 
+# The whole inspection without a lookup in `applicability` per answer (a million lookups in a
+# collated file: most of the time its scores take): every primary answer counted, less those
+# to a question that does not apply to their case, read from `applicability`'s own rows. It is
+# the same count only where every answer has an `applicability` row, which
+# COVERED_CASES_SQL proves (else the counts come from the queries above).
+ALL_ANSWERS_SQL = """
+SELECT question_id, value, COUNT(*) FROM answers WHERE role = 'primary'
+GROUP BY question_id, value
+"""
+ALL_KEY_ANSWERS_SQL = """
+SELECT a.case_ref, kq.theme, COUNT(*) FROM questions kq
+CROSS JOIN answers a ON a.question_id = kq.question_id
+CROSS JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
+WHERE kq.key = 1 AND sv.counts_as IN ('yes', 'no') AND a.role = 'primary'
+GROUP BY a.case_ref, kq.theme
+"""
+# Primary answers to a question that does not apply: whether each counts for its theme's
+# cases (as KEY_ANSWERS_SQL's joins decide), and the theme.
+NOT_APPLYING_ANSWERS_SQL = """
+SELECT a.case_ref, a.question_id, a.value,
+    kq.key = 1 AND sv.counts_as IN ('yes', 'no'), kq.theme
+FROM applicability ap
+CROSS JOIN answers a ON a.case_ref = ap.case_ref AND a.question_id = ap.question_id
+    AND a.role = 'primary'
+LEFT JOIN questions kq ON kq.question_id = a.question_id
+LEFT JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
+WHERE ap.applies IS NOT 1
+"""
+# The cases with an `applicability` row for every question of the file and no other (the
+# primary key makes each row's pair unique; with as many rows as questions, no question id
+# holds the separator, so equal lists are equal sets). SQLite reads the rows of a case in key
+# order here; were it ever not to, no case is proved covered and the counts are read the
+# other way, never wrongly.
+COVERED_CASES_SQL = """
+SELECT case_ref FROM applicability GROUP BY case_ref
+HAVING COUNT(*) = ? AND group_concat(question_id, char(31)) = ?
+"""
+
 
 @dataclass
 class AnswerTally:
@@ -65,13 +103,57 @@ class AnswerTally:
             rows = conn.execute(
                 KEY_ANSWERS_SQL.format(tables=CASE_TABLES, case="AND a.case_ref = ?"), (case_ref,)
             )
-        key_answers = {(case, theme): n for case, theme, n in rows}
+        return cls._made(counts, {(case, theme): n for case, theme, n in rows})
+
+    @classmethod
+    def _made(
+        cls, counts: Mapping[str, Mapping[str, int]], key_answers: dict[tuple[str, int], int]
+    ) -> AnswerTally:
         by_theme: dict[int, int] = {}
         for (_, theme), n in key_answers.items():
             if n > 0:
                 by_theme[theme] = by_theme.get(theme, 0) + 1
         frozen = {qid: MappingProxyType(dict(values)) for qid, values in counts.items()}
         return cls(dict(frozen), key_answers, by_theme)
+
+    @classmethod
+    def build_whole(cls, conn: sqlite3.Connection) -> AnswerTally | None:
+        """The whole inspection's tally without a lookup per answer (ALL_ANSWERS_SQL), or None
+        when some answer might have no `applicability` row (then `build` counts it)."""
+        questions = [q for (q,) in conn.execute("SELECT question_id FROM questions")]
+        questions.sort()  # in the order of the key (BINARY: UTF-8 bytes, as str compares)
+        separator = chr(31)
+        if any(not isinstance(q, str) or separator in q for q in questions):
+            return None
+        covered = {
+            ref
+            for (ref,) in conn.execute(
+                COVERED_CASES_SQL, (len(questions), separator.join(questions))
+            )
+        }
+        answered = conn.execute("SELECT DISTINCT case_ref FROM answers").fetchall()
+        if any(ref not in covered for (ref,) in answered):
+            return None
+        known = set(questions)
+        if any(q not in known for (q,) in conn.execute("SELECT DISTINCT question_id FROM answers")):
+            return None
+        counts: dict[str, dict[str, int]] = {}
+        for qid, value, n in conn.execute(ALL_ANSWERS_SQL):
+            counts.setdefault(qid, {})[value] = n
+        key_answers = {(case, theme): n for case, theme, n in conn.execute(ALL_KEY_ANSWERS_SQL)}
+        # Each is one of the answers counted above: taken off, a count of none left out.
+        for case, qid, value, key, theme in conn.execute(NOT_APPLYING_ANSWERS_SQL):
+            values = counts[qid]
+            values[value] -= 1
+            if not values[value]:
+                del values[value]
+                if not values:
+                    del counts[qid]
+            if key:
+                key_answers[case, theme] -= 1
+                if not key_answers[case, theme]:
+                    del key_answers[case, theme]
+        return cls._made(counts, key_answers)
 
     def copy(self) -> AnswerTally:
         """A tally of the same counts that moves on its own (a question's counts are read-only,

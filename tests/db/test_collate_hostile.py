@@ -205,3 +205,18 @@ def test_inputs_checked_in_parallel_refuse_the_first_bad_one_in_order(good, tmp_
         collate([js, first_bad, km, second_bad], tmp_path / "collated.sqlite")
     assert str(first_bad) in str(refused.value) and "is truncated" in str(refused.value)
     assert fingerprint(tmp_path) == before
+
+
+def test_inputs_checked_in_parallel_each_come_with_their_bank(good, tmp_path, monkeypatch):
+    """The pool's processes send a bank once each; every checked input still has its bank."""
+    import db.collation.inputs
+    from db.collation.inputs import check_inputs
+
+    monkeypatch.setattr(db.collation.inputs, "PARALLEL_FROM", 2)
+    jobs = [(index, good[index % 2]) for index in range(9)]
+    work = tmp_path / "work"
+    work.mkdir()
+    checked = check_inputs(jobs, work)
+    assert [c.path for c in checked] == [path for _, path in jobs]
+    assert all(c.bank is checked[0].bank for c in checked)
+    assert checked[0].bank.content_hash == checked[0].inspection.bank_hash

@@ -177,3 +177,80 @@ def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_pa
     assert content_of(tmp_path / "fast.sqlite") == content_of(tmp_path / "slow.sqlite")
     ids = [r[0] for r in content_of(tmp_path / "fast.sqlite")["answer_history"]]
     assert sorted(ids) == list(range(1, fast.history + 1)) and slow.history == fast.history
+
+
+@pytest.mark.parametrize(
+    "dangling",
+    [
+        "INSERT INTO answers VALUES ('C404', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 'Z9', 'second_read', 'yes', NULL, 'JS', '1', 'now')",
+        "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
+        # A parent key of nothing (NULL) is no parent of anything.
+        "INSERT INTO inspectors VALUES (NULL, 0, 'now'); "
+        "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
+        "INSERT INTO answer_history (case_ref, event, inspector, at, hash) "
+        "VALUES ('C404', 'status', 'JS', 'now', 'x')",
+        "INSERT INTO case_status VALUES ('C404', 'in_progress', 'now', 'JS')",
+    ],
+)
+def test_the_check_of_the_written_rows_finds_what_foreign_key_check_finds(
+    handed_out, tmp_path, dangling
+):
+    """Collation's own check of the rows it loaded (db.collation.bulk.refuse_dangling) asks each
+    key's distinct values; it refuses every row SQLite's foreign_key_check finds, naming the
+    table, and passes a sound file."""
+    from db.collation import bulk
+
+    out = tmp_path / "out.sqlite"
+    collate(list(handed_out.values()), out)
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        assert bulk.refuse_dangling(conn, set())
+        for trigger in ("no_update", "no_delete", "needs_hash"):
+            conn.execute(f"DROP TRIGGER answer_history_{trigger}")
+        conn.executescript(dangling)
+        found = {row[0] for row in conn.execute("PRAGMA foreign_key_check")}
+        assert len(found) == 1
+        with pytest.raises(StoreError, match=f"in table {found.pop()}"):
+            bulk.refuse_dangling(conn, set())
+    finally:
+        conn.close()
+
+
+def _two_files(handed_out, folder: Path) -> list[Path]:
+    return [
+        answered(handed_out["JS"], folder / "js.sqlite", [(16, [(0, "A2", "yes", "primary")])]),
+        answered(handed_out["KM"], folder / "km.sqlite", [(17, [(1, "A1", "no", "primary")])]),
+    ]
+
+
+def test_a_history_that_cannot_be_staged_refuses_the_collation(handed_out, tmp_path, monkeypatch):
+    """The rows are staged by one thread of the history's process and written by another: when
+    the staging stops, the writing stops and the merge is not left waiting; nothing is written."""
+    inputs = _two_files(handed_out, tmp_path)
+    monkeypatch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
+    monkeypatch.setattr(db.collation.history_copy, "_stage_one", lambda conn, copy: (0, 0))
+    out = tmp_path / "out.sqlite"
+    with pytest.raises(StoreError, match=r"could not be merged \(.*changed while it was collated"):
+        collate(inputs, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".audit-tui")] == []
+
+
+def test_a_merge_that_stops_stops_the_history_writer(handed_out, tmp_path, monkeypatch):
+    """When merging the entries fails half way, the thread writing the batches is stopped."""
+    from db.collation.inputs import ChainedHistory
+
+    inputs = _two_files(handed_out, tmp_path)
+    real = ChainedHistory.entries
+
+    def broken(self):
+        yield from list(real(self))[:1]
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
+    monkeypatch.setattr(ChainedHistory, "entries", broken)
+    out = tmp_path / "out.sqlite"
+    with pytest.raises(StoreError, match=r"could not be merged \(the disk went away\)"):
+        collate(inputs, out)
+    assert not out.exists()

@@ -6,12 +6,14 @@ import random
 import tempfile
 from pathlib import Path
 
+from factories import run_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.errors import StoreError
 from db.file.records import CountFilter
 from db.file.store import InspectionStore
+from db.file.tally import AnswerTally
 from db.reporting import figures
 from db.reporting.demo import demo_cases
 from question_bank.loader import load_shipped
@@ -178,3 +180,58 @@ def test_a_scope_tally_moved_by_answers_scores_as_the_file_does(store):
     fresh = store.scope_tally()
     assert inspection.tally.counts == fresh.tally.counts
     assert store.scope_tally().tally is not store.scope_tally().tally, "a copy each time"
+
+
+def _answered(path: Path) -> InspectionStore:
+    """A demo-like file: every question of three cases answered, one case's details edited so
+    that some of its answers no longer apply."""
+    store = InspectionStore.create(path, area="Tally", bank=BANK, lead="JS")
+    store.add_cases(CASES)
+    for record in CASES:
+        values = record.condition_values()
+        for question in BANK.questions:
+            if question.applies(values) and not question.classifies:
+                store.record_answer(
+                    record.case_ref, question.id, "no", inspector="JS", note="evidence"
+                )
+    store.update_case(CASES[0].case_ref, psr_prepared=not CASES[0].psr_prepared)
+    store.update_case(CASES[1].case_ref, age=10 if CASES[1].age > 14 else 17)
+    return store
+
+
+def test_the_whole_inspection_is_counted_without_a_lookup_per_answer(tmp_path):
+    """The tally of the whole inspection is read from every answer, less those that do not
+    apply (db.file.tally.AnswerTally.build_whole), and equals the count of the answers that do."""
+    store = _answered(tmp_path / "t.inspection")
+    try:
+        conn = store._conn
+        not_applying = conn.execute(
+            "SELECT COUNT(*) FROM answers a JOIN applicability ap ON ap.case_ref = a.case_ref "
+            "AND ap.question_id = a.question_id WHERE ap.applies = 0"
+        ).fetchone()[0]
+        assert not_applying > 0, "the edits should leave answers to questions that do not apply"
+        whole = AnswerTally.build_whole(conn)
+        assert whole is not None
+        assert whole == AnswerTally.build(conn, store.answer_counts_by(None).get(None, {}))
+        assert_tally_matches_sql(store)
+    finally:
+        store.close()
+
+
+def test_an_answer_without_its_applicability_row_is_counted_as_sql_counts_it(tmp_path):
+    """A file whose applicability lacks a row some answer needs (edited outside audit-tui) is
+    counted the slow way: such an answer counts nowhere, as the count queries say."""
+    path = tmp_path / "t.inspection"
+    _answered(path).close()
+    run_sql(
+        path,
+        "DELETE FROM applicability WHERE (case_ref, question_id) = (SELECT a.case_ref, "
+        "a.question_id FROM answers a JOIN applicability ap ON ap.case_ref = a.case_ref "
+        "AND ap.question_id = a.question_id WHERE ap.applies = 1 LIMIT 1)",
+    )
+    store = InspectionStore.open(path, readonly=True)
+    try:
+        assert AnswerTally.build_whole(store._conn) is None
+        assert_tally_matches_sql(store)
+    finally:
+        store.close()

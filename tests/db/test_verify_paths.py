@@ -96,6 +96,14 @@ TAMPERING = [
     ("UPDATE answers SET note = NULL WHERE case_ref = 'C001' AND question_id = 'A1'",),
     ("DELETE FROM answers WHERE case_ref = 'C001' AND question_id = 'A1'",),
     ("INSERT INTO answers VALUES ('C003', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",),
+    # An answer the history cleared, one of another role, a note of nothing for no note.
+    ("INSERT INTO answers VALUES ('C002', 'A1', 'primary', 'no', NULL, 'KM', '1', 'now')",),
+    ("UPDATE answers SET role = 'second_read' WHERE case_ref = 'C001' AND question_id = 'A2'",),
+    ("UPDATE answers SET note = '' WHERE case_ref = 'C002' AND role = 'second_read'",),
+    (
+        "DELETE FROM answers WHERE case_ref = 'C002' AND role = 'second_read'",
+        "INSERT INTO answers VALUES ('C002', 'A1', 'primary', 'yes', NULL, 'KM', '1', 'now')",
+    ),
     (
         "INSERT INTO answer_history (case_ref, question_id, role, event, new_value, inspector, "
         "at) VALUES ('C002', 'A3', 'primary', 'answer', 'yes', 'KM', '2015-03-16T12:00')",
