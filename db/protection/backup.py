@@ -33,6 +33,7 @@ KEEP = 10
 _DMS_BYTE = 128  # WALINDEX_LOCK_OFFSET (120) + SQLITE_SHM_NLOCK (8): see SQLite's os_unix.c
 MIN_INTERVAL = timedelta(minutes=10)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
+STALE_PARTIAL = timedelta(hours=1)  # a half-written backup older than this was cut short
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-(?P<inspection>[0-9a-z]+)\.sqlite$")
 
 
@@ -122,6 +123,7 @@ def take_backup(
         raise StoreError(f"{file} is encrypted; its passphrase is needed to back it up")
     key = passphrase if encrypted else None
     folder = _private_folder(folder_for(file, root))
+    _remove_stale_partials(folder, now)
     source = (
         open_keyed(file, key, readonly=True) if key is not None else connect(file, readonly=True)
     )
@@ -156,6 +158,16 @@ def take_backup(
     if prune:
         prune_backups(file, root, keep)
     return target
+
+
+def _remove_stale_partials(folder: Path, now: datetime) -> None:
+    """Remove the half-written backups a process killed while copying left (an hour old: a
+    backup still being written by another audit-tui is left alone)."""
+    for partial in folder.glob("*.sqlite.partial"):
+        with contextlib.suppress(OSError):
+            written = datetime.fromtimestamp(partial.stat().st_mtime, UTC)
+            if now - written > STALE_PARTIAL:
+                partial.unlink()
 
 
 def prune_backups(file: Path, root: Path, keep: int = KEEP) -> list[Path]:

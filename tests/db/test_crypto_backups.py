@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +56,21 @@ def test_at_most_one_backup_per_interval_and_the_last_ones_are_kept(closed, root
     found = backup.list_backups(closed, root)
     assert [b.number for b in found] == [1, 2, 3]
     assert [b.taken_at for b in found] == [T0 + timedelta(minutes=m) for m in (60, 40, 20)]
+
+
+def test_a_backup_cut_short_by_a_kill_is_removed_by_a_later_one(closed, root):
+    first = backup.take_backup(closed, root, now=T0)
+    assert first is not None
+    # What a process killed while copying leaves, an hour and more ago; and one being written
+    # by another audit-tui now.
+    stale = first.with_name(first.name.replace("20150316T0900", "20150316T0700") + ".partial")
+    fresh = first.with_name(first.name.replace("20150316T0900", "20150316T1059") + ".partial")
+    for partial, written in ((stale, T0 - timedelta(hours=2)), (fresh, T0 + timedelta(hours=2))):
+        partial.write_bytes(b"half a copy")
+        os.utime(partial, (written.timestamp(), written.timestamp()))
+    assert backup.take_backup(closed, root, now=T0 + timedelta(hours=2, minutes=30))
+    assert not stale.exists() and fresh.exists()
+    assert len(backup.list_backups(closed, root)) == 2
 
 
 def test_backups_of_an_encrypted_file_are_encrypted(tmp_path, bank, make_case, root):
