@@ -424,24 +424,10 @@ class AuditApp(App[str | None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every binding of the screen and the app is a command in the palette too."""
-        from audit_tui.screens.help import GO_THEME
+        from audit_tui.palette import binding_commands
 
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        digits = {str(n) for n in self.theme_digits()}
-        for binding, target in bindings_of(screen, self):
-            if not binding.description or binding.action in seen:
-                continue
-            number = GO_THEME.fullmatch(binding.action)
-            if number and digits and number.group(1) not in digits:
-                continue  # no theme of the bank is numbered so
-            seen.add(binding.action)
-            keys = self.get_key_display(binding)
-            yield SystemCommand(
-                binding.description,
-                f"{binding.tooltip or binding.description} (key: {keys})",
-                partial(target.run_action, binding.action),
-            )
+        yield from binding_commands(screen, self, self.theme_digits())
 
 
 def _load_the_interview() -> None:
@@ -456,23 +442,6 @@ def _named(path: str, kind: str, area: str, bank: str) -> str:
     """The subtitle: which file is open and what it is, its area, then its bank (the part a
     narrow header cuts short)."""
     return f"{file_label(path, kind)} · {area} · {bank}"
-
-
-def bindings_of(screen: Screen[Any], app: App[Any]) -> list[tuple[Binding, Any]]:
-    """Bindings for the palette, as (binding, node that runs it).
-
-    The focused widget's shown bindings (Enter on the case table), then every binding of the
-    screen and of the app, hidden ones included (theme numbers, reopen).
-    """
-    found: list[tuple[Binding, Any]] = []
-    focused = screen.focused
-    if focused is not None:
-        for bindings in focused._bindings.key_to_bindings.values():
-            found.extend((b, focused) for b in bindings if b.show)
-    for node in (screen, app):
-        for bindings in node._bindings.key_to_bindings.values():
-            found.extend((b, node) for b in bindings)
-    return found
 
 
 if TYPE_CHECKING:
