@@ -170,10 +170,11 @@ def check_inputs(
     cores = os.cpu_count() or 1
     if len(jobs) < PARALLEL_FROM or cores < 2:
         return [check_input(path, workdir, index, passphrase, read) for index, path in jobs]
-    # One process more than the cores: beside another program's work the checks get a larger
-    # share of the machine (on 2 busy cores, 3 checked 150 inputs in 6.5 s where 2 took 8.2 s),
-    # and on an idle machine the one more costs nothing measurable.
-    pool = ProcessPoolExecutor(min(cores + 1, 8), mp_context=process_context())
+    # Two processes more than the cores: beside another program's work the checks get a larger
+    # share of the machine, and on an idle one the two more cost nothing measurable. On 2 cores
+    # beside a CPU-heavy program, 150 inputs (checks alone, medians of 3): 2 processes 6.3 s,
+    # 3 4.4 s, 4 4.1 s; collate all, 3 processes 10.4 s, 4 10.1 s; 5 no better than 4.
+    pool = ProcessPoolExecutor(min(cores + 2, 8), mp_context=process_context())
     try:
         futures = [
             pool.submit(_check_in_pool, path, workdir, index, passphrase, read)
