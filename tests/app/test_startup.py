@@ -31,7 +31,7 @@ def held_opener(release: threading.Event):
 
 
 async def until(pilot, condition) -> None:
-    for _ in range(300):
+    for _ in range(2000):  # a bound, not a time: a busy machine takes as long as it takes
         if condition():
             return
         await pilot.pause(0.01)
