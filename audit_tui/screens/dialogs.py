@@ -78,9 +78,9 @@ class ConfirmDialog(ModalScreen[ResultT]):
 
     def say(self, sentence: str) -> None:
         """A warning line inside the dialog, above its buttons (the last one said stays)."""
-        said = self.query(".dialog-warning").results(Static)
-        for line in said:
-            line.update(sentence)
+        said = next(iter(self.query(".dialog-warning").results(Static)), None)
+        if said is not None:
+            said.update(sentence)
             return
         buttons = self.query_one(".dialog-buttons")
         box = buttons.parent

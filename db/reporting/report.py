@@ -100,9 +100,9 @@ def to_markdown(report: ReportFigures) -> str:
 
 def _rationale(text: str | None) -> str:
     """What follows the recorded judgement: the lead's rationale, named as such, as a sentence."""
+    text = (text or "").strip()
     if not text:
         return "."
-    text = text.strip()
     return f". Rationale: {text}" + ("" if text.endswith((".", "!", "?")) else ".")
 
 
