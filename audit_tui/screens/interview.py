@@ -319,9 +319,11 @@ class InterviewScreen(InterviewMoves):
         if state is None:
             return
         q = state.current
-        option = next((o for o in state.bank.scale_of(q).options if o.key == key), None)
-        if option is None:
-            self.app.bell()
+        options = state.bank.scale_of(q).options
+        option = next((o for o in options if o.key == key), None)
+        if option is None:  # e.g. n on a classification question, whose no's say the level
+            *most, last = [o.key for o in options]
+            self.notify(f"{key} is not an answer to {q.id}: press {', '.join(most)} or {last}.")
             return
         shown = state.shown_answer(q.id)
         note = state.draft_notes.get(q.id) or (shown.note if shown else None)
@@ -383,30 +385,12 @@ class InterviewScreen(InterviewMoves):
             self.notify("That was the last question. Press c to complete the case.", timeout=4)
 
     def on_key(self, event: Key) -> None:
-        """Answer keys of scales other than y / n / a (bound); one pressed early waits."""
+        """Answer keys of scales other than y / n / a (bound); one pressed early waits, and one
+        the question does not take is said (action_answer)."""
         key = event.character
-        if not key or key in "yna":
-            return
-        if self.state is None:
-            if key in self._option_keys:
-                event.stop()
-                self._early.append(partial(self._answer_key, key))
-            return
-        if self._answers_current(key):
+        if key and key not in "yna" and key in self._option_keys:
             event.stop()
             self.action_answer(key)
-
-    def _answers_current(self, key: str) -> bool:
-        state = self.state
-        return state is not None and any(
-            o.key == key for o in state.bank.scale_of(state.current).options
-        )
-
-    def _answer_key(self, key: str) -> None:
-        if self._answers_current(key):
-            self.action_answer(key)
-        else:
-            self.app.bell()
 
     # -- notes and undo ---------------------------------------------------------------------
 

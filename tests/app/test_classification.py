@@ -269,6 +269,35 @@ async def test_the_scale_shows_every_option_with_its_key_at_80x24(low_rosh):
         assert current(screen) in screen_text(app), "the next question is on screen"
 
 
+async def test_a_key_the_question_does_not_take_is_said_and_saves_nothing(low_rosh):
+    """n on a classification question (its no's name the level), h on a yes/no question."""
+    app = make_app(low_rosh, remember=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_c01(app, pilot)
+        await pilot.press("2", "n")
+        await settle(app, pilot)
+        assert current(screen) == "PP-CLASS-01"
+        said = [n.message for n in app._notifications]
+        assert "n is not an answer to PP-CLASS-01: press y, l, m, h or x." in said
+        await pilot.press("y", "y")
+        await settle(app, pilot)
+        asked = current(screen)
+        assert fji_scale(screen, asked) == ["y", "n", "a"]
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert current(screen) == asked
+        assert f"h is not an answer to {asked}: press y, n or a." in [
+            n.message for n in app._notifications
+        ]
+    assert set(read_answers(low_rosh, "C01")) == {"PP-CLASS-01", "PP-CLASS-02"}
+
+
+def fji_scale(screen: InterviewScreen, qid: str) -> list[str]:
+    assert screen.state is not None
+    bank = screen.state.bank
+    return [o.key for o in bank.scale_of(bank.question(qid)).options]
+
+
 async def test_a_level_key_pressed_while_the_case_opens_waits_for_it(low_rosh):
     app = make_app(low_rosh, remember=False)
     async with app.run_test(size=(100, 40)) as pilot:
