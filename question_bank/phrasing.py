@@ -1,4 +1,5 @@
-"""How the report words a proportion: 'almost half', 'just over two-thirds' (DOMAIN.md 5)."""
+"""How the report words a proportion: 'almost half', 'just over two-thirds' (DOMAIN.md 5); and
+a count of things: '1 conflict', '2 conflicts'."""
 
 from __future__ import annotations
 
@@ -60,3 +61,8 @@ def proportion_phrase(numerator: int, denominator: int) -> str | None:
     if -NEAR <= gap < 0:
         return f"almost {words}"
     return f"around {words}"
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 conflict', '0 conflicts', '2 band sets'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

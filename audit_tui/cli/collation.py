@@ -14,6 +14,7 @@ from audit_tui.cli.errors import UserError, require_file
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
+from question_bank.phrasing import counted
 
 EncryptOption = Annotated[
     bool,
@@ -216,9 +217,9 @@ def report_command(
         typer.echo(f"wrote the {fmt} report of {file} to {out}", err=True)
     if unsettled:
         typer.echo(
-            f"warning: {len(figures.conflicts)} unresolved conflicts and "
-            f"{len(figures.disagreements)} unmoderated second-read disagreements are listed at "
-            "the top of the report",
+            f"warning: {counted(len(figures.conflicts), 'unresolved conflict')} and "
+            f"{counted(len(figures.disagreements), 'unmoderated second-read disagreement')} "
+            "are listed at the top of the report",
             err=True,
         )
 

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from audit_tui.screens.dialogs import ConfirmDialog, dialog_buttons
 from audit_tui.store_calls import OpenedFile
 from audit_tui.writer import writer_of
+from question_bank.phrasing import counted
 
 STYLES = Path(__file__).resolve().parents[1]
 
@@ -303,9 +304,11 @@ class ModerationScreen(Screen[None]):
         open_reads = sum(1 for i in review.items if i.kind == "second_read" and not i.resolved)
         a = review.agreement.overall
         self.query_one("#moderation-summary", Static).update(
-            f"{open_conflicts} unresolved conflicts · {open_reads} second-read disagreements · "
+            f"{counted(open_conflicts, 'unresolved conflict')} · "
+            f"{counted(open_reads, 'second-read disagreement')} · "
             + ("1 ruling saving… · " if saving else "")
-            + f"agreement {_percent(a.percent)} over {a.pairs} pairs, kappa {_kappa(a.kappa)} · "
+            + f"agreement {_percent(a.percent)} over {counted(a.pairs, 'pair')}, "
+            f"kappa {_kappa(a.kappa)} · "
             f"[@click=screen.toggle_resolved][b $accent]a[/] "
             f"{'all items' if review.include_resolved else 'unresolved only'}[/] · "
             f"ruling as {self.opened.inspector}"

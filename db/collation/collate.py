@@ -26,6 +26,7 @@ from db.collation.inputs import CheckedInput, check_inputs
 from db.collation.merge import SourceCounts
 from db.errors import StoreError
 from db.file.connection import connect
+from question_bank.phrasing import counted
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,6 @@ class CollationSummary:
             "not_taken": self.not_taken,
             "inputs": [i.as_dict() for i in self.inputs],
         }
-
-
-def counted(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @contextmanager

@@ -121,7 +121,7 @@ async def test_the_moderation_header_counts_a_ruling_as_it_is_given(tmp_path, ba
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, ModerationScreen)
-        assert "1 unresolved conflicts · 1 second-read disagreements" in screen_text(app)
+        assert "1 unresolved conflict · 1 second-read disagreement" in screen_text(app)
         await pilot.press("2")
         assert isinstance(app.screen, RulingDialog)
         app.screen.query_one("#ruling-reason", Input).value = "assessment seen"
@@ -130,7 +130,7 @@ async def test_the_moderation_header_counts_a_ruling_as_it_is_given(tmp_path, ba
             await pilot.pause()
             assert isinstance(app.screen, ModerationScreen)
             text = screen_text(app)
-            assert "0 unresolved conflicts · 1 second-read disagreements" in text
+            assert "0 unresolved conflicts · 1 second-read disagreement" in text
             assert "1 ruling saving…" in text
             items = app.screen.query_one("#moderation-items", DataTable)
             assert [str(c) for c in items.get_row_at(0)] == [
@@ -142,7 +142,7 @@ async def test_the_moderation_header_counts_a_ruling_as_it_is_given(tmp_path, ba
             ]
         await settle(app, pilot)
         text = screen_text(app)
-        assert "0 unresolved conflicts · 1 second-read disagreements" in text
+        assert "0 unresolved conflicts · 1 second-read disagreement" in text
         assert "saving" not in text
 
 

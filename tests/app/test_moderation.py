@@ -50,7 +50,7 @@ async def test_lists_conflicts_and_disagreements_and_rules_on_both(tmp_path, ban
             ["2nd", "C01", "R2", "No/Yes", "open"],
         ]
         text = screen_text(app)
-        assert "1 unresolved conflicts · 1 second-read disagreements" in text
+        assert "1 unresolved conflict · 1 second-read disagreement" in text
         assert "Full assessment" in text and "No ETE in it" in text, "both notes are shown"
         assert "Take" in text and "Other" in text and "Agreement" in text, "the footer's keys"
 

@@ -114,7 +114,7 @@ def test_report(cli, inspection, tmp_path):
     assert md.exit_code == 0, md.output
     assert md.stdout.startswith("# Case assessment figures: Lambeth")
     assert "SECOND-READ DISAGREEMENTS NOT MODERATED: 1" in md.stdout
-    assert "1 unmoderated second-read disagreements" in md.stderr
+    assert "1 unmoderated second-read disagreement are" in md.stderr
     data = json.loads(cli("report", inspection, "--format", "json").stdout)
     assert [t["number"] for t in data["themes"]] == [1, 2, 5]
     out = tmp_path / "report.xlsx"
