@@ -225,6 +225,6 @@ class ReopenDialog(ConfirmDialog[str | None]):
     def action_confirm(self) -> None:
         reason = self.query_one(Input).value.strip()
         if not reason:
-            self.notify("Give a reason to reopen the case.", severity="warning")
+            self.say("Give a reason to reopen the case.")
             return
         self.dismiss(reason)

@@ -182,15 +182,12 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
     def action_confirm(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button
         if pressed is None:
-            self.notify(
-                f"Choose a {self.words.judgement} first (arrows, then space).", severity="warning"
-            )
+            self.say(f"Choose a {self.words.judgement} first (arrows, then space).")
             return
         label = str(pressed.label)
         rationale = self.query_one(TextArea).text.strip()
         if not rationale:
-            self.notify(f"Write the rationale: the evidence the {self.words.judgement} rests on.",
-                        severity="warning")  # fmt: skip
+            self.say(f"Write the rationale: the evidence the {self.words.judgement} rests on.")
             return
         self.dismiss((None if label == self.withdraw else label, rationale))
 

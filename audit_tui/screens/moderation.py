@@ -153,10 +153,10 @@ class RulingDialog(ConfirmDialog[Ruling | None]):
         value = self.query_one("#ruling-value", Select).value
         reason = self.query_one("#ruling-reason", Input).value.strip()
         if not isinstance(value, str):
-            self.notify("Choose the moderated answer first.", severity="warning")
+            self.say("Choose the moderated answer first.")
             return
         if not reason:
-            self.notify("Give a reason; it is kept in the answer's history.", severity="warning")
+            self.say("Give a reason; it is kept in the answer's history.")
             self.query_one("#ruling-reason", Input).focus()
             return
         note = self.query_one("#ruling-note", Input).value.strip() or None

@@ -240,8 +240,13 @@ async def test_a_judgement_needs_a_choice_and_a_rationale(app_for, inspection):
         await open_dashboard(app, pilot)
         await pilot.press("j", "ctrl+s")
         assert isinstance(app.screen, JudgementDialog), "nothing chosen: the dialog stays"
+        await pilot.pause()
+        assert "(arrows, then space)." in screen_text(app)
         await pilot.press("space", "ctrl+s")
         assert isinstance(app.screen, JudgementDialog), "no rationale: the dialog stays"
+        await pilot.pause()
+        assert "Write the rationale: the evidence the" in screen_text(app)
+        assert not list(app._notifications), "said inside the dialog, not in a toast over it"
         await pilot.press("escape")
         await settle(app, pilot)
     with InspectionStore.open(inspection, readonly=True) as store:

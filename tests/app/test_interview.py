@@ -218,6 +218,8 @@ async def test_completion_lists_what_is_missing_then_completes_and_reopens(app_f
         assert isinstance(app.screen, ReopenDialog)
         await pilot.press("enter")
         assert isinstance(app.screen, ReopenDialog), "a reason is required"
+        await pilot.pause()
+        assert "Give a reason to reopen the case." in screen_text(app)
         await pilot.press(*"second read", "enter")
         await settle(app, pilot)
         assert screen.progress.status == "in_progress"

@@ -95,6 +95,9 @@ async def test_a_ruling_needs_a_reason(tmp_path, bank):
         await settle(app, pilot)
         await pilot.press("1", "enter")
         assert isinstance(app.screen, RulingDialog), "no reason: the dialog stays open"
+        await pilot.pause()
+        assert "Give a reason; it is kept in the answer's history." in screen_text(app)
+        assert not list(app._notifications), "said inside the dialog, not in a toast over it"
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, ModerationScreen)
