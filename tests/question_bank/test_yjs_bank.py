@@ -260,10 +260,43 @@ def test_resettlement_is_recorded_but_not_counted_in_the_overall_rating(bank: Ba
     ],
 )
 def test_the_overall_bands_agree_with_published_ratings(bank: Bank, total: int, label: str) -> None:
+    assert rated_at(bank, total) == (total, label)
+
+
+@pytest.mark.parametrize(
+    ("total", "label"),
+    [
+        (26, "Good"),  # Cheshire, December 2021: HMIP's own press release [S33]
+        (33, "Outstanding"),  # Bromley: a council group's account (secondary [S37])
+    ],
+)
+def test_the_overall_bands_agree_with_scores_hmip_and_councils_printed(
+    bank: Bank, total: int, label: str
+) -> None:
+    assert rated_at(bank, total) == (total, label)
+    assert any(s.startswith("[S33]") for s in bank.sources or [])
+
+
+def rated_at(bank: Bank, total: int) -> tuple[int, str]:
+    """The overall total and rating of standards rated so that their points add up to total."""
     counted = [t.number for t in bank.themes if t.in_overall is not False]
     outstanding, rest = divmod(total, 3)
     points = [3] * outstanding + ([rest] if rest else [])
     points += [0] * (len(counted) - len(points))
     names = {0: "Inadequate", 1: "Requires improvement", 2: "Good", 3: "Outstanding"}
     result = overall_rating(bank, {n: names[p] for n, p in zip(counted, points, strict=True)})
-    assert result is not None and (result.total, result.label) == (total, label)
+    assert result is not None
+    return result.total, result.label
+
+
+def test_the_safety_and_wellbeing_levels_quote_hmip_as_the_research_notes_do(bank: Bank) -> None:
+    """S21-VULN's last prompt quotes HMIP's four classifications [S32]: word for word what
+    docs/methodology/sources.md quotes, and the same four levels the inspector can choose."""
+    prompt = bank.question_by_id["S21-VULN"].guidance[-1]
+    prefix = "HMIP's four classifications: "
+    assert prompt.startswith(prefix)
+    notes = (BANKS_DIR.parents[1] / "docs" / "methodology" / "sources.md").read_text("utf-8")
+    assert f'"{prompt.removeprefix(prefix)}" [S32]' in " ".join(notes.split())
+    named = [part.split(" – ")[0] for part in prompt.removeprefix(prefix).split(". ")]
+    chosen = [o.label.removeprefix("No: should be ") for o in bank.scales["level_check"].options]
+    assert [n.lower() for n in named] == chosen[1:]
