@@ -74,7 +74,7 @@ DISPOSALS_YJS = {
     "community_resolution": 14,
 }
 # Per standard: the court disposal standards 2.1 to 2.4, the out-of-court ones 3.1 to 3.3.
-STANDARD_QUALITY = {21: 0.76, 22: 0.68, 23: 0.74, 24: 0.64, 31: 0.8, 32: 0.7, 33: 0.77}
+STANDARD_QUALITY = {21: 0.76, 22: 0.68, 23: 0.74, 24: 0.5, 31: 0.8, 32: 0.7, 33: 0.86}
 LEVELS_ROSH = {"low": 35, "medium": 40, "high": 20, "very_high": 5}
 LEVELS_VULNERABILITY = {"low": 30, "medium": 40, "high": 25, "very_high": 5}
 

@@ -88,12 +88,11 @@ def test_the_yjs_demo_s_inspectors_sometimes_reclassify_through_the_store(yjs_de
     assert len(classified) >= 60 and 5 <= len(changed) <= len(classified) // 2
     for answer in changed:
         assert answer.note  # a reclassification needs its note
-    # where the inspector judged RoSH medium or above, the court safety questions apply
+    # whatever level the inspector judged, the court safety questions apply to a court case
     for answer in changed:
         case = yjs_demo.case(answer.case_ref)
-        raised = answer.value in ("should_be_medium", "should_be_high", "should_be_very_high")
-        if answer.question_id == "S21-ROSH" and not case.out_of_court:
-            assert yjs_demo.applicability(case.case_ref)["S21-OTHERS"] is raised
+        applies = yjs_demo.applicability(case.case_ref)
+        assert applies["S21-OTHERS"] is applies["S21-CHILD"] is (not case.out_of_court)
 
 
 def test_the_yjs_demo_s_lead_has_rated_some_organisational_standards(yjs_demo):

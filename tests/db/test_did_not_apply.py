@@ -62,19 +62,31 @@ def test_a_case_edit_and_another_connection_s_commit_are_counted(store, store_pa
 
 
 def test_an_answer_keeps_the_count_and_a_classification_moves_it(tmp_path):
+    bank = load_shipped("fji-2014")
+    cases = [make_case("C01", rosh="low"), make_case("C02", rosh="low")]
+    with make_inspection(tmp_path / "fji.sqlite", bank, cases) as store:
+        before = store.did_not_apply_counts()
+        assert before["PP-ASSESS-03"] == 2, "a RoSH assessment question, medium RoSH and above"
+        store.record_answer("C01", "PP-ASSESS-04", "yes", inspector="JS")
+        assert store.did_not_apply_counts() == before
+        # the inspector judges C01's RoSH high: its RoSH questions now apply to it
+        store.record_answer("C01", "PP-CLASS-01", "should_be_high", inspector="JS", note="MAPPA")
+        after = store.did_not_apply_counts()
+        assert after["PP-ASSESS-03"] == 1
+        assert tally(figures.theme_scores(store), "PP-ASSESS-03").did_not_apply == 1
+        store.clear_answer("C01", "PP-CLASS-01", inspector="JS")
+        assert store.did_not_apply_counts() == before
+
+
+def test_the_yjs_safety_questions_apply_to_every_case_of_their_domain(tmp_path):
+    """A low level takes no safety question out (HMIP scores them where there are factors,
+    sources.md B4): only the other domain's case is counted as not applying."""
     bank = load_shipped("yjs-2021")
-    cases = [make_case("Y01", disposal="yro", rosh="low"),
+    cases = [make_case("Y01", disposal="yro", rosh="low", vulnerability="low"),
              make_case("Y02", disposal="youth_caution", rosh="low")]  # fmt: skip
     with make_inspection(tmp_path / "yjs.sqlite", bank, cases) as store:
         before = store.did_not_apply_counts()
-        assert before["S21-OTHERS"] == 2 and before["S31-OTHERS"] == 2
-        assert before["S21-DESIST"] == 1 and before["S31-DESIST"] == 1
-        store.record_answer("Y01", "S21-DESIST", "yes", inspector="JS")
-        assert store.did_not_apply_counts() == before
-        # the inspector judges Y01's RoSH high: the court safety questions now apply to it
+        assert before["S21-OTHERS"] == 1 and before["S31-OTHERS"] == 1
+        assert before["S21-CHILD"] == 1 and before["S31-CHILD"] == 1
         store.record_answer("Y01", "S21-ROSH", "should_be_high", inspector="JS", note="MAPPA")
-        after = store.did_not_apply_counts()
-        assert after["S21-OTHERS"] == 1 and after["S31-OTHERS"] == 2
-        assert tally(figures.theme_scores(store), "S21-OTHERS").did_not_apply == 1
-        store.clear_answer("Y01", "S21-ROSH", inspector="JS")
         assert store.did_not_apply_counts() == before

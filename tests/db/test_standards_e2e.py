@@ -32,8 +32,11 @@ ORGANISATIONAL = {11: "Good", 12: "Requires improvement", 13: "Good", 14: "Outst
                   34: "Good", 41: "Inadequate"}  # fmt: skip
 OVERRIDE = (24, "Requires improvement")  # the lead's recorded rating over 2.4's indicative one
 
-# Per key question: how many of the cases it applies to are answered no and N/A (the rest yes).
-# Court: DESIST applies to 12 cases, CHILD to 8, OTHERS to 6; out of court: 9, 6 and 2.
+# Per key question: how many of the cases with factors related to its aim are answered no and
+# N/A (the rest yes). The safety questions apply to every case of their domain; the inspector
+# finds factors where the level, as they classify it, is medium or above, and answers N/A
+# elsewhere ("no factors"). Court: DESIST counts 12 cases, CHILD 8, OTHERS 6; out of court: 9,
+# 6 and 2.
 NO_AND_NA = {
     "S21-DESIST": (3, 0), "S21-CHILD": (2, 0), "S21-OTHERS": (1, 0),  # 75% = 75%: a tie
     "S22-DESIST": (6, 0), "S22-CHILD": (1, 0), "S22-OTHERS": (2, 0),  # 50%
@@ -43,6 +46,9 @@ NO_AND_NA = {
     "S32-DESIST": (2, 0), "S32-CHILD": (1, 0), "S32-OTHERS": (1, 0),  # 50%
     "S33-DESIST": (2, 0), "S33-CHILD": (2, 0), "S33-OTHERS": (0, 2),  # OTHERS empty
 }  # fmt: skip
+
+# The level whose classification tells whether a case has factors related to the aim.
+FACTORS = {"child_safety": "vulnerability", "others_safety": "rosh"}
 
 # Hand-copied from the framework, not read from the bank: the standard's bands, the points of
 # each rating and the overall bands out of 36.
@@ -76,14 +82,15 @@ def sample() -> list[CaseRecord]:
     return cases
 
 
-# The inspector's classifications that differ from the service's: Y06's RoSH is low (so the
-# keeping-others-safe questions leave it), Y07's is high (they come in), Y21 is vulnerable.
+# The inspector's classifications that differ from the service's: Y06's RoSH is low (no factors
+# related to others' safety: N/A), Y07's is high (factors), Y21 is vulnerable.
 RECLASSIFIED = {("Y06", "S21-ROSH"): "should_be_low", ("Y07", "S21-ROSH"): "should_be_high",
                 ("Y21", "S21-VULN"): "should_be_medium"}  # fmt: skip
 
 
 def plan(bank: Bank, cases: list[CaseRecord]) -> dict[str, dict[str, str]]:
-    """case_ref -> question id -> answer: every question that applies once classified."""
+    """case_ref -> question id -> answer: every question that applies; a safety question N/A
+    where the case has no factors related to its aim."""
     answers: dict[str, dict[str, str]] = {}
     applies: dict[str, list[str]] = {}
     for c in cases:
@@ -93,6 +100,11 @@ def plan(bank: Bank, cases: list[CaseRecord]) -> dict[str, dict[str, str]]:
         answers[c.case_ref] = dict(given)
         values = bank.classified_values(c.condition_values(), given)
         applies[c.case_ref] = [q.id for q in bank.applicable_questions(values)]
+        for qid in list(applies[c.case_ref]):
+            level = FACTORS.get(bank.question(qid).measure or "")
+            if level and values[level] == "low":
+                answers[c.case_ref][qid] = "na"
+                applies[c.case_ref].remove(qid)
     for qid, (no, na) in NO_AND_NA.items():
         slots = [ref for ref in sorted(applies) if qid in applies[ref]]
         for index, ref in enumerate(slots):
@@ -203,10 +215,10 @@ def test_the_plan_has_a_tie_a_half_and_an_empty_key_question(built):
     assert (tally[("S23-CHILD", "yes")], tally[("S23-CHILD", "no")]) == (5, 3)  # 62.5%
     assert expected[23].percent == 63 and expected[23].rating == "Requires improvement"
     assert tally[("S33-OTHERS", "yes")] + tally[("S33-OTHERS", "no")] == 0
-    assert tally[("S33-OTHERS", "na")] == 2
-    # the inspector's classifications moved questions: Y07 is asked about others' safety
-    assert "S21-OTHERS" in built.answers["Y07"] and "S21-OTHERS" not in built.answers["Y06"]
-    assert "S31-CHILD" in built.answers["Y21"]
+    assert tally[("S33-OTHERS", "na")] == 9  # 2 with factors, 7 without
+    # every safety question is asked; N/A where the inspector finds no factors
+    assert built.answers["Y06"]["S21-OTHERS"] == "na" and built.answers["Y07"]["S21-OTHERS"] != "na"
+    assert built.answers["Y21"]["S31-CHILD"] != "na"
 
 
 def test_the_collated_standards_are_rated_as_computed_by_hand(built):
@@ -223,7 +235,7 @@ def test_the_collated_standards_are_rated_as_computed_by_hand(built):
     }  # fmt: skip
     # the Data Summary's counts: answered N/A apart from the cases a question did not apply to
     others = next(t for t in scores[33].questions if t.question_id == "S33-OTHERS")
-    assert (others.yes, others.no, others.na, others.did_not_apply) == (0, 0, 2, 19)
+    assert (others.yes, others.no, others.na, others.did_not_apply) == (0, 0, 9, 12)
     desist = next(t for t in scores[21].questions if t.question_id == "S21-DESIST")
     assert (desist.yes, desist.no, desist.na, desist.did_not_apply) == (9, 3, 0, 9)
 
@@ -265,7 +277,7 @@ def test_the_report_states_each_standard_and_the_ratings_table(built):
     # 2.1: S21-DESIST 9 of 12 and S21-CHILD 6 of 8, both 75%: the first in the bank sets it;
     # 10 of 12 (83%) would reach Outstanding, so one more yes
     assert (
-        "| 2.1 Assessment | 75% | 20 | 6 | 0 | 12 | Good (provisional) | not recorded | "
+        "| 2.1 Assessment | 75% | 20 | 6 | 10 | 12 | Good (provisional) | not recorded | "
         "three-quarters | set by S21-DESIST at 75% | +1 yes answer to reach Outstanding |"
     ) in text
     # 2.3: 5 of 8 is 62.5%, 63% half up; 6 of 8 (75%) reaches Good
@@ -308,7 +320,7 @@ def test_the_report_states_each_standard_and_the_ratings_table(built):
         "| S21-DESIST | Assessment: supporting desistance | 9 | 3 | 0 | 9 | 75% | done well in "
         "three-quarters of cases; not done well in one-quarter |"
     ) in text
-    assert "| S33-OTHERS | OOC delivery: keeping others safe | 0 | 0 | 2 | 19 | - | - |" in text
+    assert "| S33-OTHERS | OOC delivery: keeping others safe | 0 | 0 | 9 | 12 | - | - |" in text
 
 
 def test_an_unrated_standard_leaves_the_overall_rating_open(built, tmp_path):

@@ -68,7 +68,7 @@ def flagged(disposal: str) -> dict[str, Any]:
 
 
 def test_the_bank_loads_and_speaks_in_standards_and_ratings(bank: Bank) -> None:
-    assert (bank.id, bank.version, bank.scoring.rule) == ("yjs-2021", "1.0", "lowest_key")
+    assert (bank.id, bank.version, bank.scoring.rule) == ("yjs-2021", "1.1", "lowest_key")
     assert (bank.words.theme, bank.words.judgement) == ("standard", "rating")
     assert bank.sources and any(s.startswith("[S18a]") for s in bank.sources)
     # No source for the thresholds nor the overall bands: every rating is provisional.
@@ -81,7 +81,7 @@ def test_bank_validate_passes_on_the_file() -> None:
     path = Path(BANKS_DIR) / "yjs-2021.yaml"
     result = CliRunner().invoke(app, ["bank", "validate", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ok: yjs-2021.yaml is bank yjs-2021 v1.0: 13 themes")
+    assert result.stdout.startswith("ok: yjs-2021.yaml is bank yjs-2021 v1.1: 13 themes")
 
 
 def test_the_thirteen_standards_with_their_labels(bank: Bank) -> None:
@@ -124,11 +124,13 @@ def test_the_organisational_standards_have_no_key_question(bank: Bank) -> None:
 
 
 def test_every_key_question_has_lettered_prompts(bank: Bank) -> None:
+    """After the safety questions' first line, which says when N/A is the answer."""
     for q in (q for q in bank.questions if q.key):
-        assert len(q.guidance) >= 3, q.id
-        letters = [prompt.split(")", 1)[0] for prompt in q.guidance]
-        assert letters == list(string.ascii_lowercase[: len(q.guidance)]), q.id
-        assert q.guidance[0].startswith("a) ")
+        prompts = q.guidance[1:] if q.measure != "desistance" else q.guidance
+        assert len(prompts) >= 3, q.id
+        letters = [prompt.split(")", 1)[0] for prompt in prompts]
+        assert letters == list(string.ascii_lowercase[: len(prompts)]), q.id
+        assert prompts[0].startswith("a) ")
 
 
 @pytest.mark.parametrize("disposal", COURT_DISPOSALS)
@@ -160,26 +162,33 @@ def test_the_classifications_are_asked_first_and_not_scored(bank: Bank) -> None:
 @pytest.mark.parametrize(
     ("disposal", "standards"), [("yro", COURT), ("youth_conditional_caution", OUT_OF_COURT)]
 )
-def test_a_low_rosh_case_the_inspector_judges_high_gets_the_others_safety_questions(
-    bank: Bank, disposal: str, standards: tuple[int, ...]
+@pytest.mark.parametrize("level", ["low", "medium", "high", "very_high"])
+def test_the_safety_questions_apply_at_every_level_whoever_classifies_it(
+    bank: Bank, disposal: str, standards: tuple[int, ...], level: str
 ) -> None:
-    others = {f"S{n}-OTHERS" for n in standards}
-    values = case(disposal=disposal, rosh="low")
-    assert applicable(bank, values) & others == set()
-    assert applicable(bank, values, {"S21-ROSH": "yes"}) & others == set()
-    assert others <= applicable(bank, values, {"S21-ROSH": "should_be_high"})
-    # the child's safety follows the vulnerability judgement, not the RoSH one
-    child = {f"S{n}-CHILD" for n in standards}
-    assert applicable(bank, values, {"S21-ROSH": "should_be_high"}) & child == set()
-    assert child <= applicable(bank, values, {"S21-VULN": "should_be_medium"})
-
-
-def test_a_high_level_the_inspector_judges_low_drops_the_safety_questions(bank: Bank) -> None:
-    values = case(rosh="high", vulnerability="high")
-    safety = {f"S{n}-{aim}" for n in COURT for aim in ("CHILD", "OTHERS")}
+    """HMIP scores the safety aims "where there were factors related to" them [S21], at any
+    level: a level (the service's or the inspector's) takes no safety question out. Version
+    1.0 made them N/A below medium, so a low-RoSH child with factors fell out of the figures."""
+    safety = {f"S{n}-{aim}" for n in standards for aim in ("CHILD", "OTHERS")}
+    values = case(disposal=disposal, rosh=level, vulnerability=level)
     assert safety <= applicable(bank, values)
-    answers = {"S21-ROSH": "should_be_low", "S21-VULN": "should_be_low"}
-    assert applicable(bank, values, answers) & safety == set()
+    judged = {"S21-ROSH": "should_be_low", "S21-VULN": "should_be_low"}
+    assert safety <= applicable(bank, values, judged)
+
+
+def test_no_factors_is_an_n_a_the_inspector_gives_and_the_rating_leaves_it_out(bank: Bank) -> None:
+    for q in bank.questions:
+        if q.measure in ("child_safety", "others_safety"):
+            assert q.guidance[0].startswith("Answer N/A only when nothing in this case relates")
+            assert "[S21]" in q.guidance[0], q.id
+            assert bank.scale_of(q).option("na") is not None, q.id
+    counts = {
+        "S21-DESIST": {"yes": 8, "no": 2},
+        "S21-CHILD": {"yes": 7, "no": 3},
+        "S21-OTHERS": {"yes": 6, "no": 0, "na": 4},  # no factors in 4 cases
+    }
+    score = score_theme(bank, bank.theme_by_number[21], counts)
+    assert (score.percent, score.deciding) == (70, "S21-CHILD"), "S21-OTHERS is 6 of 6"
 
 
 def test_desistance_applies_in_its_domain_whatever_the_levels(bank: Bank) -> None:
