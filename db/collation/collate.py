@@ -11,9 +11,11 @@ OUT is neither created nor changed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -105,8 +107,9 @@ class CollationSummary:
         lead = " and the lead's file" if any(i.base for i in self.inputs) else ""
         head = (
             f"collated {len(given)} file{'s' if len(given) != 1 else ''}{lead} into {into}"
-            f"{self.out}: {self.cases} cases, {self.answers} answers "
-            f"({self.second_reads} second reads), {self.history} history rows"
+            f"{self.out}: {counted(self.cases, 'case')}, {counted(self.answers, 'answer')} "
+            f"({counted(self.second_reads, 'second read')}), "
+            f"{counted(self.history, 'history row')}"
         )
         if self.conflicts:
             head += (
@@ -140,17 +143,39 @@ class CollationSummary:
         }
 
 
+WORK_PREFIX = ".audit-tui-"
+# A private folder none of whose files changed for this long was left by a collation or split
+# that was killed: one still running writes to its folder all the time.
+STALE_WORK = 3600.0
+
+
 @contextmanager
 def workspace(beside: Path) -> Iterator[Path]:
-    """A private folder beside the output for input copies and the file being built."""
+    """A private folder beside the output for input copies and the file being built; the
+    folders that killed runs left there are removed first."""
     folder = beside.parent
     if not folder.is_dir():
         raise StoreError(f"the folder {folder} does not exist; create it first")
-    work = Path(tempfile.mkdtemp(prefix=".audit-tui-", dir=folder))
+    remove_stale_workspaces(folder)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=folder))
     try:
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def remove_stale_workspaces(folder: Path, now: float | None = None) -> None:
+    """Remove the private folders (mkdtemp's: the prefix and 8 characters) whose newest file
+    is more than STALE_WORK seconds old. They hold copies of inputs, the file being built and
+    its scratch files; a killed run cannot remove its own."""
+    now = time.time() if now is None else now
+    for work in folder.glob(WORK_PREFIX + "?" * 8):
+        with contextlib.suppress(OSError):
+            if not work.is_dir() or work.is_symlink():
+                continue
+            newest = max([work.lstat().st_mtime, *(p.lstat().st_mtime for p in work.iterdir())])
+            if now - newest > STALE_WORK:
+                shutil.rmtree(work, ignore_errors=True)
 
 
 def collate(

@@ -41,6 +41,7 @@ from db.reporting.report_figures import (
     theme_name,
 )
 from db.reporting.report_figures import gather as gather  # the report's callers read it here
+from question_bank.phrasing import counted
 from question_bank.scoring import QuestionTally, tally_dict
 
 
@@ -188,7 +189,7 @@ def _agreement_markdown(report: AgreementReport) -> list[str]:
         return ["No case has been second-read yet."]
     headers = ["Scope", "Label", "Pairs", "Agreed", "Agreement", "Kappa"]
     return [
-        f"Overall: {report.overall.pairs} pairs of first and second reads, "
+        f"Overall: {counted(report.overall.pairs, 'pair')} of first and second reads, "
         f"{percent_text(report.overall.percent)} agreement, Cohen's kappa "
         f"{kappa_text(report.overall.kappa)}.",
         "",

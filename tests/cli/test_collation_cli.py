@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import time
 
 import pytest
 
@@ -65,7 +67,7 @@ def test_collate(cli, handed_out, tmp_path):
     result = cli("collate", js, km, "-o", out)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"collated 2 files into {out}: 3 cases, 8 answers (1 second reads)")
+    assert lines[0].startswith(f"collated 2 files into {out}: 3 cases, 8 answers (1 second read)")
     assert lines[1].startswith(
         f"  {js}: 2 cases (2 taken from it, 0 from another file); answers 4 taken"
     )
@@ -73,6 +75,24 @@ def test_collate(cli, handed_out, tmp_path):
     summary = json.loads(as_json.stdout)
     assert summary["conflicts"] == 0 and summary["inputs"][0]["existing_output"] is True
     assert summary["inputs"][1]["answers_known"] == 4
+
+
+def test_collate_removes_what_a_killed_collation_left_and_no_running_one(cli, handed_out, tmp_path):
+    """A collation killed midway leaves its private folder (input copies, the file being
+    built); the next one beside it removes it once nothing in it has changed for an hour."""
+    js, km = handed_out
+    left, running = tmp_path / ".audit-tui-k1lled_0", tmp_path / ".audit-tui-running0"
+    for folder in (left, running):
+        folder.mkdir()
+        (folder / "input-0002.sqlite").write_bytes(js.read_bytes())
+    two_hours_ago = time.time() - 7200
+    for path in (left / "input-0002.sqlite", left):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = cli("collate", js, km, "-o", tmp_path / "collated.sqlite")
+    assert result.exit_code == 0, result.output
+    assert not left.exists()
+    assert (running / "input-0002.sqlite").read_bytes() == js.read_bytes()
+    assert not [p for p in tmp_path.glob(".audit-tui-*") if p != running], "its own is removed"
 
 
 def test_collate_warns_of_conflicts(cli, handed_out, tmp_path):
