@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -279,6 +281,11 @@ class CaseListScreen(Screen[None]):
     def _summary(self, shown: list[CaseRow]) -> str:
         """How many cases are shown and complete: of those shown, and of all of them."""
         total = len(self.cases)
+        if not total:
+            return (
+                "No cases in this file yet. Quit (ctrl+q) and add the sample: "
+                f"audit-tui cases import {escape(shlex.quote(self.listing.path))} SAMPLE.csv"
+            )
         done = sum(1 for c in self.cases if self._state(c.case_ref).closed)
         mine = sum(1 for c in self.cases if c.inspector == self.own)
         own = f"{mine} assigned to {self.own} (listed first)"

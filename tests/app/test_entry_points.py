@@ -119,7 +119,10 @@ async def test_start_screen_creates_an_inspection(tmp_path, monkeypatch):
         await app.workers.wait_for_complete()
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
-        assert "0 of 0 cases shown" in str(app.screen.query_one("#case-summary").render())
+        said = " ".join(str(app.screen.query_one("#case-summary").render()).split())
+        assert said.startswith("No cases in this file yet. Quit (ctrl+q) and add the sample: ")
+        assert said.endswith(f"audit-tui cases import {app.screen.listing.path} SAMPLE.csv")
+        assert app.screen.listing.path.endswith(target.name)
     assert target.is_file()
 
 
