@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
+from question_bank.phrasing import counted
 
 if TYPE_CHECKING:
     from db.errors import InvalidRows
@@ -21,10 +23,22 @@ if TYPE_CHECKING:
 app = typer.Typer(help="The case sample: import it from CSV, list it, show one case.")
 
 
+SHOWN_PROBLEMS = 20  # a caseload extract of thousands of rows would otherwise fill the screen
+
+
 def report_rows(exc: InvalidRows) -> None:
-    """Every bad row on stderr, one per line, before the one-sentence summary."""
-    for problem in exc.problems:
+    """The bad rows on stderr, one problem a line (the first SHOWN_PROBLEMS of them), before
+    the one-sentence summary."""
+    for problem in exc.problems[:SHOWN_PROBLEMS]:
         typer.echo(f"error: {problem}", err=True)
+    left = exc.problems[SHOWN_PROBLEMS:]
+    if left:
+        lines = len({p.line for p in left})
+        typer.echo(
+            f"error: and {len(left)} more problem{'s' if len(left) != 1 else ''} on "
+            f"{lines} more line{'s' if lines != 1 else ''} (line {left[0].line} onwards)",
+            err=True,
+        )
 
 
 @app.command("import")
@@ -43,6 +57,16 @@ def import_cases(
     try:
         records = read_cases(csv_path, taken)
     except InvalidRows as exc:
+        known = [p.message.split()[1] for p in exc.problems]
+        if all(p.message == f"case {ref} is already in the inspection"
+               for p, ref in zip(exc.problems, known, strict=True)):  # fmt: skip
+            shown = ", ".join(known[:3]) + (", ..." if len(known) > 3 else "")
+            raise UserError(
+                f"{counted(len(known), 'case')} of {csv_path.name} "
+                f"{'is' if len(known) == 1 else 'are'} in {file} already ({shown}), so nothing "
+                "was imported; import a CSV of the new cases only (`audit-tui cases list` "
+                "shows those in the file)"
+            ) from None
         report_rows(exc)
         raise
     with opened(file, readonly=False, passphrase=passphrase) as store:

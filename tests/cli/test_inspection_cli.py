@@ -127,6 +127,47 @@ def test_cases_import_refuses_bad_rows_and_imports_nothing(cli, inspection, tmp_
         assert len(store.cases()) == 3
 
 
+ROW = "{ref},JS,other,{age},male,white_british,yro,current,2014-07-01,,low,low,no,no,no,no,no,no\n"
+
+
+def test_cases_import_of_cases_already_there_says_so_in_one_sentence(cli, inspection, tmp_path):
+    again = tmp_path / "sample.csv"
+    again.write_text(
+        ",".join(CASE_COLUMNS)
+        + "\n"
+        + "".join(ROW.format(ref=r, age=15) for r in ("C001", "C002")),
+        encoding="utf-8",
+    )
+    before = sha(inspection)
+    result = cli("cases", "import", inspection, again)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: 2 cases of sample.csv are in {inspection} already (C001, C002), so nothing was "
+        "imported; import a CSV of the new cases only (`audit-tui cases list` shows those in "
+        "the file)\n"
+    )
+    assert sha(inspection) == before
+
+
+def test_cases_import_lists_the_first_twenty_problems_and_counts_the_rest(
+    cli, inspection, tmp_path
+):
+    bad = tmp_path / "extract.csv"
+    bad.write_text(
+        ",".join(CASE_COLUMNS)
+        + "\n"
+        + "".join(ROW.format(ref=f"N{n:03d}", age=30) for n in range(25)),
+        encoding="utf-8",
+    )
+    result = cli("cases", "import", inspection, bad)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 22
+    assert lines[0] == "error: line 2, column age: '30' is not an age from 10 to 18"
+    assert lines[20] == "error: and 5 more problems on 5 more lines (line 22 onwards)"
+    assert lines[21].startswith("error: 25 rows of extract.csv are wrong, so nothing was imported")
+
+
 def test_cases_import_missing_csv(cli, inspection, tmp_path):
     result = cli("cases", "import", inspection, tmp_path / "nope.csv")
     assert result.exit_code == 1
