@@ -191,12 +191,12 @@ def _status_label(status: str) -> str:
 
 
 def _side_source(item: Item, number: int, side: Side) -> str:
-    """Where an answer came from: the hand-in of whoever recorded it (collation keeps who and
-    when, not file names), or which read it is."""
+    """Who recorded an answer and when (collation keeps who and when, not which file: the
+    lead's file or a hand-in), or which read it is."""
     if item.kind == "second_read":
         read = "first read" if side.role == "primary" else "second read"
         return f"{read} by {side.inspector}, {when(side.answered_at)}"
-    return f"{side.inspector}'s hand-in, answered {when(side.answered_at)}"
+    return f"answered by {side.inspector}, {when(side.answered_at)}"
 
 
 def _percent(value: int | None) -> str:

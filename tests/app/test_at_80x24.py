@@ -115,8 +115,8 @@ async def test_moderation_at_80x24_speaks_labels_times_and_hand_ins(tmp_path, ba
         assert "Take" in screen_text(app).splitlines()[-1], "1 2 Take"
         detail = str(app.screen.query_one("#moderation-detail").render())
         assert "case C01, KM's, complete" in detail, "the case's status as words"
-        assert "1 No · KM's hand-in, answered Mon 16 Mar 2015 09:01" in detail
-        assert "2 Yes · KM's hand-in, answered Mon 16 Mar 2015 09:01" in detail
+        assert "1 No · answered by KM, Mon 16 Mar 2015 09:01" in detail
+        assert "2 Yes · answered by KM, Mon 16 Mar 2015 09:01" in detail
         assert "in_progress" not in detail and "T09:00" not in detail and "(no)" not in detail
         assert "a unresolved only" in screen_text(app), "the resolved toggle, with its key"
         await pilot.press("down")
