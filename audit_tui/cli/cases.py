@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,9 +58,10 @@ def import_cases(
     try:
         records = read_cases(csv_path, taken)
     except InvalidRows as exc:
-        known = [p.message.split()[1] for p in exc.problems]
-        if all(p.message == f"case {ref} is already in the inspection"
-               for p, ref in zip(exc.problems, known, strict=True)):  # fmt: skip
+        already = (re.fullmatch(r"case (\S+) is already in the inspection", p.message)
+                   for p in exc.problems)  # fmt: skip
+        known = [m.group(1) for m in already if m]
+        if len(known) == len(exc.problems):
             shown = ", ".join(known[:3]) + (", ..." if len(known) > 3 else "")
             raise UserError(
                 f"{counted(len(known), 'case')} of {csv_path.name} "
