@@ -115,6 +115,7 @@ class AuditApp(App[str | None]):
         self._listed: CaseListScreen | None = None
         self._listing_shown = threading.Event()
         self._waiting_case: OpenCase | None = None
+        self._waiting_screen: Callable[[], None] | None = None  # F2 or F3 pressed meanwhile
         if theme in (LIGHT, DARK):
             self.theme = theme
 
@@ -152,7 +153,7 @@ class AuditApp(App[str | None]):
         self.db_path = path
         self.writer = StoreWriter(partial(self._open_store, path, passphrase=passphrase))
         self.writer.start()
-        self._listed, self._waiting_case = None, None
+        self._listed, self._waiting_case, self._waiting_screen = None, None, None
         self._listing_shown = shown = threading.Event()
         # Whose answers these are: as asked, else whoever last worked in this file here (plain
         # `audit-tui` on an inspector's split file must not answer as the lead).
@@ -195,6 +196,7 @@ class AuditApp(App[str | None]):
         resume = listing.resume
         self._listed = CaseListScreen(listing, focus_case=resume.case_ref if resume else None)
         self.push_screen(self._listed)
+        self.refresh_bindings()  # F2 and F3 wait for the store from now on
 
     def on_listing_shown(self, message: ListingShown) -> None:
         self._listing_shown.set()
@@ -258,6 +260,9 @@ class AuditApp(App[str | None]):
             from audit_tui.screens.moderation import ModerationScreen
 
             self.push_screen(ModerationScreen(opened))
+        shown, self._waiting_screen = self._waiting_screen, None
+        if shown is not None:
+            shown()
 
     def _passphrase_given(self, path: Path, passphrase: str | None) -> None:
         if passphrase is None:
@@ -267,7 +272,7 @@ class AuditApp(App[str | None]):
         self.open_file(path)
 
     def on_file_failed(self, message: FileFailed) -> None:
-        listed, self._listed = self._listed, None
+        listed, self._listed, self._waiting_screen = self._listed, None, None
         if listed is not None and self.screen is listed:
             # The store could not open a file whose list was shown: as if nothing was shown.
             self.pop_screen()
@@ -289,9 +294,13 @@ class AuditApp(App[str | None]):
     def _show_or_leave(
         self, kind: type[Screen[Any]], show: Callable[[store_calls.OpenedFile], object]
     ) -> None:
-        """Leave the screen of this kind on top, else show it: once a file is open, never
-        over a dialog."""
-        if self.opened is None or isinstance(self.screen, ModalScreen):
+        """Leave the screen of this kind on top, else show it: once a file is open (pressed while
+        the store opens the listed file, once it has), never over a dialog."""
+        if self.opened is None:
+            if self._listed is not None:
+                self._waiting_screen = partial(self._show_or_leave, kind, show)
+            return
+        if isinstance(self.screen, ModalScreen):
             return
         if isinstance(self.screen, kind):
             self.pop_screen()
@@ -330,7 +339,7 @@ class AuditApp(App[str | None]):
             dashboard.choose_theme(message.number)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("dashboard", "moderation") and self.opened is None:
+        if action in ("dashboard", "moderation") and self.opened is None and self._listed is None:
             return None
         return True
 

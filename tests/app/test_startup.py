@@ -57,6 +57,22 @@ async def test_the_list_is_shown_before_the_store_opens_and_enter_waits_for_it(i
         assert "A1" in screen_text(app)
 
 
+async def test_f2_pressed_while_the_store_opens_shows_the_scores_once_it_has(inspection):
+    from audit_tui.screens.dashboard import DashboardScreen
+
+    release = threading.Event()
+    app = make_app(inspection, remember=False, open_store=held_opener(release))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "cases shown" in screen_text(app))
+        assert app.opened is None
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseListScreen), "the scores need the store"
+        release.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen), "the key was kept, not dropped"
+
+
 async def test_the_bank_notice_is_read_once_the_list_shows(inspection):
     release = threading.Event()
     app = make_app(inspection, remember=False, open_store=held_opener(release))
