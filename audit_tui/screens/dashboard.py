@@ -96,7 +96,9 @@ class DashboardScreen(Screen[None]):
         self._in_words(self.words)
         self.breakdown = Breakdown()
         self.figures: DashboardFigures | None = None
-        self.theme = opened.bank.themes[0].number
+        # the first theme with figures to show (yjs-2021's first standards are the lead's)
+        themes = opened.bank.themes
+        self.theme = next((t.number for t in themes if t.case_scored), themes[0].number)
         self._reading = False
         self._again = False
         self._texts: dict[str, Content] = {}
