@@ -176,6 +176,14 @@ def test_the_safety_questions_apply_at_every_level_whoever_classifies_it(
     assert safety <= applicable(bank, values, judged)
 
 
+def test_a_victim_the_service_did_not_record_leaves_the_victims_question_in(bank: Bank) -> None:
+    """S21-VICTIM is the inspector's N/A where there was no victim, not the service's field."""
+    for recorded in (True, False):
+        assert "S21-VICTIM" in applicable(bank, case(disposal="yro", victim_identified=recorded))
+    assert "S21-VICTIM" not in applicable(bank, case(disposal="youth_caution"))
+    assert bank.question("S21-VICTIM").guidance[0].startswith("Answer N/A only when")
+
+
 def test_no_factors_is_an_n_a_the_inspector_gives_and_the_rating_leaves_it_out(bank: Bank) -> None:
     for q in bank.questions:
         if q.measure in ("child_safety", "others_safety"):
