@@ -356,9 +356,13 @@ class ThemeScores(KeptRows):
         fixed += mark
         theme_width = max(width - fixed, 8)
         if cells and cells[-1][0] == "phrase":
-            # The phrase is last and takes what the theme column does not need.
+            # The phrase is last and takes what the theme column does not need, and what more
+            # it needs to be whole from the theme's title (the number before it stays).
             longest = max(len(self._title(s)) for s in self.scopes[0].scores)
             spare = max(theme_width - max(longest, THEME_MIN), 0)
+            phrase = max(len(s.phrase or "") for s in self.scopes[-1].scores)
+            short = phrase - (cells[-1][1] + spare)
+            spare += max(min(short, theme_width - spare - THEME_MIN), 0)
             theme_width -= spare
             cells[-1] = (cells[-1][0], cells[-1][1] + spare, cells[-1][2])
         header = [

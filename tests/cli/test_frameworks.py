@@ -48,7 +48,7 @@ def test_new_records_the_module_chosen(cli, tmp_path):
     path = tmp_path / "leicester.inspection"
     result = cli("new", path, "--area", "Leicester", "--bank", "fji-2014", "--module", "court_work")
     assert result.exit_code == 0, result.output
-    assert "bank fji-2014 v2.0 with module court_work" in result.stderr
+    assert "bank fji-2014 v2.1 with module court_work" in result.stderr
     with InspectionStore.open(path, readonly=True) as store:
         assert store.bank == load_shipped("fji-2014", "court_work")
         assert store.bank.module == "court_work"

@@ -98,14 +98,14 @@ def _case(**overrides: object) -> dict[str, object]:
 
 
 def test_both_shipped_banks_load(fji: Bank, sqs: Bank) -> None:
-    assert fji.id == "fji-2014" and fji.version == "2.0"
-    assert sqs.id == "sqs-2014" and sqs.version == "2.0"
+    assert fji.id == "fji-2014" and fji.version == "2.1"
+    assert sqs.id == "sqs-2014" and sqs.version == "2.1"
 
 
 @pytest.mark.parametrize("name", ["fji-2014.yaml", "sqs-2014.yaml"])
 def test_a_shipped_bank_passes_validation(name: str) -> None:
     raw = yaml.safe_load((BANKS_DIR / name).read_text(encoding="utf-8"))
-    assert raw["version"] == "2.0"
+    assert raw["version"] == "2.1"
     load_bank(BANKS_DIR / name)  # raises BankError listing every problem
 
 
@@ -404,11 +404,15 @@ def test_flagged_questions_do_not_apply_to_a_plain_low_risk_case(fji: Bank) -> N
         "PP-PLAN-02",
         "PC-PLAN-05",
         "RR-VICT-01",
-        "PP-ASSESS-07",
         "PC-ASSESS-07",
         "PC-DELIV-04",
     ):
         assert qid not in applicable
+    # Whether the MAPPA level was right is asked of every case (2.1): the service's record
+    # cannot take out the question that finds a child it failed to refer; N/A is the answer
+    # for a child who met no MAPPA criterion.
+    assert "PP-ASSESS-07" in applicable
+    assert fji.question("PP-ASSESS-07").guidance[0].startswith("Answer N/A only when")
     # The core questions still apply, so a plain case is scored on every theme.
     for theme in (1, 2, 3, 4, 6):
         assert any(q.id in applicable for q in fji.key_questions(theme))
