@@ -17,7 +17,7 @@ from db.file import history_chain
 from db.file.cases import case_row
 from db.file.connection import connect
 from question_bank.case import CaseRecord
-from question_bank.model import Bank
+from question_bank.model import Bank, Condition
 
 
 class HistoryWriter:
@@ -94,12 +94,19 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
         if question.applies_if is not None:
             text = question.applies_if.model_dump_json(by_alias=True, exclude_none=True)
             tests[conditions[text]] = question.applies_if.holds
+    # A condition reads only the fields its leaves name: cases alike in those are tested once.
+    read = sorted({name for question in bank.questions for name in _fields(question.applies_if)})
     signatures: dict[tuple[bool, ...], int] = {}
+    alike: dict[tuple[Any, ...], int] = {}
     case_signature = []
     for record in records:
-        values = record.condition_values()
-        signature = tuple(test(values) for test in tests)
-        case_signature.append((record.case_ref, signatures.setdefault(signature, len(signatures))))
+        key = tuple(getattr(record, name) for name in read)
+        number = alike.get(key)
+        if number is None:
+            values = record.condition_values()
+            signature = tuple(test(values) for test in tests)
+            number = alike[key] = signatures.setdefault(signature, len(signatures))
+        case_signature.append((record.case_ref, number))
     conn.execute(
         "CREATE TEMP TABLE case_signature (case_ref TEXT PRIMARY KEY, signature INTEGER) "
         "WITHOUT ROWID"
@@ -127,6 +134,17 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
         )
     conn.execute("DROP TABLE temp.case_signature")
     conn.execute("DROP TABLE temp.signature_applies")
+
+
+def _fields(condition: Condition | None) -> Iterator[str]:
+    """The case fields a condition reads (its leaves'; a bank names only known fields)."""
+    if condition is None:
+        return
+    if condition.field is not None:
+        yield condition.field
+    for child in [*(condition.all or ()), *(condition.any or ())]:
+        yield from _fields(child)
+    yield from _fields(condition.not_)
 
 
 @contextmanager
