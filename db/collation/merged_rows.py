@@ -50,8 +50,8 @@ def write_rows(
     counts = report.counts
     # Per input, the cases it brings (None: all of them).
     held_here: list[set[str]] = [set() for _ in sources]
-    for ref, held in holders.items():
-        for index in held:
+    for ref, holding in holders.items():
+        for index in holding:
             held_here[index].add(ref)
     kept: list[set[str] | None] = [
         None if len(mine) == len(source.cases) else mine
