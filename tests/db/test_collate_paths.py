@@ -212,6 +212,12 @@ def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_pa
     [
         "INSERT INTO answers VALUES ('C404', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
         "INSERT INTO answers VALUES ('C001', 'Z9', 'second_read', 'yes', NULL, 'JS', '1', 'now')",
+        # Between the values there (the indexed keys are read a seek per value, least first).
+        "INSERT INTO answers VALUES ('C001a', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 'A1a', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 1, 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answer_history (case_ref, event, inspector, at, hash) "
+        "VALUES (x'43303031', 'status', 'JS', 'now', 'x')",
         "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
         # A parent key of nothing (NULL) is no parent of anything.
         "INSERT INTO inspectors VALUES (NULL, 0, 'now'); "
