@@ -1,7 +1,8 @@
 """The merged history of inputs holding different cases, copied by SQLite, chained by Python.
 
 When no case is held by two inputs, the merged history is every input's rows taken in the
-order of db.collation.history_merge (`heapq.merge` by `case_key`), each hashed onto the one before.
+order of db.collation.history_merge (`heapq.merge` by `case_key`, as `merge_runs` sorts it),
+each hashed onto the one before.
 Here Python touches only what that needs: the merge keys and canonical forms the checks wrote while
 verifying each input (db.collation.inputs.ChainedHistory). A process of its own
 (`ChainOfCopies.start`) merges and hashes them while the rest of the file is written; meanwhile a
@@ -21,7 +22,6 @@ Only plain inputs take this path (db.collation.build): the scratch files are pla
 from __future__ import annotations
 
 import hashlib
-import heapq
 import queue
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from db.collation.bulk import ignoring_checks
+from db.collation.history_merge import merge_runs
 from db.collation.inputs import ChainedHistory, CheckedInput, process_context
 from db.errors import StoreError
 from db.file.checks import expected_schema
@@ -280,17 +281,18 @@ def _chain_into(
         rows: list[int] = []
         hashes: list[str] = []
         first = 1
-        # Entries compare as their rows' case_key, then by input and place: inputs holding
-        # different cases never tie, so this is heapq.merge(..., key=case_key) of the rows.
-        for _, _, _, index, position, form in heapq.merge(*(c.entries() for c in chained)):
-            previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
-            rows.append(starts[index] + position)
-            hashes.append(previous)
-            if len(rows) >= BATCH:
-                batches.put((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
-                first += len(rows)
-                rows.clear()
-                hashes.clear()
+        # heapq.merge(..., key=case_key) of the rows (inputs holding different cases never
+        # tie), a sorted batch at a time.
+        for merged in merge_runs([c.chunks() for c in chained]):
+            for _, form, index, position in merged:
+                previous = sha256(f"{previous}\n{form}".encode()).hexdigest()
+                rows.append(starts[index] + position)
+                hashes.append(previous)
+                if len(rows) >= BATCH:
+                    batches.put((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
+                    first += len(rows)
+                    rows.clear()
+                    hashes.clear()
         batches.put((first, "".join(hashes).encode(), f"[{','.join(map(str, rows))}]"))
         batches.put(None)
         handed = True

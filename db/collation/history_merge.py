@@ -17,8 +17,10 @@ disjoint inspector files costs a heap step per row and no memory per row.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 Row = tuple[Any, ...]
@@ -106,3 +108,53 @@ def merge_histories(
         yield node[0]
         for head in sorted(heads):
             advance(head)
+
+
+# Below every case_key: the running greatest of an input's rows (merge_runs) starts here.
+LEAST_KEY: tuple[Any, ...] = ("", False, "")
+_FIRST = itemgetter(0)
+
+
+def merge_runs(runs: Sequence[Iterator[list[tuple[Any, ...]]]]) -> Iterator[list[tuple[Any, ...]]]:
+    """`heapq.merge(..., key=case_key)` of inputs holding different cases, a batch at a time, by
+    sorts in C rather than a heap step per row in Python.
+
+    Each run is an input's entries, a chunk at a time, in its own order; an entry's first field
+    is the greatest case_key of its input's rows up to it. The heap merge takes
+    the least head: a row that follows a greater row of its input comes out right after it (every
+    other head was not less than that row when it went), so the heap merge's order is the stable
+    sort of all entries by that first field, and inputs holding different cases never tie on it.
+    Each run is sorted by it, so every entry up to the least last entry of the chunks at hand
+    (the fence) goes before any entry still to come: those are sorted and yielded, and a run
+    whose chunk is spent reads its next.
+    """
+    chunks: list[list[tuple[Any, ...]]] = []
+    starts: list[int] = []
+    rest: list[Iterator[list[tuple[Any, ...]]]] = []
+    for run in runs:
+        chunk = next(run, None)
+        if chunk:
+            chunks.append(chunk)
+            starts.append(0)
+            rest.append(run)
+    live = list(range(len(chunks)))
+    while live:
+        fence = min(chunks[i][-1][0] for i in live)
+        batch: list[tuple[Any, ...]] = []
+        still: list[int] = []
+        for i in live:
+            chunk, start = chunks[i], starts[i]
+            end = bisect_right(chunk, fence, start, key=_FIRST)
+            batch.extend(chunk[start:end])
+            if end < len(chunk):
+                starts[i] = end
+                still.append(i)
+                continue
+            while (chunk := next(rest[i], None)) is not None and not chunk:
+                pass
+            if chunk:
+                chunks[i], starts[i] = chunk, 0
+                still.append(i)
+        live = still
+        batch.sort(key=_FIRST)  # stable: the rows of one input under one key stay in order
+        yield batch

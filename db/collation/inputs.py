@@ -29,6 +29,7 @@ from multiprocessing.context import DefaultContext, ForkContext
 from pathlib import Path
 from typing import Any
 
+from db.collation.history_merge import LEAST_KEY
 from db.errors import StoreError
 from db.file.checks import check_file, refuse_foreign_schema, schema_of
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
@@ -74,21 +75,22 @@ class CheckedInput:
 class ChainedHistory:
     """An input's verified history as the merge orders it, written beside its private copy.
 
-    One entry per history row, in id order: `(at or "", at is None, case_ref, index, position,
-    canonical)`, where `index` is the input's, `position` the row's place in its input (from 0)
-    and `canonical` the form its hash covers (db.file.history_chain.canonical). The first three are
-    db.collation.history_merge.case_key, so entries of inputs holding different cases compare as
-    their rows do, and the canonical form is encoded once, by the process that verified it.
+    One entry per history row, in id order: `(latest, canonical, index, position)`, where
+    `latest` is the greatest db.collation.history_merge.case_key of the input's rows up to this
+    one (db.collation.history_merge.merge_runs merges by it), `canonical` the form its hash
+    covers (db.file.history_chain.canonical), `index` the input's and `position` the row's place
+    in its input (from 0). The canonical form is encoded once, by the process that verified it.
     """
 
     path: Path
     index: int
     rows: int
 
-    def entries(self) -> Iterator[tuple[Any, ...]]:
+    def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The entries, a chunk (a batch of the walk) at a time."""
         with open(self.path, "rb") as handle:
             while size := int.from_bytes(handle.read(8), "little"):
-                yield from marshal.loads(handle.read(size))
+                yield marshal.loads(handle.read(size))
 
 
 def manifest_path(path: Path) -> Path:
@@ -258,7 +260,7 @@ def _check_copy(path: Path, copy: Path, key: str | None, index: int) -> CheckedI
             # merge entries kept nowhere (the copied-history path takes plain inputs only).
             _refuse_broken_chain(path, verify_history(conn))
         elif version >= 2:
-            with _ChainedWriter(copy.with_suffix(".history"), index) as writer:
+            with _ChainedWriter(copy.with_suffix(".history"), index, path) as writer:
                 result = verify_history(conn, writer.add)
             _refuse_broken_chain(path, result)
             chained = ChainedHistory(writer.path, index, writer.rows)
@@ -290,23 +292,31 @@ class _ChainedWriter:
     The merge reads every input's entries a chunk at a time: the batch bounds the memory.
     """
 
-    def __init__(self, path: Path, index: int) -> None:
-        self.path, self.index, self.rows = path, index, 0
+    def __init__(self, path: Path, index: int, source: Path) -> None:
+        self.path, self.index, self.rows, self.source = path, index, 0, source
+        self.latest = LEAST_KEY
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         self._file = os.fdopen(fd, "wb")
 
     def add(self, rows: list[tuple[Any, ...]]) -> None:
         """Write the entries of a batch of rows (as verify_history tells them) as one chunk."""
-        index, first = self.index, self.rows
-        data = marshal.dumps(
-            [
-                (row[3] or "", row[3] is None, row[2], index, position, row[0])
-                for position, row in enumerate(rows, start=first)
-            ]
-        )
+        index, position, latest, entries = self.index, self.rows, self.latest, []
+        try:
+            for row in rows:
+                key = (row[3] or "", row[3] is None, row[2])  # history_merge.case_key
+                if key > latest:
+                    latest = key
+                entries.append((latest, row[0], index, position))
+                position += 1
+        except TypeError:  # a time or case that is not text (a blob) cannot be ordered
+            raise StoreError(
+                f"{self.source} holds a history row whose time or case is not text, so it was "
+                "not collated; ask for the inspector's own copy of the file"
+            ) from None
+        data = marshal.dumps(entries)
         self._file.write(len(data).to_bytes(8, "little"))
         self._file.write(data)
-        self.rows += len(rows)
+        self.rows, self.latest = position, latest
 
     def __enter__(self) -> _ChainedWriter:
         return self

@@ -49,10 +49,14 @@ def write_rows(
     """
     counts = report.counts
     # Per input, the cases it brings (None: all of them).
-    kept: list[set[str] | None] = []
-    for index, source in enumerate(sources):
-        held_here = {ref for ref, held in holders.items() if index in held}
-        kept.append(None if len(held_here) == len(source.cases) else held_here)
+    held_here: list[set[str]] = [set() for _ in sources]
+    for ref, holding in holders.items():
+        for index in holding:
+            held_here[index].add(ref)
+    kept: list[set[str] | None] = [
+        None if len(mine) == len(source.cases) else mine
+        for mine, source in zip(held_here, sources, strict=True)
+    ]
     shared_refs = sorted(general)
     shared_history: dict[int, dict[str, list[Row]]] = {}
     shared_answers: dict[int, dict[str, list[Row]]] = {}
@@ -192,17 +196,21 @@ def _copy_answers(conn: sqlite3.Connection, source: Source, skip: set[str], plai
         writer.flush()
         conn.execute("COMMIT")
         return writer.rows
+    skip = {ref for ref in source.cases if ref in skip}  # of its cases, those it does not bring
     conn.execute("ATTACH DATABASE ? AS input", (str(source.checked.copy),))
     try:
-        conn.execute("CREATE TEMP TABLE skipped (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(ref,) for ref in skip])
+        where = ""
+        if skip:
+            conn.execute("CREATE TEMP TABLE skipped (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
+            conn.executemany("INSERT INTO temp.skipped VALUES (?)", [(ref,) for ref in skip])
+            where = " WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"
         with bulk.ignoring_checks(conn):
             cursor = conn.execute(
-                f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers "
-                "WHERE case_ref NOT IN (SELECT case_ref FROM temp.skipped)"
+                f"INSERT INTO main.answers ({fields}) SELECT {fields} FROM input.answers{where}"
             )
         copied = cursor.rowcount
-        conn.execute("DROP TABLE temp.skipped")
+        if skip:
+            conn.execute("DROP TABLE temp.skipped")
     finally:
         conn.execute("DETACH DATABASE input")
     return copied

@@ -7,12 +7,14 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
 from collate_files import Clock, answer, collated_conflict, make_master
 
 from db.collation.collate import collate
 from db.collation.export import split
 from db.collation.moderation import resolve
 from db.file.store import InspectionStore
+from db.reporting.demo import build_demo
 
 
 def test_edits_of_two_fields_in_two_files_both_survive(tmp_path):
@@ -82,3 +84,30 @@ def test_inspection_details_that_differ_are_said(tmp_path):
     assert summary.not_taken == [
         f"the inputs differ in the inspection's fieldwork_end; those of {files['KM']} were kept"
     ]
+
+
+@pytest.mark.parametrize("bank_id", ["fji-2014", "yjs-2021"])
+def test_the_collated_file_holds_what_applies_to_each_case(tmp_path, bank_id):
+    """Applicability is recomputed from each case's fields (and its classifications), cases
+    alike in what the bank's conditions read tested once: every case gets what its own give."""
+    demo = build_demo(tmp_path / "demo.sqlite", bank_id=bank_id)
+    files = [f.path for f in split(demo, tmp_path / "in")]
+    out = tmp_path / "collated.sqlite"
+    collate(files, out)
+    with InspectionStore.open(out, readonly=True) as store:
+        cases = store.cases()
+        assert len(cases) == 61
+        wrong = []
+        for case in cases:
+            given = dict(
+                store.select(
+                    "SELECT question_id, value FROM answers WHERE case_ref = ? "
+                    "AND role = 'primary'",
+                    (case.case_ref,),
+                )
+            )
+            values = store.bank.classified_values(case.condition_values(), given)
+            applies = {q for q, yes in store.applicability(case.case_ref).items() if yes}
+            if applies != {q.id for q in store.bank.applicable_questions(values)}:
+                wrong.append(case.case_ref)
+        assert wrong == []

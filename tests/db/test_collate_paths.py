@@ -4,6 +4,7 @@ merge writes, whatever the order of the inputs and however their clocks ran."""
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import os
 import shutil
 import sqlite3
@@ -17,9 +18,11 @@ from hypothesis import strategies as st
 
 import db.collation.collate
 import db.collation.history_copy
+import db.file.history_chain
 from db.collation.collate import collate, content_of
 from db.collation.export import split
 from db.collation.history_copy import ChainOfCopies
+from db.collation.history_merge import LEAST_KEY, case_key, merge_runs
 from db.collation.inputs import check_inputs
 from db.errors import StoreError
 from db.file.connection import connect
@@ -93,7 +96,10 @@ def test_the_sql_copy_writes_what_the_row_by_row_merge_writes(handed_out, js, km
         patch.setattr(ChainOfCopies, "start", lambda self: copied.append(1) or real(self))
         reverse = collate(inputs[::-1], folder / "reverse.sqlite")  # chained here
         patch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
-        fast = collate(inputs, folder / "fast.sqlite")  # chained by a process of its own
+        # chained by a process of its own, merged from chunks of two rows (merge_runs' fence)
+        patch.setattr(db.file.history_chain, "_BATCH", 2)
+        fast = collate(inputs, folder / "fast.sqlite")
+        patch.setattr(db.file.history_chain, "_BATCH", 512)
         assert len(copied) == 2, "inputs of different cases take the SQL copy"
         row_by_row(patch)
         slow = collate(inputs, folder / "slow.sqlite")
@@ -106,6 +112,28 @@ def test_the_sql_copy_writes_what_the_row_by_row_merge_writes(handed_out, js, km
             assert verify_history(conn).ok
         finally:
             conn.close()
+
+
+# Rows of one input's cases: (case, at), `at` None at times; an input's clock may run backwards.
+input_rows = st.lists(st.tuples(st.integers(0, 2), st.one_of(st.none(), st.integers(0, 9))))
+
+
+@given(inputs=st.lists(st.tuples(input_rows, st.integers(1, 4)), max_size=6))
+def test_merge_runs_is_the_heap_merge_of_the_rows(inputs):
+    """merge_runs (sorts by each input's greatest key so far, from chunks of any size) gives
+    what heapq.merge(..., key=case_key) gives of inputs holding different cases."""
+    streams, runs = [], []
+    for index, (rows, size) in enumerate(inputs):
+        rows = [(f"C{index}-{case}", *([None] * 8), None if at is None else f"T{at}", None)
+                for case, at in rows]  # fmt: skip
+        streams.append(rows)
+        latest, entries = LEAST_KEY, []
+        for position, row in enumerate(rows):
+            latest = max(latest, case_key(row))
+            entries.append((latest, row, index, position))
+        runs.append(iter([entries[i : i + size] for i in range(0, len(entries), size)]))
+    merged = [entry[1] for batch in merge_runs(runs) for entry in batch]
+    assert merged == list(heapq.merge(*streams, key=case_key))
 
 
 def test_shared_cases_take_the_row_by_row_merge(handed_out, tmp_path, monkeypatch):
@@ -184,6 +212,12 @@ def test_one_file_alone_numbered_with_gaps_is_numbered_afresh(handed_out, tmp_pa
     [
         "INSERT INTO answers VALUES ('C404', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
         "INSERT INTO answers VALUES ('C001', 'Z9', 'second_read', 'yes', NULL, 'JS', '1', 'now')",
+        # Between the values there (the indexed keys are read a seek per value, least first).
+        "INSERT INTO answers VALUES ('C001a', 'A1', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 'A1a', 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answers VALUES ('C001', 1, 'primary', 'yes', NULL, 'JS', '1', 'now')",
+        "INSERT INTO answer_history (case_ref, event, inspector, at, hash) "
+        "VALUES (x'43303031', 'status', 'JS', 'now', 'x')",
         "UPDATE answers SET inspector = 'ZZ' WHERE case_ref = 'C001'",
         # A parent key of nothing (NULL) is no parent of anything.
         "INSERT INTO inspectors VALUES (NULL, 0, 'now'); "
@@ -242,14 +276,14 @@ def test_a_merge_that_stops_stops_the_history_writer(handed_out, tmp_path, monke
     from db.collation.inputs import ChainedHistory
 
     inputs = _two_files(handed_out, tmp_path)
-    real = ChainedHistory.entries
+    real = ChainedHistory.chunks
 
     def broken(self):
         yield from list(real(self))[:1]
         raise OSError("the disk went away")
 
     monkeypatch.setattr(db.collation.history_copy, "OWN_PROCESS_FROM", 0)
-    monkeypatch.setattr(ChainedHistory, "entries", broken)
+    monkeypatch.setattr(ChainedHistory, "chunks", broken)
     out = tmp_path / "out.sqlite"
     with pytest.raises(StoreError, match=r"could not be merged \(the disk went away\)"):
         collate(inputs, out)
