@@ -52,6 +52,13 @@ class Condition(_Strict):
             )
         return self
 
+    def fields(self) -> set[str]:
+        """The case fields this condition reads (its leaves')."""
+        if self.field is not None:
+            return {self.field}
+        children = self.all or self.any or ([self.not_] if self.not_ else [])
+        return {name for child in children for name in child.fields()}
+
     def problems(self) -> list[str]:
         """What is wrong with the fields and values this condition names."""
         if self.field is None:

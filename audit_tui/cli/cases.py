@@ -36,8 +36,8 @@ def report_rows(exc: InvalidRows) -> None:
     if left:
         lines = len({p.line for p in left})
         typer.echo(
-            f"error: and {len(left)} more problem{'s' if len(left) != 1 else ''} on "
-            f"{lines} more line{'s' if lines != 1 else ''} (line {left[0].line} onwards)",
+            f"error: and {counted(len(left), 'more problem')} on "
+            f"{counted(lines, 'more line')} (line {left[0].line} onwards)",
             err=True,
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -282,6 +281,8 @@ class CaseListScreen(Screen[None]):
         """How many cases are shown and complete: of those shown, and of all of them."""
         total = len(self.cases)
         if not total:
+            import shlex  # only for a file with no cases: not on every start
+
             return (
                 "No cases in this file yet. Quit (ctrl+q) and add the sample: "
                 f"audit-tui cases import {escape(shlex.quote(self.listing.path))} SAMPLE.csv"

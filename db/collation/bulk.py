@@ -17,7 +17,7 @@ from db.file import history_chain
 from db.file.cases import case_row
 from db.file.connection import connect
 from question_bank.case import CaseRecord
-from question_bank.model import Bank, Condition
+from question_bank.model import Bank
 
 
 class HistoryWriter:
@@ -95,7 +95,7 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
             text = question.applies_if.model_dump_json(by_alias=True, exclude_none=True)
             tests[conditions[text]] = question.applies_if.holds
     # A condition reads only the fields its leaves name: cases alike in those are tested once.
-    read = sorted({name for question in bank.questions for name in _fields(question.applies_if)})
+    read = sorted({name for q in bank.questions if q.applies_if for name in q.applies_if.fields()})
     signatures: dict[tuple[bool, ...], int] = {}
     alike: dict[tuple[Any, ...], int] = {}
     case_signature = []
@@ -134,17 +134,6 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
         )
     conn.execute("DROP TABLE temp.case_signature")
     conn.execute("DROP TABLE temp.signature_applies")
-
-
-def _fields(condition: Condition | None) -> Iterator[str]:
-    """The case fields a condition reads (its leaves'; a bank names only known fields)."""
-    if condition is None:
-        return
-    if condition.field is not None:
-        yield condition.field
-    for child in [*(condition.all or ()), *(condition.any or ())]:
-        yield from _fields(child)
-    yield from _fields(condition.not_)
 
 
 @contextmanager

@@ -164,11 +164,11 @@ def workspace(beside: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def remove_stale_workspaces(folder: Path, now: float | None = None) -> None:
+def remove_stale_workspaces(folder: Path) -> None:
     """Remove the private folders (mkdtemp's: the prefix and 8 characters) whose newest file
     is more than STALE_WORK seconds old. They hold copies of inputs, the file being built and
     its scratch files; a killed run cannot remove its own."""
-    now = time.time() if now is None else now
+    now = time.time()
     for work in folder.glob(WORK_PREFIX + "?" * 8):
         with contextlib.suppress(OSError):
             if not work.is_dir() or work.is_symlink():
