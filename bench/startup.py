@@ -7,7 +7,12 @@
    interview's first question on screen ("Section " under it). Floor: the bare app started the
    same way, Enter pressed as soon as its label shows, to a pushed screen's label.
 
-Each run alternates the four measures, so a busy machine weighs on both sides alike; the
+3. Of the Enter measure, what the stack alone costs: a bare Python process with the app's
+   settings (no pydantic plugins, no cyclic collector) importing pydantic and the bank's models
+   and validating the demo's stored bank, as the store does when it opens the file. The rest of
+   Enter is the interface's own (the store's reads, the interview's widgets, its first frame).
+
+Each run alternates the measures, so a busy machine weighs on both sides alike; the
 figures are medians. Run by hand: `python bench/startup.py [--runs 7]`.
 
 Both sides run as installed: every module they import has its bytecode cached, as pip leaves
@@ -28,6 +33,7 @@ import pty
 import select
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -132,6 +138,25 @@ def start_then_enter(argv: list[str], ready: bytes, shown: bytes, env: dict[str,
         return read.at - start
 
 
+BANK_MODELS = """
+import gc, json, sys, time
+gc.disable()
+bank_json = open(sys.argv[1], encoding="utf-8").read()
+start = time.perf_counter()
+from question_bank.loader import validate_bank
+validate_bank(json.loads(bank_json))
+print(time.perf_counter() - start)
+"""
+
+
+def bank_models(script: Path, bank_json: Path, env: dict[str, str]) -> float:
+    """Seconds a bare process takes to import pydantic and the bank's models and validate the
+    stored bank (the part of opening an interview that comes with the stack)."""
+    argv = [sys.executable, str(script), str(bank_json)]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -158,6 +183,14 @@ def main() -> None:
             env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
             env.pop("PYTHONDONTWRITEBYTECODE", None)
         demo = build_demo(work / "demo.sqlite")
+        stored_bank = work / "bank.json"
+        with contextlib.closing(sqlite3.connect(demo)) as conn:
+            (text,) = conn.execute(
+                "SELECT canonical_json FROM bank JOIN inspection ON content_hash = bank_hash"
+            ).fetchone()
+        stored_bank.write_text(text, encoding="utf-8")
+        models = work / "bank_models.py"
+        models.write_text(BANK_MODELS, encoding="utf-8")
         bare, push = work / "bare_app.py", work / "bare_push.py"
         bare.write_text(BARE_APP, encoding="utf-8")
         push.write_text(BARE_PUSH, encoding="utf-8")
@@ -189,6 +222,9 @@ def main() -> None:
                     b"pushed screen ready",
                     env,
                 ),
+                "bank models": partial(
+                    bank_models, models, stored_bank, dict(env, PYDANTIC_DISABLE_PLUGINS="__all__")
+                ),
             }
             for name, measure in measures.items():
                 seconds = measure()
@@ -203,6 +239,15 @@ def main() -> None:
     ):
         a, b = statistics.median(figures[ours]) * 1000, statistics.median(figures[theirs]) * 1000
         print(f"{label:<42} {a:7.1f} ms {b:7.1f} ms {a / b:6.2f}x  (target 1.5x)")
+    median = {name: statistics.median(values) * 1000 for name, values in figures.items()}
+    enter, push = (
+        median["ours enter"] - median["ours start"],
+        median["bare enter"] - median["bare start"],
+    )
+    models = median["bank models"]
+    print(f"{'Enter alone (the second less the first)':<42} {enter:7.1f} ms {push:7.1f} ms")
+    print(f"{'  of which pydantic + the bank validated':<42} {models:7.1f} ms  (bare process)")
+    print(f"{'  the rest: store, interview, frame':<42} {enter - models:7.1f} ms {push:7.1f} ms")
 
 
 if __name__ == "__main__":
