@@ -53,9 +53,10 @@ class InvalidRows(StoreError):
         self.problems = problems
         lines = len({p.line for p in problems})
         rows = "1 row" if lines == 1 else f"{lines} rows"
+        one = lines == 1
         super().__init__(
-            f"{rows} of {source} {'is' if lines == 1 else 'are'} wrong, so nothing was imported; "
-            "correct them and import again"
+            f"{rows} of {source} {'is' if one else 'are'} wrong, so nothing was imported; "
+            f"correct {'it' if one else 'them'} and import again"
         )
 
 

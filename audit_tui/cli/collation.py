@@ -208,18 +208,27 @@ def report_command(
         raise UserError("an xlsx report needs a file: add -o REPORT.xlsx")
     with opened(file, notice=True, passphrase=for_file(file, passphrase_file)) as store:
         figures = report.gather(store)
-    unsettled = len(figures.conflicts) + len(figures.disagreements)
     if out is None:
         text = {"md": report.to_markdown, "csv": report.to_csv, "json": report.to_json}[fmt]
         sys.stdout.write(text(figures))
     else:
         report.write(figures, fmt, out)
         typer.echo(f"wrote the {fmt} report of {file} to {out}", err=True)
+    unsettled = [
+        counted(n, noun) + after
+        for n, noun, after in (
+            (len(figures.conflicts), "unresolved conflict", ""),
+            (len(figures.disagreements), "unmoderated second-read disagreement", ""),
+            (len(figures.unfinished), "case", " not complete"),
+        )
+        if n
+    ]
     if unsettled:
+        listed = ", ".join(unsettled[:-1]) + " and " if len(unsettled) > 1 else ""
+        one = len(unsettled) == 1 and unsettled[0].startswith("1 ")
         typer.echo(
-            f"warning: {counted(len(figures.conflicts), 'unresolved conflict')} and "
-            f"{counted(len(figures.disagreements), 'unmoderated second-read disagreement')} "
-            "are listed at the top of the report",
+            f"warning: {listed}{unsettled[-1]} {'is' if one else 'are'} listed at the top of "
+            "the report",
             err=True,
         )
 

@@ -65,7 +65,7 @@ def to_markdown(report: ReportFigures) -> str:
         "",
     ]
     for line in alarm_lines(report):
-        out += [f"> **{line}**" if report.conflicts or report.disagreements else line, ""]
+        out += [f"> **{line}**" if report.unsettled else line, ""]
     unsettled = [("conflict", c) for c in report.conflicts]
     unsettled += [("second read", d) for d in report.disagreements]
     if unsettled:
@@ -250,6 +250,15 @@ def to_dict(report: ReportFigures) -> dict[str, Any]:
     return {
         "unresolved_conflicts": [_item_dict(c) for c in report.conflicts],
         "unmoderated_disagreements": [_item_dict(d) for d in report.disagreements],
+        "cases_not_complete": [
+            {
+                "case_ref": p.case_ref,
+                "status": str(p.status),
+                "answered": p.answered,
+                "applicable": p.applicable,
+            }
+            for p in report.unfinished
+        ],  # fmt: skip
         "inspection": {"id": i.id, "area": i.area, "lead": i.lead},
         "bank": {
             "id": i.bank_id,
@@ -325,6 +334,10 @@ def to_csv(report: ReportFigures) -> str:
         for x in items:
             row(section=kind, theme=mark(x.theme), id=f"{x.case_ref} {x.question_id}",
                 label=x.chart_label, detail=sides_text(x))  # fmt: skip
+    for p in report.unfinished:
+        status = p.status.replace("_", " ")
+        row(section="CASE NOT COMPLETE", id=p.case_ref,
+            detail=f"{status}: {p.answered} of {p.applicable} answered")  # fmt: skip
     for t in report.themes:
         s = t.score
         row(section=bank.words.theme, theme=t.theme.mark, id=t.theme.mark, label=s.title,

@@ -15,7 +15,7 @@ from typing import Any
 
 from db.collation import moderation
 from db.collation.agreement import AgreementReport, agreement
-from db.file.records import CountFilter, Inspection
+from db.file.records import CaseProgress, CountFilter, Inspection
 from db.file.store import InspectionStore
 from db.reporting import figures
 from db.reporting.figures import ThemeRating
@@ -90,10 +90,17 @@ class ReportFigures:
     disagreements: list[moderation.Item]
     bank: Bank  # the bank the inspection is scored with: its words, rule and bands
     overall: OverallRating | None  # None for a bank without an overall rating
+    # Cases not marked complete (nor locked): their answers so far are counted all the same.
+    unfinished: list[CaseProgress]
 
     @property
     def scored(self) -> list[ThemeReport]:
         return [t for t in self.themes if t.score.case_scored]
+
+    @property
+    def unsettled(self) -> bool:
+        """Whether the figures are not final yet: the report's alarm lines say why."""
+        return bool(self.conflicts or self.disagreements or self.unfinished)
 
 
 def recorded_judgements(store: InspectionStore) -> dict[int, tuple[str, str | None]]:
@@ -139,6 +146,7 @@ def gather(store: InspectionStore, *, clock: Clock | None = None) -> ReportFigur
         agreement=agreement(store),
         conflicts=moderation.conflicts(store),
         disagreements=moderation.disagreements(store),
+        unfinished=[p for p in store.case_progress().values() if not p.status.closed],
     )
 
 
@@ -342,9 +350,20 @@ def sides_text(item: moderation.Item) -> str:
 
 def alarm_lines(report: ReportFigures) -> list[str]:
     """The loud part at the top: what is not yet settled."""
-    if not report.conflicts and not report.disagreements:
-        return ["No unresolved conflicts and no unmoderated second-read disagreements."]
+    if not report.unsettled:
+        return [
+            "Every case is complete; no unresolved conflicts and no unmoderated second-read "
+            "disagreements."
+        ]
     lines = []
+    if report.unfinished:
+        shown = ", ".join(p.case_ref for p in report.unfinished[:10])
+        more = f", and {len(report.unfinished) - 10} more" if len(report.unfinished) > 10 else ""
+        lines.append(
+            f"CASES NOT COMPLETE: {len(report.unfinished)} of {report.cases} ({shown}{more}). "
+            "Their answers so far are counted; each is final once its inspector completes it "
+            "(c in the interview)."
+        )
     if report.conflicts:
         lines.append(
             f"UNRESOLVED CONFLICTS: {len(report.conflicts)}. Two inspector files hold different "

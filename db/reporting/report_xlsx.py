@@ -86,9 +86,8 @@ def _summary(sheet: Any, report: ReportFigures, styles: dict) -> None:
     _put(sheet, 1, 0, f"Inspection {i.id}; bank {i.bank_id} v{i.bank_version}; "
                       f"{report.cases} cases; generated {report.generated_at}")  # fmt: skip
     row = 3
-    unsettled = report.conflicts or report.disagreements
     for line in alarm_lines(report):
-        _put(sheet, row, 0, line, styles["alarm"] if unsettled else styles["bold"])
+        _put(sheet, row, 0, line, styles["alarm"] if report.unsettled else styles["bold"])
         row += 1
     row += 1
     items = [("conflict", c) for c in report.conflicts]

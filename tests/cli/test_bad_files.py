@@ -186,7 +186,6 @@ def test_answers_import_names_the_line_of_a_row_with_extra_cells(cli, inspection
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: line 3, column -: has 4 cells, the header has 3",
-        "error: 1 row of extra.csv is wrong, so nothing was imported; "
-        "correct them and import again",
+        "error: 1 row of extra.csv is wrong, so nothing was imported; correct it and import again",
     ]
     assert digest(inspection) == before

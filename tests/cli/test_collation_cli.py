@@ -134,7 +134,12 @@ def test_report(cli, inspection, tmp_path):
     assert md.exit_code == 0, md.output
     assert md.stdout.startswith("# Case assessment figures: Lambeth")
     assert "SECOND-READ DISAGREEMENTS NOT MODERATED: 1" in md.stdout
-    assert "1 unmoderated second-read disagreement are" in md.stderr
+    # no case is marked complete: the figures are not final, and the report says so first
+    assert "> **CASES NOT COMPLETE: 3 of 3 (C001, C002, C003). Their answers so far" in md.stdout
+    assert md.stderr.splitlines()[-1] + "\n" == (
+        "warning: 1 unmoderated second-read disagreement and 3 cases not complete are listed at "
+        "the top of the report\n"
+    )
     data = json.loads(cli("report", inspection, "--format", "json").stdout)
     assert [t["number"] for t in data["themes"]] == [1, 2, 5]
     out = tmp_path / "report.xlsx"
@@ -143,6 +148,8 @@ def test_report(cli, inspection, tmp_path):
     csv_out = tmp_path / "report.csv"
     assert cli("report", inspection, "-f", "csv", "--out", csv_out).exit_code == 0
     assert csv_out.read_text().startswith("section,theme,id,label")
+    assert "\nCASE NOT COMPLETE,,C002,,," in csv_out.read_text()
+    assert [c["case_ref"] for c in data["cases_not_complete"]] == ["C001", "C002", "C003"]
 
 
 def test_report_takes_its_format_from_the_file_named(cli, inspection, tmp_path):

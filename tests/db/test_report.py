@@ -39,7 +39,7 @@ def test_the_markdown_report(reference):
     text = report.to_markdown(figures_)
     assert text.startswith("# Case assessment figures: Lambeth (reference)")
     top = text.split("## Case assessment scores")[0]
-    assert "UNRESOLVED CONFLICTS" not in top
+    assert "UNRESOLVED CONFLICTS" not in top and "CASES NOT COMPLETE" not in top
     assert f"SECOND-READ DISAGREEMENTS NOT MODERATED: {len(figures_.disagreements)}." in top
     assert len(figures_.disagreements) == 48 - figures_.agreement.overall.agreed
     # each theme's sentence in the reference report's own words (the bank's `work`)
@@ -91,6 +91,7 @@ def test_every_format(reference, tmp_path):
     data = json.loads((tmp_path / "report.json").read_text())
     assert [t["score"] for t in data["themes"] if t["case_scored"]] == [58, 56, 62, 82, 63]
     assert data["unresolved_conflicts"] == [] and data["agreement"]["overall"]["pairs"] == 48
+    assert data["cases_not_complete"] == []  # the reference's inspectors completed every case
     theme1 = data["themes"][0]
     assert {g["field"] for g in theme1["subgroups"]} == {
         "gender", "bame", "custody", "status", "rosh", "vulnerability", "looked_after"
