@@ -78,14 +78,27 @@ class ConfirmDialog(ModalScreen[ResultT]):
 
     def say(self, sentence: str) -> None:
         """A warning line inside the dialog, above its buttons (the last one said stays)."""
-        said = next(iter(self.query(".dialog-warning").results(Static)), None)
+        said = next(iter(self.query(DialogWarning).results(DialogWarning)), None)
         if said is not None:
             said.update(sentence)
+            self.call_after_refresh(said.bring_into_view)
             return
         buttons = self.query_one(".dialog-buttons")
         box = buttons.parent
         assert isinstance(box, Widget)
-        box.mount(Static(sentence, classes="dialog-warning"), before=buttons)
+        box.mount(DialogWarning(sentence, classes="dialog-warning"), before=buttons)
+
+
+class DialogWarning(Static):
+    """What stops a dialog, said inside it above its buttons; in a short terminal the dialog
+    scrolls, so it brings itself and the buttons under it into view."""
+
+    def on_resize(self) -> None:  # laid out: the dialog's scroll now counts it
+        self.call_after_refresh(self.bring_into_view)
+
+    def bring_into_view(self) -> None:
+        buttons = self.screen.query(".dialog-buttons")
+        (buttons.last() if buttons else self).scroll_visible(animate=False)
 
 
 def dialog_buttons(

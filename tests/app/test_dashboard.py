@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import OptionList, TextArea
 
 from audit_tui.screens.case_list import CaseListScreen
@@ -233,24 +234,34 @@ async def test_the_lead_records_a_judgement_and_the_report_reads_it(app_for, ins
     assert "Recorded judgement: **Unsatisfactory**. Rationale: Board attendance was poor." in text
 
 
-async def test_a_judgement_needs_a_choice_and_a_rationale(app_for, inspection):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_judgement_needs_a_choice_and_a_rationale(app_for, inspection, size):
+    """What stops the judgement is said on screen, also where the dialog must scroll to show it."""
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         await open_dashboard(app, pilot)
         await pilot.press("j", "ctrl+s")
         assert isinstance(app.screen, JudgementDialog), "nothing chosen: the dialog stays"
-        await pilot.pause()
-        assert "(arrows, then space)." in screen_text(app)
+        assert await shown(app, pilot, "(arrows, then space).")
         await pilot.press("space", "ctrl+s")
         assert isinstance(app.screen, JudgementDialog), "no rationale: the dialog stays"
-        await pilot.pause()
-        assert "Write the rationale: the evidence the" in screen_text(app)
+        assert await shown(app, pilot, "Write the rationale: the evidence the")
+        assert await shown(app, pilot, "Record (ctrl+s)"), "and the buttons under it"
         assert not list(app._notifications), "said inside the dialog, not in a toast over it"
         await pilot.press("escape")
         await settle(app, pilot)
     with InspectionStore.open(inspection, readonly=True) as store:
         assert store.judgement_history() == []
+
+
+async def shown(app, pilot, text: str) -> bool:
+    """Whether `text` comes to be on screen within a few frames."""
+    for _ in range(20):
+        if text in screen_text(app):
+            return True
+        await pilot.pause()
+    return False
 
 
 async def test_a_cases_own_view_lists_its_key_questions_answered_no(app_for):
