@@ -90,6 +90,7 @@ class DashboardFigures:
     # from bands without one (a recorded judgement is the lead's, not the bands').
     overall: OverallRating | None = None
     overall_provisional: bool = False
+    open_cases: int = 0  # cases of the inspection not complete yet: the scores may still move
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def dashboard_figures(store: InspectionStore, breakdown: Breakdown) -> Dashboard
         inspection=inspection,
         overall=overall,
         overall_provisional=overall is not None and overall.provisional,
+        open_cases=store.open_case_count(),
     )
 
 

@@ -202,7 +202,10 @@ class DashboardScreen(Screen[None]):
                     s.label if compared else "score",
                     tuple(s.themes),
                     cases=s.cases,
-                    warning=s.warning,
+                    warning="; ".join(
+                        w for w in (self._open_cases_warning(figures), s.warning) if w
+                    )
+                    or None,
                     name=s.label,
                 )
                 for s in figures.scopes
@@ -212,6 +215,13 @@ class DashboardScreen(Screen[None]):
         scores.selected = self.theme
         self._update("#dashboard-overall", self._overall_text(), wraps=False)
         self._show_theme()
+
+    @staticmethod
+    def _open_cases_warning(figures: DashboardFigures) -> str | None:
+        """On the whole inspection's scores: how many cases are not complete yet."""
+        if figures.breakdown != Breakdown() or not figures.open_cases:
+            return None
+        return f"{figures.open_cases} not complete"
 
     def _show_theme(self) -> None:
         figures = self.figures
@@ -447,6 +457,7 @@ class DashboardScreen(Screen[None]):
                 figures.judgements.get(self.theme),
                 [j for j in figures.history if j.theme == self.theme],
                 indicative=whole,
+                open_cases=figures.open_cases,
             ),
             partial(self._judgement_given, self.theme),
         )

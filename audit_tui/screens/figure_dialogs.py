@@ -27,6 +27,7 @@ from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
 from question_bank.model import Bank, Theme
+from question_bank.phrasing import counted
 from question_bank.scoring import ThemeScore
 
 FIELD_HEADINGS = {
@@ -116,8 +117,10 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
         current: Judgement | None,
         history: Sequence[Judgement],
         indicative: ThemeScore | None = None,
+        open_cases: int = 0,
     ) -> None:
         super().__init__()
+        self.open_cases = open_cases
         self.bank = bank
         self.words = bank.words
         self.withdraw = WITHDRAW.format(judgement=self.words.judgement)
@@ -171,9 +174,16 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
         if self.bank.scoring.bands_provisional:
             indicative += " (provisional)"
         deciding = f", set by {score.deciding}" if score.deciding else ""
+        moving = (
+            f" {counted(self.open_cases, 'case')} {'is' if self.open_cases == 1 else 'are'} not "
+            "complete yet, so the score may still move."
+            if self.open_cases
+            else ""
+        )
         return (
             f"The case assessment score is {score.percent}% ({score.phrase}){deciding}: "
             f"indicative {judgement} {indicative}. The lead decides; the score only informs."
+            f"{moving}"
         )
 
     def on_mount(self) -> None:

@@ -41,6 +41,14 @@ class CaseLifecycle(StoreBase):
             ref: CaseProgress(ref, CaseStatus(status), *counts) for ref, status, *counts in rows
         }
 
+    def open_case_count(self) -> int:
+        """How many cases are not complete (nor locked): while any is, no figure is final."""
+        (count,) = self._conn.execute(
+            "SELECT COUNT(*) FROM case_status WHERE status NOT IN (?, ?)",
+            (CaseStatus.COMPLETE, CaseStatus.LOCKED),
+        ).fetchone()
+        return int(count)
+
     def case_status(self, case_ref: str) -> CaseStatus:
         """The case's status alone (UnknownCase when there is no such case)."""
         return status_of(self._conn, case_ref)

@@ -255,6 +255,20 @@ async def test_a_judgement_needs_a_choice_and_a_rationale(app_for, inspection, s
         assert store.judgement_history() == []
 
 
+async def test_the_scores_say_how_many_cases_are_not_complete(app_for):
+    """While cases are open the figures may still move: the dashboard and the judgement say so."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_dashboard(app, pilot)
+        assert "⚠ 5 not complete; all cases: only 6 cases" in screen_text(app)
+        await pilot.press("j")
+        assert await shown(app, pilot, "are not complete yet, so the score may still move.")
+        assert "informs. 5 cases" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+
 async def shown(app, pilot, text: str) -> bool:
     """Whether `text` comes to be on screen within a few frames."""
     for _ in range(20):

@@ -146,6 +146,8 @@ def test_each_change_appends_history_and_history_cannot_be_rewritten(store, stor
 def test_status_moves_with_answers_and_lifecycle(store):
     progress = store.case_progress()
     assert progress["C001"].status == "not_started" and progress["C001"].applicable == 5
+    open_cases = store.open_case_count()
+    assert open_cases == len(progress)  # none complete yet
     assert progress["C002"].applicable == 7
     store.record_answer("C001", "A1", "yes", inspector="JS")
     assert store.case_progress("C001")["C001"].status == "in_progress"
@@ -161,7 +163,9 @@ def test_status_moves_with_answers_and_lifecycle(store):
         store.record_answer("C001", qid, "yes", inspector="JS")
     assert store.complete_case("C001", inspector="JS") == "complete"
     assert store.case_progress("C001")["C001"].answered == 5
+    assert store.open_case_count() == open_cases - 1
     assert store.lock_case("C001", inspector="AB") == "locked"
+    assert store.open_case_count() == open_cases - 1  # a locked case is not open either
     statuses = [(r.old_value, r.new_value) for r in store.history("C001") if r.event == "status"]
     assert statuses == [
         ("not_started", "in_progress"),
