@@ -8,7 +8,7 @@ questions that apply to their case are counted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +48,15 @@ class Counts(StoreBase):
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, dict[str, dict[str, int]]]:
         """answer_counts per value of a case field (None: one group, keyed None)."""
-        q = _filter_sql(filter, field, answers=True)
-        counts: dict[Any, dict[str, dict[str, int]]] = {}
-        for key, qid, value, n in self._conn.execute(
+        return self.answer_counts_by_each((field,), filter)[field]
+
+    def answer_counts_by_each(
+        self, fields: Sequence[str | None], filter: CountFilter = CountFilter()
+    ) -> dict[str | None, dict[Any, dict[str, dict[str, int]]]]:
+        """answer_counts_by for each of several fields, from one pass over the answers."""
+        q = _filter_sql(filter, fields, answers=True)
+        counts: dict[str | None, dict[Any, dict[str, dict[str, int]]]] = {f: {} for f in fields}
+        for *keys, qid, value, n in self._conn.execute(
             f"""
             SELECT {q.group}, a.question_id, a.value, COUNT(*) FROM answers a
             JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
@@ -60,7 +66,9 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            counts.setdefault(_group(field, key), {}).setdefault(qid, {})[value] = n
+            for field, key in zip(fields, keys, strict=True):
+                values = counts[field].setdefault(_group(field, key), {}).setdefault(qid, {})
+                values[value] = values.get(value, 0) + n
         return counts
 
     def did_not_apply_counts(self, filter: CountFilter = CountFilter()) -> dict[str, int]:
@@ -83,10 +91,16 @@ class Counts(StoreBase):
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, dict[str, int]]:
         """did_not_apply_counts per value of a case field (None: one group, keyed None)."""
-        q = _filter_sql(filter, field, answers=False)
+        return self.did_not_apply_counts_by_each((field,), filter)[field]
+
+    def did_not_apply_counts_by_each(
+        self, fields: Sequence[str | None], filter: CountFilter = CountFilter()
+    ) -> dict[str | None, dict[Any, dict[str, int]]]:
+        """did_not_apply_counts_by for each of several fields, from one pass."""
+        q = _filter_sql(filter, fields, answers=False)
         join = "JOIN cases c ON c.case_ref = ap.case_ref" if q.join_cases else ""
-        result: dict[Any, dict[str, int]] = {}
-        for key, qid, n in self._conn.execute(
+        result: dict[str | None, dict[Any, dict[str, int]]] = {f: {} for f in fields}
+        for *keys, qid, n in self._conn.execute(
             f"""
             SELECT {q.group}, ap.question_id, COUNT(*) FROM applicability ap {join}
             WHERE ap.applies = 0 {q.where}
@@ -94,7 +108,9 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            result.setdefault(_group(field, key), {})[qid] = n
+            for field, key in zip(fields, keys, strict=True):
+                per_question = result[field].setdefault(_group(field, key), {})
+                per_question[qid] = per_question.get(qid, 0) + n
         return result
 
     def cases_by_theme(self, filter: CountFilter = CountFilter()) -> dict[int, int]:
@@ -128,9 +144,17 @@ class Counts(StoreBase):
     def cases_by_theme_by(
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, dict[int, int]]:
-        q = _filter_sql(filter, field, answers=True)
-        result: dict[Any, dict[int, int]] = {}
-        for key, theme, n in self._conn.execute(
+        """cases_by_theme per value of a case field (None: one group, keyed None)."""
+        return self.cases_by_theme_by_each((field,), filter)[field]
+
+    def cases_by_theme_by_each(
+        self, fields: Sequence[str | None], filter: CountFilter = CountFilter()
+    ) -> dict[str | None, dict[Any, dict[int, int]]]:
+        """cases_by_theme_by for each of several fields, from one pass over the answers: a
+        case has one value of every field, so its group's count of cases adds up per field."""
+        q = _filter_sql(filter, fields, answers=True)
+        result: dict[str | None, dict[Any, dict[int, int]]] = {f: {} for f in fields}
+        for *keys, theme, n in self._conn.execute(
             f"""
             SELECT {q.group}, kq.theme, COUNT(DISTINCT a.case_ref) FROM answers a
             JOIN applicability ap ON ap.case_ref = a.case_ref AND ap.question_id = a.question_id
@@ -143,7 +167,9 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            result.setdefault(_group(field, key), {})[theme] = n
+            for field, key in zip(fields, keys, strict=True):
+                per_theme = result[field].setdefault(_group(field, key), {})
+                per_theme[theme] = per_theme.get(theme, 0) + n
         return result
 
     def case_count(self, filter: CountFilter = CountFilter()) -> int:
@@ -153,7 +179,7 @@ class Counts(StoreBase):
     def case_count_by(
         self, field: str | None, filter: CountFilter = CountFilter()
     ) -> dict[Any, int]:
-        q = _filter_sql(filter, field, answers=False)
+        q = _filter_sql(filter, (field,), answers=False)
         return {
             _group(field, key): n
             for key, n in self._conn.execute(
@@ -175,13 +201,17 @@ class _CountSql:
     params: list[Any]
 
 
-def _filter_sql(filter: CountFilter, field: str | None, *, answers: bool) -> _CountSql:
-    """Build the grouping, joins, WHERE clauses and parameters of a count query."""
-    if field is not None and field not in SUBGROUP_FIELDS:
-        raise StoreError(
-            f"scores cannot be broken down by {field!r}; use one of {', '.join(SUBGROUP_FIELDS)}"
-        )
-    group = f"c.{field}" if field else "NULL"
+def _filter_sql(filter: CountFilter, fields: Sequence[str | None], *, answers: bool) -> _CountSql:
+    """Build the grouping (a column per field; a field None is one group), joins, WHERE
+    clauses and parameters of a count query."""
+    for field in fields:
+        if field is not None and field not in SUBGROUP_FIELDS:
+            raise StoreError(
+                f"scores cannot be broken down by {field!r}; use one of "
+                f"{', '.join(SUBGROUP_FIELDS)}"
+            )
+    group = ", ".join(f"c.{f}" if f else "NULL" for f in fields)
+    grouped = any(f is not None for f in fields)
     clauses: list[str] = []
     params: list[Any] = []
     if answers and filter.role is not None:
@@ -198,10 +228,10 @@ def _filter_sql(filter: CountFilter, field: str | None, *, answers: bool) -> _Co
             int(value) if isinstance(value, bool) else str(getattr(value, "value", value))
         )
     where = "".join(f" AND {c}" for c in clauses)
-    needs_cases = field is not None or any(c.startswith("c.") for c in clauses)
+    needs_cases = grouped or any(c.startswith("c.") for c in clauses)
     return _CountSql(
         group=group,
-        group_by=f"{group}, " if field else "",
+        group_by=", ".join(f"c.{f}" for f in fields if f) + ", " if grouped else "",
         join_cases="JOIN cases c ON c.case_ref = a.case_ref" if needs_cases else "",
         where=where,
         params=params,

@@ -6,7 +6,7 @@ The TUI, `audit-tui scores` and every export call these, so they can never disag
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -167,21 +167,34 @@ def scores_by(
     Every group with at least one case under the filter appears, even one with no answers yet;
     groups come in sorted order with None (e.g. ethnicity not stated) last.
     """
-    groups = store.case_count_by(field, filter)
-    counts = store.answer_counts_by(field, filter)
-    cases = store.cases_by_theme_by(field, filter)
-    not_applying = store.did_not_apply_counts_by(field, filter)
-    ordered = sorted(groups, key=lambda g: (g is None, str(g)))
-    return {
-        group: score_bank(
-            store.bank,
-            counts.get(group, {}),
-            cases.get(group, {}),
-            scored_only=scored_only,
-            did_not_apply=not_applying.get(group, {}),
-        )
-        for group in ordered
-    }
+    return scores_by_each(store, (field,), filter, scored_only)[field]
+
+
+def scores_by_each(
+    store: InspectionStore,
+    fields: Sequence[str],
+    filter: CountFilter = CountFilter(),
+    scored_only: bool = True,
+) -> dict[str, dict[Any, list[ThemeScore]]]:
+    """scores_by for each of several fields, counted in one pass over the answers (the
+    report's subgroup tables: a pass per field took most of a large file's report)."""
+    counts = store.answer_counts_by_each(fields, filter)
+    cases = store.cases_by_theme_by_each(fields, filter)
+    not_applying = store.did_not_apply_counts_by_each(fields, filter)
+    scores: dict[str, dict[Any, list[ThemeScore]]] = {}
+    for field in fields:
+        groups = store.case_count_by(field, filter)
+        scores[field] = {
+            group: score_bank(
+                store.bank,
+                counts[field].get(group, {}),
+                cases[field].get(group, {}),
+                scored_only=scored_only,
+                did_not_apply=not_applying[field].get(group, {}),
+            )
+            for group in sorted(groups, key=lambda g: (g is None, str(g)))
+        }
+    return scores
 
 
 # A group of fewer cases than this says little: the dashboard and `audit-tui summary` warn.

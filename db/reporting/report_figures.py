@@ -117,7 +117,7 @@ def gather(store: InspectionStore, *, clock: Clock | None = None) -> ReportFigur
     whole = figures.theme_scores(store, CountFilter(), scored_only=False)
     bank = store.bank
     rated = figures.ratings(bank, whole, {n: label for n, (label, _) in recorded.items()})
-    by_field = {field: figures.scores_by(store, field) for field, _ in SUBGROUPS}
+    by_field = figures.scores_by_each(store, [field for field, _ in SUBGROUPS])
     sizes = {field: store.case_count_by(field) for field, _ in SUBGROUPS}
     themes = []
     for index, score in enumerate(whole):

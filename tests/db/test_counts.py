@@ -215,6 +215,27 @@ def test_groups_add_up_to_the_whole(tmp_path_factory, bank, make_case, plan):
         store.close()
 
 
+@LAW_SETTINGS
+@given(plan=answer_plans)
+def test_every_group_scores_as_its_own_filter(tmp_path_factory, bank, make_case, plan):
+    """The report's subgroups, counted for every field in one pass, are each the scores of the
+    cases that filter on the group (a separate query, with the group in its WHERE)."""
+    store = fresh(tmp_path_factory, bank, make_case)
+    try:
+        bulk(store, plan)
+        fields = [f for f in SUBGROUP_FIELDS if f in CountFilter.__dataclass_fields__]
+        by_each = figures.scores_by_each(store, fields, scored_only=False)
+        assert set(by_each) == set(fields)
+        for field in fields:
+            for group, scores in by_each[field].items():
+                if group is None:
+                    continue  # "not stated": a filter of None does not filter
+                alone = figures.theme_scores(store, CountFilter(**{field: group}), False)
+                assert scores == alone, (field, group)
+    finally:
+        store.close()
+
+
 def test_every_subgroup_field_is_accepted(store):
     for field, value in itertools.product(SUBGROUP_FIELDS, [None]):
         assert isinstance(figures.scores_by(store, field, CountFilter()), dict), (field, value)
