@@ -177,8 +177,8 @@ class DataSummary(Widget):
 
     def render(self) -> Content:
         word = self.words.theme
-        if not self.scopes:
-            return Content.styled(f"Choose a {word} to see its Data Summary.", "dim")
+        if not self.scopes:  # nothing shown yet: the figures are being read
+            return Content.styled("Reading the Data Summary…", "dim")
         rows = self.key_questions()
         if not rows:
             return Content.styled(f"This {word} charts no key questions: no Data Summary.", "dim")

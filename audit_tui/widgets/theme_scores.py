@@ -337,7 +337,9 @@ class ThemeScores(KeptRows):
     def lines_at(self, width: int) -> list[Content]:
         """The table's lines at a content width: the one Textual measures the widget at, which
         on a resize is not yet its region's (drawn at the old width, every row would wrap)."""
-        if not self.scopes or not self.scopes[0].scores:
+        if not self.scopes:  # nothing shown yet: the figures are being read
+            return [Content.styled("Reading the scores…", "dim")]
+        if not self.scopes[0].scores:
             return [Content.styled(f"No case-scored {self.words.theme}s yet.", "dim")]
         layout = self._layout(width)
         cells: list[tuple[str, int, str]] = []  # (column kind, width, heading) after the theme

@@ -7,6 +7,7 @@ test sets itself, and checked against a fresh store's db.reporting.figures.
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from textual.widgets import OptionList, TextArea
@@ -267,6 +268,25 @@ async def test_the_scores_say_how_many_cases_are_not_complete(app_for):
         assert "informs. 5 cases" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
+
+
+async def test_the_scores_say_they_are_being_read_until_they_are(app_for):
+    """On a large file the figures take a while: meanwhile the dashboard says it is reading
+    them, not that there are no scores."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        release = threading.Event()
+        assert app.writer is not None
+        app.writer.submit(lambda store: release.wait(10))  # the writer busy, as on a big file
+        await pilot.press("f2")
+        assert await shown(app, pilot, "Reading the scores…")
+        text = screen_text(app)
+        assert "Reading the Data Summary…" in text and "No case-scored" not in text
+        release.set()
+        await settle(app, pilot)
+        assert await shown(app, pilot, "1 Reducing reoffending")
+        assert "Reading the" not in screen_text(app)
 
 
 async def shown(app, pilot, text: str) -> bool:
