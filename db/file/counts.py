@@ -151,9 +151,20 @@ class Counts(StoreBase):
         self, fields: Sequence[str | None], filter: CountFilter = CountFilter()
     ) -> dict[str | None, dict[Any, dict[int, int]]]:
         """cases_by_theme_by for each of several fields, from one pass over the answers: a
-        case has one value of every field, so its group's count of cases adds up per field."""
+        case has one value of every field, so its group's count of cases adds up per field.
+        The whole inspection's come from the tally's cases (no pass over the answers)."""
         q = _filter_sql(filter, fields, answers=True)
         result: dict[str | None, dict[Any, dict[int, int]]] = {f: {} for f in fields}
+        if filter == CountFilter():
+            themes_of: dict[str, list[int]] = {}
+            for case_ref, theme in self._answer_tally().key_answers:  # only those with answers
+                themes_of.setdefault(case_ref, []).append(theme)
+            for case_ref, *keys in self._conn.execute(f"SELECT c.case_ref, {q.group} FROM cases c"):
+                for theme in themes_of.get(case_ref, ()):
+                    for field, key in zip(fields, keys, strict=True):
+                        per_theme = result[field].setdefault(_group(field, key), {})
+                        per_theme[theme] = per_theme.get(theme, 0) + 1
+            return result
         for *keys, theme, n in self._conn.execute(
             f"""
             SELECT {q.group}, kq.theme, COUNT(DISTINCT a.case_ref) FROM answers a
