@@ -340,7 +340,8 @@ class AuditApp(App[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("dashboard", "moderation") and self.opened is None and self._listed is None:
-            return None
+            # No file chosen yet (the start screen): no key for scores. One opening: shown, dim.
+            return None if self.db_path is not None else False
         return True
 
     def on_answer_saved(self, message: AnswerSaved) -> None:

@@ -14,7 +14,7 @@ from audit_tui.cli import launch
 from audit_tui.screens.case_list import CaseListScreen
 from audit_tui.screens.start import StartScreen
 
-from .conftest import settle
+from .conftest import screen_text, settle
 
 runner = CliRunner()
 
@@ -104,9 +104,11 @@ async def test_start_screen_opens_a_file_by_path(inspection, monkeypatch):
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+        assert "F2" not in screen_text(app), "no file yet: no key for its scores"
         await pilot.press(*inspection.name, "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
+        assert "F2 Scores" in screen_text(app)
 
 
 async def test_start_screen_creates_an_inspection(tmp_path, monkeypatch):
