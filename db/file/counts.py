@@ -66,8 +66,8 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            for field, key in zip(fields, keys, strict=True):
-                values = counts[field].setdefault(_group(field, key), {}).setdefault(qid, {})
+            for per_question in _groups_of(counts, fields, keys):
+                values = per_question.setdefault(qid, {})
                 values[value] = values.get(value, 0) + n
         return counts
 
@@ -108,8 +108,7 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            for field, key in zip(fields, keys, strict=True):
-                per_question = result[field].setdefault(_group(field, key), {})
+            for per_question in _groups_of(result, fields, keys):
                 per_question[qid] = per_question.get(qid, 0) + n
         return result
 
@@ -160,9 +159,8 @@ class Counts(StoreBase):
             for case_ref, theme in self._answer_tally().key_answers:  # only those with answers
                 themes_of.setdefault(case_ref, []).append(theme)
             for case_ref, *keys in self._conn.execute(f"SELECT c.case_ref, {q.group} FROM cases c"):
-                for theme in themes_of.get(case_ref, ()):
-                    for field, key in zip(fields, keys, strict=True):
-                        per_theme = result[field].setdefault(_group(field, key), {})
+                for per_theme in _groups_of(result, fields, keys):
+                    for theme in themes_of.get(case_ref, ()):
                         per_theme[theme] = per_theme.get(theme, 0) + 1
             return result
         for *keys, theme, n in self._conn.execute(
@@ -178,8 +176,7 @@ class Counts(StoreBase):
             """,
             q.params,
         ):
-            for field, key in zip(fields, keys, strict=True):
-                per_theme = result[field].setdefault(_group(field, key), {})
+            for per_theme in _groups_of(result, fields, keys):
                 per_theme[theme] = per_theme.get(theme, 0) + n
         return result
 
@@ -247,6 +244,17 @@ def _filter_sql(filter: CountFilter, fields: Sequence[str | None], *, answers: b
         where=where,
         params=params,
     )
+
+
+def _groups_of(
+    result: dict[str | None, dict[Any, Any]], fields: Sequence[str | None], keys: list[Any]
+) -> list[Any]:
+    """Per field, the group of a row's keys (its value of that field) in `result`, made empty
+    when first met: a row of a query grouped by several fields counts once in each."""
+    return [
+        result[field].setdefault(_group(field, key), {})
+        for field, key in zip(fields, keys, strict=True)
+    ]
 
 
 def _group(field: str | None, key: Any) -> Any:
