@@ -3,9 +3,10 @@
 It imports everything once, then for each `go START ROUND LIMIT` line on stdin forks a writer
 that opens the store, works out the answer keys, prints `pid P` once it is about to write, and
 records up to LIMIT answers from key START on, printing `ok I` only after record_answer has
-returned (the COMMIT is done). The test SIGKILLs the writer after a random number of confirmed
-answers, so the kill lands while it writes however fast the machine is; this process reaps it
-and prints `done`.
+returned (the COMMIT is done), then waits. The test SIGKILLs the writer after a random number of
+confirmed answers, fewer than LIMIT, so every round ends by the kill however fast or busy the
+machine is (on a busy one the writer may be further on, or already waiting); this process
+reaps it and prints `done`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def write(path: str, start: int, round_no: int, limit: int) -> None:
                 note=f"round {round_no}",
             )
             say(f"ok {index}")
+        os.read(sys.stdin.fileno(), 1)  # wait for the kill (or the test's end: stdin closed)
 
 
 def main(path: str) -> None:
