@@ -169,7 +169,13 @@ class CaseListScreen(Screen[None]):
 
     def on_bank_notice(self, message: BankNotice) -> None:
         message.stop()
-        self.bank_notice = message.text
+        text = message.text
+        if text and self.listing.kind == "demo":  # nothing to keep: a new demo is one command
+            import shlex
+
+            path = shlex.quote(self.listing.path)
+            text += f"; for a demo on the shipped one, quit, `rm {path}` and run the demo again"
+        self.bank_notice = text
 
     def watch_bank_notice(self, text: str | None) -> None:
         notice = self.query_one("#bank-notice", Static)

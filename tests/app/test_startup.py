@@ -6,6 +6,8 @@ import asyncio
 import gc
 import threading
 
+from factories import make_case
+
 from audit_tui import startup_gc
 from audit_tui.app import make_app, open_inspection
 from audit_tui.locations import backups_dir, data_dir
@@ -86,6 +88,19 @@ async def test_the_bank_notice_is_read_once_the_list_shows(inspection):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseListScreen)
         assert "does not ship" in screen_text(app)
+
+
+async def test_a_demo_on_another_bank_says_how_to_have_a_new_one(tmp_path, bank):
+    """The demo holds nothing to keep: its bank notice ends with the one step to a new demo."""
+    demo = tmp_path / "demo-fji-2014.sqlite"
+    with InspectionStore.create(demo, area="Lambeth (demo)", bank=bank, lead="AB") as store:
+        store.add_cases([make_case("C01", inspector="AB")])
+    app = make_app(demo, remember=False)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(app, pilot)
+        await until(pilot, lambda: "does not ship" in screen_text(app))
+        text = " ".join(screen_text(app).split())  # the notice wraps: read it as one line
+        assert f"for a demo on the shipped one, quit, `rm {demo}` and run the demo again" in text
 
 
 async def test_the_backup_is_taken_beside_the_writer_and_quitting_waits_for_it(inspection):
