@@ -92,6 +92,13 @@ class DashboardFigures:
     overall_provisional: bool = False
     open_cases: int = 0  # cases of the inspection not complete yet: the scores may still move
 
+    @property
+    def open_cases_warning(self) -> str | None:
+        """Beside the whole inspection's scores: how many cases are not complete yet."""
+        if self.breakdown != Breakdown() or not self.open_cases:
+            return None
+        return f"{self.open_cases} not complete"
+
 
 @dataclass(frozen=True)
 class CaseFindings:

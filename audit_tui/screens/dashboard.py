@@ -202,9 +202,7 @@ class DashboardScreen(Screen[None]):
                     s.label if compared else "score",
                     tuple(s.themes),
                     cases=s.cases,
-                    warning="; ".join(
-                        w for w in (self._open_cases_warning(figures), s.warning) if w
-                    )
+                    warning="; ".join(w for w in (figures.open_cases_warning, s.warning) if w)
                     or None,
                     name=s.label,
                 )
@@ -215,13 +213,6 @@ class DashboardScreen(Screen[None]):
         scores.selected = self.theme
         self._update("#dashboard-overall", self._overall_text(), wraps=False)
         self._show_theme()
-
-    @staticmethod
-    def _open_cases_warning(figures: DashboardFigures) -> str | None:
-        """On the whole inspection's scores: how many cases are not complete yet."""
-        if figures.breakdown != Breakdown() or not figures.open_cases:
-            return None
-        return f"{figures.open_cases} not complete"
 
     def _show_theme(self) -> None:
         figures = self.figures
