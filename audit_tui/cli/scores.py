@@ -77,6 +77,13 @@ def scores(
                 f"no case of {file} is assigned to {chosen.inspector}; the inspectors are {known}"
             )
         bank = store.bank
+        open_cases, cases = store.open_case_count(), store.case_count()
+        if open_cases:
+            typer.echo(
+                f"note: {open_cases} of {cases} cases {'is' if open_cases == 1 else 'are'} not "
+                "complete yet; their answers so far are counted",
+                err=True,
+            )
         if by is None:
             themes = figures.theme_scores(store, chosen)
             rating = figures.overall(store, chosen)
