@@ -42,6 +42,18 @@ def opened(
         yield store
 
 
+def note_open_cases(store: InspectionStore) -> None:
+    """Say on stderr how many cases are not complete yet: the figures may still move."""
+    open_cases = store.open_case_count()
+    if open_cases:
+        typer.echo(
+            f"note: {open_cases} of {store.case_count()} cases "
+            f"{'is' if open_cases == 1 else 'are'} not complete yet; their answers so far are "
+            "counted",
+            err=True,
+        )
+
+
 def parse_fieldwork(text: str | None) -> tuple[date | None, date | None]:
     """`2015-03-16` (the first day) or `2015-03-16..2015-03-27` (first and last day)."""
     if not text:

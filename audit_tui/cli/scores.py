@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from audit_tui.cli.errors import UserError
-from audit_tui.cli.inspection import opened
+from audit_tui.cli.inspection import note_open_cases, opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from audit_tui.cli.subgroups import ByOption, WhereOption, chosen_cases, require_cases
@@ -77,13 +77,7 @@ def scores(
                 f"no case of {file} is assigned to {chosen.inspector}; the inspectors are {known}"
             )
         bank = store.bank
-        open_cases, cases = store.open_case_count(), store.case_count()
-        if open_cases:
-            typer.echo(
-                f"note: {open_cases} of {cases} cases {'is' if open_cases == 1 else 'are'} not "
-                "complete yet; their answers so far are counted",
-                err=True,
-            )
+        note_open_cases(store)
         if by is None:
             themes = figures.theme_scores(store, chosen)
             rating = figures.overall(store, chosen)

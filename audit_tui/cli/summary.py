@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from audit_tui.cli.errors import UserError
-from audit_tui.cli.inspection import opened
+from audit_tui.cli.inspection import note_open_cases, opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
 from audit_tui.cli.subgroups import ByOption, WhereOption, chosen_cases, require_cases, where_label
@@ -113,6 +113,7 @@ def summary(
         bank = store.bank
         wanted = None if theme is None else chosen_theme(bank, theme)
         require_cases(store, chosen, file, where)
+        note_open_cases(store)
         if by is None:
             scopes = [figures.scope(store, chosen, where_label(chosen))]
             groups: list[Any] = [None]
