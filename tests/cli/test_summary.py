@@ -37,6 +37,7 @@ def test_summary_text_names_each_question(cli, inspection):
     assert lines[5].strip() == "not done well in any case"
     assert "indicative judgement: Good (provisional), 75%, three-quarters" in result.stdout
     assert "Theme 2" not in result.stdout
+    assert "note: 3 of 3 cases are not complete yet" in result.stderr
 
 
 def test_summary_by_group_adds_up_and_warns_of_small_groups(cli, inspection):
