@@ -66,6 +66,32 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
 
     `passphrase` is used only when the file is encrypted; a plain file ignores it.
     """
+    encrypted = _check_bytes(path, passphrase)
+    state = _state(path)
+    try:
+        conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
+    except sqlite3.Error as exc:
+        raise _damaged(path, exc) from None
+    try:
+        return _check_connected(path, conn, state, encrypted)
+    finally:
+        conn.close()
+
+
+def check_open_file(
+    path: Path, conn: sqlite3.Connection, passphrase: str | None = None
+) -> FileFacts:
+    """check_file through a read-only connection to `path` the caller opened (and closes).
+
+    Collation checks each input's private copy through one connection: the pages the checks
+    read stay in its cache for the history's walk and the facts read after.
+    """
+    encrypted = _check_bytes(path, passphrase)
+    return _check_connected(path, conn, _state(path), encrypted)
+
+
+def _check_bytes(path: Path, passphrase: str | None) -> bool:
+    """The checks of the file as bytes, before SQLite reads it; returns whether it is encrypted."""
     if not path.exists():
         raise StoreError(f"there is no inspection file at {path}; check the path")
     if not path.is_file():
@@ -90,11 +116,12 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         )
     if not encrypted:
         _check_length(path, header, size)
-    state = _state(path)
-    try:
-        conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
-    except sqlite3.Error as exc:
-        raise _damaged(path, exc) from None
+    return encrypted
+
+
+def _check_connected(
+    path: Path, conn: sqlite3.Connection, state: tuple[int, ...], encrypted: bool
+) -> FileFacts:
     try:
         # Pages first (a damaged file is named as such), the schema before any table is read.
         checked_before = state in _SOUND
@@ -108,8 +135,6 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
-    finally:
-        conn.close()
 
 
 def _refuse_forged_records(path: Path, conn: sqlite3.Connection) -> None:
