@@ -77,8 +77,10 @@ class RowWriter:
 def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[CaseRecord]) -> None:
     """Write `applicability` from the bank's conditions, one evaluation per distinct condition.
 
-    Cases that answer every distinct condition alike share a signature; the rows come from one
-    join of cases to signatures, so a large inspection costs a few thousand condition tests.
+    Each case gets a mark per distinct condition, 1 where it holds, as one text; the rows come
+    from one join of the cases to the questions, each question reading its condition's mark
+    (or none: it applies to every case), so a large inspection costs a few thousand condition
+    tests and one row per case and per question written apart.
     """
     conditions: dict[str, int] = {}
     question_condition: list[tuple[str, int | None]] = []
@@ -96,44 +98,35 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
             tests[conditions[text]] = question.applies_if.holds
     # A condition reads only the fields its leaves name: cases alike in those are tested once.
     read = sorted({name for q in bank.questions if q.applies_if for name in q.applies_if.fields()})
-    signatures: dict[tuple[bool, ...], int] = {}
-    alike: dict[tuple[Any, ...], int] = {}
-    case_signature = []
+    alike: dict[tuple[Any, ...], str] = {}
+    case_marks = []
     for record in records:
         key = tuple(getattr(record, name) for name in read)
-        number = alike.get(key)
-        if number is None:
+        marks = alike.get(key)
+        if marks is None:
             values = record.condition_values()
-            signature = tuple(test(values) for test in tests)
-            number = alike[key] = signatures.setdefault(signature, len(signatures))
-        case_signature.append((record.case_ref, number))
+            marks = alike[key] = "".join("1" if test(values) else "0" for test in tests)
+        case_marks.append((record.case_ref, marks))
     conn.execute(
-        "CREATE TEMP TABLE case_signature (case_ref TEXT PRIMARY KEY, signature INTEGER) "
+        "CREATE TEMP TABLE case_marks (case_ref TEXT PRIMARY KEY, marks TEXT) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE question_condition (question_id TEXT PRIMARY KEY, condition INTEGER) "
         "WITHOUT ROWID"
     )
-    conn.execute(
-        "CREATE TEMP TABLE signature_applies (signature INTEGER, question_id TEXT, "
-        "applies INTEGER, PRIMARY KEY (signature, question_id)) WITHOUT ROWID"
-    )
-    conn.executemany("INSERT INTO temp.case_signature VALUES (?, ?)", case_signature)
-    conn.executemany(
-        "INSERT INTO temp.signature_applies VALUES (?, ?, ?)",
-        [
-            (number, qid, 1 if index is None else int(signature[index]))
-            for signature, number in signatures.items()
-            for qid, index in question_condition
-        ],
-    )
-    # Cases in key order, each signature's questions in key order: the rows come in the table's
+    conn.executemany("INSERT INTO temp.case_marks VALUES (?, ?)", case_marks)
+    conn.executemany("INSERT INTO temp.question_condition VALUES (?, ?)", question_condition)
+    # Cases in key order, each with every question in key order: the rows come in the table's
     # own order without a sort. Each `applies` is 0 or 1 by construction: no CHECK to run again.
     with ignoring_checks(conn):
         conn.execute(
             "INSERT INTO applicability (case_ref, question_id, applies) "
-            "SELECT cs.case_ref, sa.question_id, sa.applies FROM temp.case_signature cs "
-            "JOIN temp.signature_applies sa ON sa.signature = cs.signature"
+            "SELECT cm.case_ref, qc.question_id, "
+            "qc.condition IS NULL OR substr(cm.marks, qc.condition + 1, 1) = '1' "
+            "FROM temp.case_marks cm CROSS JOIN temp.question_condition qc"
         )
-    conn.execute("DROP TABLE temp.case_signature")
-    conn.execute("DROP TABLE temp.signature_applies")
+    conn.execute("DROP TABLE temp.case_marks")
+    conn.execute("DROP TABLE temp.question_condition")
 
 
 @contextmanager
