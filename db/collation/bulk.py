@@ -16,6 +16,7 @@ from db.errors import StoreError
 from db.file import history_chain
 from db.file.cases import case_row
 from db.file.connection import connect
+from db.file.distinct import distinct_cte
 from question_bank.case import CaseRecord
 from question_bank.model import Bank
 
@@ -222,23 +223,8 @@ def _dangles(conn: sqlite3.Connection, table: str) -> bool:
             return bool(conn.execute(f'PRAGMA foreign_key_check("{table}")').fetchmany(1))
         parent, column, parent_column = parts[0]
         if conn.execute(
-            f"{_distinct(conn, table, column)} SELECT 1 FROM d WHERE v IS NOT NULL AND NOT EXISTS "
-            f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = v) LIMIT 1'
+            f"{distinct_cte(conn, table, column)} SELECT 1 FROM d WHERE v IS NOT NULL AND "
+            f'NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = v) LIMIT 1'
         ).fetchone():
             return True
     return False
-
-
-def _distinct(conn: sqlite3.Connection, table: str, column: str) -> str:
-    """A CTE `d(v)` of a column's distinct values. Where an index leads with the column, one
-    seek per value (each the least greater than the last: 9,000 seeks, not a million rows);
-    else one pass over the rows."""
-    for _, index, _, _, partial in conn.execute(f'PRAGMA index_list("{table}")'):
-        first = conn.execute(f'PRAGMA index_xinfo("{index}")').fetchone()
-        if not partial and first is not None and first[2] == column and first[4] == "BINARY":
-            return (
-                f'WITH RECURSIVE d(v) AS (SELECT min("{column}") FROM "{table}" UNION ALL '
-                f'SELECT (SELECT min("{column}") FROM "{table}" WHERE "{column}" > d.v) '
-                "FROM d WHERE d.v IS NOT NULL)"
-            )
-    return f'WITH d(v) AS (SELECT DISTINCT "{column}" FROM "{table}")'
