@@ -16,14 +16,20 @@ from typing import Any
 def distinct_cte(conn: sqlite3.Connection, table: str, column: str) -> str:
     """A CTE `d(v)` of a column's distinct values. Where an index leads with the column, one
     seek per value (each the least greater than the last: 9,000 seeks, not a million rows),
-    NULL left out; else one pass over the rows."""
+    NULL left out; else one pass over the rows.
+
+    Each value is the column's own (`ORDER BY ... LIMIT 1`, not min(), whose result has no
+    affinity): compared with the next, neither is converted, so a number written by hand into a
+    TEXT column is one value among the others, as DISTINCT has it, and skips none of them.
+    """
     for _, index, _, _, partial in conn.execute(f'PRAGMA index_list("{table}")'):
         first = conn.execute(f'PRAGMA index_xinfo("{index}")').fetchone()
         if not partial and first is not None and first[2] == column and first[4] == "BINARY":
+            least = f'SELECT "{column}" FROM "{table}" WHERE "{column}"'
             return (
-                f'WITH RECURSIVE d(v) AS (SELECT min("{column}") FROM "{table}" UNION ALL '
-                f'SELECT (SELECT min("{column}") FROM "{table}" WHERE "{column}" > d.v) '
-                "FROM d WHERE d.v IS NOT NULL)"
+                f"WITH RECURSIVE d(v) AS (SELECT ({least} IS NOT NULL "
+                f'ORDER BY "{column}" LIMIT 1) UNION ALL SELECT ({least} > d.v '
+                f'ORDER BY "{column}" LIMIT 1) FROM d WHERE d.v IS NOT NULL)'
             )
     return f'WITH d(v) AS (SELECT DISTINCT "{column}" FROM "{table}")'
 
