@@ -34,6 +34,7 @@ from pathlib import Path
 
 from db.errors import StoreError
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
+from db.file.distinct import distinct_pairs
 from db.file.file_format import (
     APPLICATION_ID,
     KNOWN_MIGRATIONS,
@@ -400,19 +401,21 @@ def refuse_unknown_case_values(path: Path, conn: sqlite3.Connection) -> None:
 
 
 # An answer whose value is not one of its question's scale: each (question, value) pair once,
-# read from the index on answers(question_id, value). Run with quick_check, once per state.
-_UNKNOWN_ANSWER_VALUE_SQL = """
-SELECT pair.question_id, pair.value
-FROM (SELECT DISTINCT question_id, value FROM answers) pair
+# read from the index on answers(question_id, value) a seek each (db.file.distinct: 390 pairs of
+# a million answers; quick_check, run first, holds both to NOT NULL), once per state.
+_OFF_SCALE = """
 LEFT JOIN questions q ON q.question_id = pair.question_id
 LEFT JOIN scale_values sv ON sv.scale = q.scale AND sv.value = pair.value
-WHERE sv.value IS NULL LIMIT 1
+WHERE sv.value IS NULL ORDER BY pair.question_id, pair.value LIMIT 1
 """
 
 
 def refuse_unknown_answer_values(path: Path, conn: sqlite3.Connection) -> None:
     """Refuse a file with an answer audit-tui would not write, naming its case and question."""
-    pair = conn.execute(_UNKNOWN_ANSWER_VALUE_SQL).fetchone()
+    pairs = distinct_pairs(conn, "answers", "question_id", "value")
+    pair = conn.execute(
+        f"SELECT pair.question_id, pair.value FROM ({pairs}) pair {_OFF_SCALE}"
+    ).fetchone()
     if pair is None:
         return
     (case_ref,) = conn.execute(

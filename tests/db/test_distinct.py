@@ -42,3 +42,37 @@ def test_the_values_read_by_seek_are_those_select_distinct_reads(forged):
 def test_a_column_without_an_index_is_read_in_one_pass(forged):
     assert "RECURSIVE" not in distinct_cte(forged, "t", "other")
     assert distinct_values(forged, "t", "other") == [1]
+
+
+@pytest.fixture
+def forged_pairs(tmp_path):
+    """Two NOT NULL TEXT columns, indexed together, holding numbers, text and blobs."""
+    path = tmp_path / "pairs.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE t (a NOT NULL, b NOT NULL)")
+    conn.execute("CREATE INDEX t_ab ON t(a, b)")
+    firsts = [5, "3", "A1", 7.5, b"q"]
+    seconds = ["yes", 2, "10", "no", b"x", "yes"]
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(a, b) for a in firsts for b in seconds])
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE t (a TEXT NOT NULL, b TEXT NOT NULL)' "
+        "WHERE name = 't'"
+    )
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+    conn = sqlite3.connect(path)
+    yield conn
+    conn.close()
+
+
+def test_the_pairs_read_by_seek_are_those_select_distinct_reads(forged_pairs, monkeypatch):
+    import db.file.distinct
+
+    expected = forged_pairs.execute("SELECT DISTINCT a, b FROM t ORDER BY a, b").fetchall()
+    small = db.file.distinct.distinct_pairs(forged_pairs, "t", "a", "b")
+    assert "RECURSIVE" not in small  # a small file is read in one pass
+    monkeypatch.setattr(db.file.distinct, "_SEEKS_FROM_PAGES", 0)
+    seek = db.file.distinct.distinct_pairs(forged_pairs, "t", "a", "b")
+    assert "RECURSIVE" in seek
+    assert forged_pairs.execute(seek).fetchall() == expected

@@ -79,7 +79,13 @@ def test_every_enum_field_of_the_case_record_is_checked():
     assert enums and all(f"THEN '{name}'" in _unknown_case_value_sql() for name in enums)
 
 
-def test_an_answer_off_its_scale_is_named_by_case_and_question(closed):
+@pytest.mark.parametrize("by_seek", [False, True])
+def test_an_answer_off_its_scale_is_named_by_case_and_question(closed, monkeypatch, by_seek):
+    """Its (question, value) pairs read in one pass, or a seek each as in a large file."""
+    import db.file.distinct
+
+    if by_seek:
+        monkeypatch.setattr(db.file.distinct, "_SEEKS_FROM_PAGES", 0)
     _edit(closed, "UPDATE answers SET value = ? WHERE case_ref = 'C002'", SECRET)
     with pytest.raises(StoreError, match="in case C002's answer to A1,") as refused:
         check_file(closed)
