@@ -16,6 +16,7 @@ from db.errors import StoreError
 from db.file import history_chain
 from db.file.cases import case_row
 from db.file.connection import connect
+from db.file.distinct import distinct_cte
 from question_bank.case import CaseRecord
 from question_bank.model import Bank
 
@@ -77,8 +78,10 @@ class RowWriter:
 def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[CaseRecord]) -> None:
     """Write `applicability` from the bank's conditions, one evaluation per distinct condition.
 
-    Cases that answer every distinct condition alike share a signature; the rows come from one
-    join of cases to signatures, so a large inspection costs a few thousand condition tests.
+    Each case gets a mark per distinct condition, 1 where it holds, as one text; the rows come
+    from one join of the cases to the questions, each question reading its condition's mark
+    (or none: it applies to every case), so a large inspection costs a few thousand condition
+    tests and one row per case and per question written apart.
     """
     conditions: dict[str, int] = {}
     question_condition: list[tuple[str, int | None]] = []
@@ -96,44 +99,35 @@ def applicability_rows(conn: sqlite3.Connection, bank: Bank, records: Sequence[C
             tests[conditions[text]] = question.applies_if.holds
     # A condition reads only the fields its leaves name: cases alike in those are tested once.
     read = sorted({name for q in bank.questions if q.applies_if for name in q.applies_if.fields()})
-    signatures: dict[tuple[bool, ...], int] = {}
-    alike: dict[tuple[Any, ...], int] = {}
-    case_signature = []
+    alike: dict[tuple[Any, ...], str] = {}
+    case_marks = []
     for record in records:
         key = tuple(getattr(record, name) for name in read)
-        number = alike.get(key)
-        if number is None:
+        marks = alike.get(key)
+        if marks is None:
             values = record.condition_values()
-            signature = tuple(test(values) for test in tests)
-            number = alike[key] = signatures.setdefault(signature, len(signatures))
-        case_signature.append((record.case_ref, number))
+            marks = alike[key] = "".join("1" if test(values) else "0" for test in tests)
+        case_marks.append((record.case_ref, marks))
     conn.execute(
-        "CREATE TEMP TABLE case_signature (case_ref TEXT PRIMARY KEY, signature INTEGER) "
+        "CREATE TEMP TABLE case_marks (case_ref TEXT PRIMARY KEY, marks TEXT) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE question_condition (question_id TEXT PRIMARY KEY, condition INTEGER) "
         "WITHOUT ROWID"
     )
-    conn.execute(
-        "CREATE TEMP TABLE signature_applies (signature INTEGER, question_id TEXT, "
-        "applies INTEGER, PRIMARY KEY (signature, question_id)) WITHOUT ROWID"
-    )
-    conn.executemany("INSERT INTO temp.case_signature VALUES (?, ?)", case_signature)
-    conn.executemany(
-        "INSERT INTO temp.signature_applies VALUES (?, ?, ?)",
-        [
-            (number, qid, 1 if index is None else int(signature[index]))
-            for signature, number in signatures.items()
-            for qid, index in question_condition
-        ],
-    )
-    # Cases in key order, each signature's questions in key order: the rows come in the table's
+    conn.executemany("INSERT INTO temp.case_marks VALUES (?, ?)", case_marks)
+    conn.executemany("INSERT INTO temp.question_condition VALUES (?, ?)", question_condition)
+    # Cases in key order, each with every question in key order: the rows come in the table's
     # own order without a sort. Each `applies` is 0 or 1 by construction: no CHECK to run again.
     with ignoring_checks(conn):
         conn.execute(
             "INSERT INTO applicability (case_ref, question_id, applies) "
-            "SELECT cs.case_ref, sa.question_id, sa.applies FROM temp.case_signature cs "
-            "JOIN temp.signature_applies sa ON sa.signature = cs.signature"
+            "SELECT cm.case_ref, qc.question_id, "
+            "qc.condition IS NULL OR substr(cm.marks, qc.condition + 1, 1) = '1' "
+            "FROM temp.case_marks cm CROSS JOIN temp.question_condition qc"
         )
-    conn.execute("DROP TABLE temp.case_signature")
-    conn.execute("DROP TABLE temp.signature_applies")
+    conn.execute("DROP TABLE temp.case_marks")
+    conn.execute("DROP TABLE temp.question_condition")
 
 
 @contextmanager
@@ -229,23 +223,8 @@ def _dangles(conn: sqlite3.Connection, table: str) -> bool:
             return bool(conn.execute(f'PRAGMA foreign_key_check("{table}")').fetchmany(1))
         parent, column, parent_column = parts[0]
         if conn.execute(
-            f"{_distinct(conn, table, column)} SELECT 1 FROM d WHERE v IS NOT NULL AND NOT EXISTS "
-            f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = v) LIMIT 1'
+            f"{distinct_cte(conn, table, column)} SELECT 1 FROM d WHERE v IS NOT NULL AND "
+            f'NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = v) LIMIT 1'
         ).fetchone():
             return True
     return False
-
-
-def _distinct(conn: sqlite3.Connection, table: str, column: str) -> str:
-    """A CTE `d(v)` of a column's distinct values. Where an index leads with the column, one
-    seek per value (each the least greater than the last: 9,000 seeks, not a million rows);
-    else one pass over the rows."""
-    for _, index, _, _, partial in conn.execute(f'PRAGMA index_list("{table}")'):
-        first = conn.execute(f'PRAGMA index_xinfo("{index}")').fetchone()
-        if not partial and first is not None and first[2] == column and first[4] == "BINARY":
-            return (
-                f'WITH RECURSIVE d(v) AS (SELECT min("{column}") FROM "{table}" UNION ALL '
-                f'SELECT (SELECT min("{column}") FROM "{table}" WHERE "{column}" > d.v) '
-                "FROM d WHERE d.v IS NOT NULL)"
-            )
-    return f'WITH d(v) AS (SELECT DISTINCT "{column}" FROM "{table}")'

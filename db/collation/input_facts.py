@@ -32,6 +32,7 @@ from db.collation.tables import (
 from db.errors import StoreError
 from db.file import bands
 from db.file.cases import ROW_FIELDS, case_from_row, validation_sentence
+from db.file.distinct import distinct_pairs
 from db.file.records import ROLES
 from question_bank.case import CaseRecord
 from question_bank.model import Bank
@@ -230,9 +231,10 @@ def _validate_answers(
     """Every answer names a case of the file, a question of the bank and a value on its scale.
 
     Each column is checked apart, its distinct values read from an index where there is one
-    (the distinct rows of all four together cost a lookup per answer).
+    (the distinct rows of all four together cost a lookup per answer), the questions' values a
+    seek per pair (db.file.distinct).
     """
-    for qid, value in conn.execute(f"SELECT DISTINCT question_id, value FROM {table}"):
+    for qid, value in conn.execute(distinct_pairs(conn, table, "question_id", "value")):
         question = bank.question_by_id.get(qid)
         if question is None:
             (role,) = conn.execute(

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from db.errors import StoreError
 from db.file.connection import SQLITE_MAGIC, connect, is_encrypted, read_header
+from db.file.distinct import distinct_pairs
 from db.file.file_format import (
     APPLICATION_ID,
     KNOWN_MIGRATIONS,
@@ -66,6 +67,32 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
 
     `passphrase` is used only when the file is encrypted; a plain file ignores it.
     """
+    encrypted = _check_bytes(path, passphrase)
+    state = _state(path)
+    try:
+        conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
+    except sqlite3.Error as exc:
+        raise _damaged(path, exc) from None
+    try:
+        return _check_connected(path, conn, state, encrypted)
+    finally:
+        conn.close()
+
+
+def check_open_file(
+    path: Path, conn: sqlite3.Connection, passphrase: str | None = None
+) -> FileFacts:
+    """check_file through a read-only connection to `path` the caller opened (and closes).
+
+    Collation checks each input's private copy through one connection: the pages the checks
+    read stay in its cache for the history's walk and the facts read after.
+    """
+    encrypted = _check_bytes(path, passphrase)
+    return _check_connected(path, conn, _state(path), encrypted)
+
+
+def _check_bytes(path: Path, passphrase: str | None) -> bool:
+    """The checks of the file as bytes, before SQLite reads it; returns whether it is encrypted."""
     if not path.exists():
         raise StoreError(f"there is no inspection file at {path}; check the path")
     if not path.is_file():
@@ -90,11 +117,12 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         )
     if not encrypted:
         _check_length(path, header, size)
-    state = _state(path)
-    try:
-        conn = connect(path, readonly=True, passphrase=passphrase if encrypted else None)
-    except sqlite3.Error as exc:
-        raise _damaged(path, exc) from None
+    return encrypted
+
+
+def _check_connected(
+    path: Path, conn: sqlite3.Connection, state: tuple[int, ...], encrypted: bool
+) -> FileFacts:
     try:
         # Pages first (a damaged file is named as such), the schema before any table is read.
         checked_before = state in _SOUND
@@ -108,8 +136,6 @@ def check_file(path: Path, passphrase: str | None = None) -> FileFacts:
         return FileFacts(facts.schema_version, facts.bank_json, facts.bank_hash, encrypted)
     except sqlite3.Error as exc:
         raise _damaged(path, exc) from None
-    finally:
-        conn.close()
 
 
 def _refuse_forged_records(path: Path, conn: sqlite3.Connection) -> None:
@@ -375,19 +401,21 @@ def refuse_unknown_case_values(path: Path, conn: sqlite3.Connection) -> None:
 
 
 # An answer whose value is not one of its question's scale: each (question, value) pair once,
-# read from the index on answers(question_id, value). Run with quick_check, once per state.
-_UNKNOWN_ANSWER_VALUE_SQL = """
-SELECT pair.question_id, pair.value
-FROM (SELECT DISTINCT question_id, value FROM answers) pair
+# read from the index on answers(question_id, value) a seek each (db.file.distinct: 390 pairs of
+# a million answers; quick_check, run first, holds both to NOT NULL), once per state.
+_OFF_SCALE = """
 LEFT JOIN questions q ON q.question_id = pair.question_id
 LEFT JOIN scale_values sv ON sv.scale = q.scale AND sv.value = pair.value
-WHERE sv.value IS NULL LIMIT 1
+WHERE sv.value IS NULL ORDER BY pair.question_id, pair.value LIMIT 1
 """
 
 
 def refuse_unknown_answer_values(path: Path, conn: sqlite3.Connection) -> None:
     """Refuse a file with an answer audit-tui would not write, naming its case and question."""
-    pair = conn.execute(_UNKNOWN_ANSWER_VALUE_SQL).fetchone()
+    pairs = distinct_pairs(conn, "answers", "question_id", "value")
+    pair = conn.execute(
+        f"SELECT pair.question_id, pair.value FROM ({pairs}) pair {_OFF_SCALE}"
+    ).fetchone()
     if pair is None:
         return
     (case_ref,) = conn.execute(

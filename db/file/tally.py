@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from db.file.distinct import distinct_values
 from question_bank.model import Bank, Question, Scale
 
 # Per (case, theme): yes or no answers to the theme's key questions, primary and applying.
@@ -64,14 +65,15 @@ LEFT JOIN questions kq ON kq.question_id = a.question_id
 LEFT JOIN scale_values sv ON sv.scale = kq.scale AND sv.value = a.value
 WHERE ap.applies IS NOT 1
 """
-# The cases with an `applicability` row for every question of the file and no other (the
-# primary key makes each row's pair unique; with as many rows as questions, no question id
-# holds the separator, so equal lists are equal sets). SQLite reads the rows of a case in key
-# order here; were it ever not to, no case is proved covered and the counts are read the
-# other way, never wrongly.
+# The cases with an `applicability` row for every question of the file: as many rows as there
+# are questions, when no row names a question the file does not have (FOREIGN_QUESTION_SQL):
+# the primary key makes each row's question unique within its case, so they are all the
+# questions. Counted in the key's order, without reading a row's columns.
 COVERED_CASES_SQL = """
-SELECT case_ref FROM applicability GROUP BY case_ref
-HAVING COUNT(*) = ? AND group_concat(question_id, char(31)) = ?
+SELECT case_ref FROM applicability GROUP BY case_ref HAVING COUNT(*) = ?
+"""
+FOREIGN_QUESTION_SQL = """
+SELECT 1 FROM applicability WHERE question_id NOT IN (SELECT question_id FROM questions) LIMIT 1
 """
 
 
@@ -120,22 +122,17 @@ class AnswerTally:
     def build_whole(cls, conn: sqlite3.Connection) -> AnswerTally | None:
         """The whole inspection's tally without a lookup per answer (ALL_ANSWERS_SQL), or None
         when some answer might have no `applicability` row (then `build` counts it)."""
-        questions = [q for (q,) in conn.execute("SELECT question_id FROM questions")]
-        questions.sort()  # in the order of the key (BINARY: UTF-8 bytes, as str compares)
-        separator = chr(31)
-        if any(not isinstance(q, str) or separator in q for q in questions):
+        questions = {q for (q,) in conn.execute("SELECT question_id FROM questions")}
+        # (a NULL among them would make NOT IN true of nothing)
+        if (
+            any(not isinstance(q, str) for q in questions)
+            or conn.execute(FOREIGN_QUESTION_SQL).fetchone()
+        ):
             return None
-        covered = {
-            ref
-            for (ref,) in conn.execute(
-                COVERED_CASES_SQL, (len(questions), separator.join(questions))
-            )
-        }
-        answered = conn.execute("SELECT DISTINCT case_ref FROM answers").fetchall()
-        if any(ref not in covered for (ref,) in answered):
+        covered = {ref for (ref,) in conn.execute(COVERED_CASES_SQL, (len(questions),))}
+        if any(ref not in covered for ref in distinct_values(conn, "answers", "case_ref")):
             return None
-        known = set(questions)
-        if any(q not in known for (q,) in conn.execute("SELECT DISTINCT question_id FROM answers")):
+        if any(q not in questions for q in distinct_values(conn, "answers", "question_id")):
             return None
         counts: dict[str, dict[str, int]] = {}
         for qid, value, n in conn.execute(ALL_ANSWERS_SQL):

@@ -79,7 +79,13 @@ def test_every_enum_field_of_the_case_record_is_checked():
     assert enums and all(f"THEN '{name}'" in _unknown_case_value_sql() for name in enums)
 
 
-def test_an_answer_off_its_scale_is_named_by_case_and_question(closed):
+@pytest.mark.parametrize("by_seek", [False, True])
+def test_an_answer_off_its_scale_is_named_by_case_and_question(closed, monkeypatch, by_seek):
+    """Its (question, value) pairs read in one pass, or a seek each as in a large file."""
+    import db.file.distinct
+
+    if by_seek:
+        monkeypatch.setattr(db.file.distinct, "_SEEKS_FROM_PAGES", 0)
     _edit(closed, "UPDATE answers SET value = ? WHERE case_ref = 'C002'", SECRET)
     with pytest.raises(StoreError, match="in case C002's answer to A1,") as refused:
         check_file(closed)
@@ -96,3 +102,41 @@ def test_an_index_added_by_hand_is_refused_by_name(closed):
     _edit(closed, "CREATE INDEX mine ON answers(note)")
     with pytest.raises(StoreError, match=r"carries schema objects .* \(index mine\)"):
         check_file(closed)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("UPDATE answers SET value = ? WHERE case_ref = 'C002'", SECRET),
+        ("CREATE INDEX mine ON answers(note)",),
+        ("UPDATE cases SET gender = ? WHERE case_ref = 'C002'", SECRET),
+    ],
+)
+def test_the_gate_on_the_callers_connection_refuses_as_the_gate_does(closed, edit):
+    """Collation checks each input's copy through the one connection it reads it by."""
+    from db.file.checks import _SOUND, check_open_file
+    from db.file.connection import connect
+
+    _edit(closed, *edit)
+    _SOUND.clear()  # a file that passed in this process is not checked again: not the case here
+    with pytest.raises(StoreError) as alone:
+        check_file(closed)
+    conn = connect(closed, readonly=True)
+    try:
+        with pytest.raises(StoreError) as shared:
+            check_open_file(closed, conn)
+        assert str(shared.value) == str(alone.value)
+        assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] > 0  # still open
+    finally:
+        conn.close()
+
+
+def test_the_gate_on_the_callers_connection_passes_a_sound_file(closed):
+    from db.file.checks import check_open_file
+    from db.file.connection import connect
+
+    conn = connect(closed, readonly=True)
+    try:
+        assert check_open_file(closed, conn) == check_file(closed)
+    finally:
+        conn.close()

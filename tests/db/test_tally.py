@@ -235,3 +235,25 @@ def test_an_answer_without_its_applicability_row_is_counted_as_sql_counts_it(tmp
         assert_tally_matches_sql(store)
     finally:
         store.close()
+
+
+def test_an_applicability_row_of_a_question_the_file_lacks_is_no_proof_of_cover(tmp_path):
+    """A case with a row per question, one of them renamed to a question the file does not have
+    (edited outside audit-tui), is not covered: the answer that lost its row counts nowhere,
+    as the count queries say."""
+    path = tmp_path / "t.inspection"
+    _answered(path).close()
+    run_sql(
+        path,
+        "PRAGMA foreign_keys = OFF",
+        "UPDATE applicability SET question_id = 'ZZ-NOT-ASKED' WHERE (case_ref, question_id) = "
+        "(SELECT a.case_ref, a.question_id FROM answers a JOIN applicability ap ON "
+        "ap.case_ref = a.case_ref AND ap.question_id = a.question_id WHERE ap.applies = 1 "
+        "LIMIT 1)",
+    )
+    store = InspectionStore.open(path, readonly=True)
+    try:
+        assert AnswerTally.build_whole(store._conn) is None
+        assert_tally_matches_sql(store)
+    finally:
+        store.close()
