@@ -6,6 +6,7 @@ import random
 import tempfile
 from pathlib import Path
 
+import pytest
 from factories import run_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -218,39 +219,29 @@ def test_the_whole_inspection_is_counted_without_a_lookup_per_answer(tmp_path):
         store.close()
 
 
-def test_an_answer_without_its_applicability_row_is_counted_as_sql_counts_it(tmp_path):
-    """A file whose applicability lacks a row some answer needs (edited outside audit-tui) is
-    counted the slow way: such an answer counts nowhere, as the count queries say."""
-    path = tmp_path / "t.inspection"
-    _answered(path).close()
-    run_sql(
-        path,
-        "DELETE FROM applicability WHERE (case_ref, question_id) = (SELECT a.case_ref, "
-        "a.question_id FROM answers a JOIN applicability ap ON ap.case_ref = a.case_ref "
-        "AND ap.question_id = a.question_id WHERE ap.applies = 1 LIMIT 1)",
-    )
-    store = InspectionStore.open(path, readonly=True)
-    try:
-        assert AnswerTally.build_whole(store._conn) is None
-        assert_tally_matches_sql(store)
-    finally:
-        store.close()
+# An answer's applicability row taken away (edited outside audit-tui), or renamed to a
+# question the file does not have (the case still has a row per question): either way the case
+# is not covered, and the answer that lost its row counts nowhere, as the count queries say.
+ROW_OF_AN_ANSWER = (
+    "(SELECT a.case_ref, a.question_id FROM answers a JOIN applicability ap ON "
+    "ap.case_ref = a.case_ref AND ap.question_id = a.question_id WHERE ap.applies = 1 LIMIT 1)"
+)
 
 
-def test_an_applicability_row_of_a_question_the_file_lacks_is_no_proof_of_cover(tmp_path):
-    """A case with a row per question, one of them renamed to a question the file does not have
-    (edited outside audit-tui), is not covered: the answer that lost its row counts nowhere,
-    as the count queries say."""
+@pytest.mark.parametrize(
+    "edit",
+    [
+        f"DELETE FROM applicability WHERE (case_ref, question_id) = {ROW_OF_AN_ANSWER}",
+        "UPDATE applicability SET question_id = 'ZZ-NOT-ASKED' "
+        f"WHERE (case_ref, question_id) = {ROW_OF_AN_ANSWER}",
+    ],
+    ids=["row deleted", "row renamed to a question the file lacks"],
+)
+def test_an_answer_whose_applicability_row_is_gone_is_counted_as_sql_counts_it(tmp_path, edit):
+    """No proof of cover: the tally is counted the slow way, as the count queries count."""
     path = tmp_path / "t.inspection"
     _answered(path).close()
-    run_sql(
-        path,
-        "PRAGMA foreign_keys = OFF",
-        "UPDATE applicability SET question_id = 'ZZ-NOT-ASKED' WHERE (case_ref, question_id) = "
-        "(SELECT a.case_ref, a.question_id FROM answers a JOIN applicability ap ON "
-        "ap.case_ref = a.case_ref AND ap.question_id = a.question_id WHERE ap.applies = 1 "
-        "LIMIT 1)",
-    )
+    run_sql(path, "PRAGMA foreign_keys = OFF", edit)
     store = InspectionStore.open(path, readonly=True)
     try:
         assert AnswerTally.build_whole(store._conn) is None
