@@ -388,7 +388,9 @@ def build_demo(
                     other = answer_for(bank, question, "no" if counts == "yes" else "yes", values)
                     if other is not None:
                         row["answer"] = other
-                        row["note"] = row["note"] or rng.choice(EVIDENCE_NO)
+                        # a second reader's no comes with its evidence; a yes needs none (the
+                        # first reader's note was the evidence for their no)
+                        row["note"] = rng.choice(EVIDENCE_NO) if counts == "yes" else None
             store.import_answers(rows, "the demo", reason=None)
             store.lock_case(case.case_ref, inspector=INSPECTORS[0])
         for number, (label, rationale) in profile.recorded.items():
