@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from question_bank.phrasing import counted, is_or_are
+
 
 class StoreError(Exception):
     """A refusal or failure a user can act on; str() is the whole message."""
@@ -40,23 +42,26 @@ class RowProblem:
     line: int
     column: str
     message: str
+    taken: str | None = None  # the case reference, where the problem is only that it is taken
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
 class InvalidRows(StoreError):
-    """An import refused as a whole because some rows are wrong; `problems` lists every one."""
+    """An import refused as a whole because some rows are wrong; `problems` lists every one.
+    The sentence says what was not done (`REFUSED`) and what to do after the correction."""
+
+    REFUSED = "nothing was imported"
+    AGAIN = "import again"
 
     def __init__(self, source: str, problems: list[RowProblem]):
         self.source = source
         self.problems = problems
         lines = len({p.line for p in problems})
-        rows = "1 row" if lines == 1 else f"{lines} rows"
-        one = lines == 1
         super().__init__(
-            f"{rows} of {source} {'is' if one else 'are'} wrong, so nothing was imported; "
-            f"correct {'it' if one else 'them'} and import again"
+            f"{counted(lines, 'row')} of {source} {is_or_are(lines)} wrong, so {self.REFUSED}; "
+            f"correct {'it' if lines == 1 else 'them'} and {self.AGAIN}"
         )
 
 

@@ -66,3 +66,8 @@ def proportion_phrase(numerator: int, denominator: int) -> str | None:
 def counted(number: int, noun: str) -> str:
     """'1 conflict', '0 conflicts', '2 band sets'."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def is_or_are(number: int) -> str:
+    """The verb after a count: '1 case is', '3 cases are'."""
+    return "is" if number == 1 else "are"

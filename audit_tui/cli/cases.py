@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,7 +12,7 @@ from audit_tui.cli.errors import UserError
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import FileArgument, JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from question_bank.phrasing import counted
+from question_bank.phrasing import counted, is_or_are
 
 if TYPE_CHECKING:
     from db.errors import InvalidRows
@@ -58,14 +57,12 @@ def import_cases(
     try:
         records = read_cases(csv_path, taken)
     except InvalidRows as exc:
-        already = (re.fullmatch(r"case (\S+) is already in the inspection", p.message)
-                   for p in exc.problems)  # fmt: skip
-        known = [m.group(1) for m in already if m]
+        known = [p.taken for p in exc.problems if p.taken]
         if len(known) == len(exc.problems):
             shown = ", ".join(known[:3]) + (", ..." if len(known) > 3 else "")
             raise UserError(
                 f"{counted(len(known), 'case')} of {csv_path.name} "
-                f"{'is' if len(known) == 1 else 'are'} in {file} already ({shown}), so nothing "
+                f"{is_or_are(len(known))} in {file} already ({shown}), so nothing "
                 "was imported; import a CSV of the new cases only (`audit-tui cases list` "
                 "shows those in the file)"
             ) from None

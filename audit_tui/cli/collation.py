@@ -14,7 +14,7 @@ from audit_tui.cli.errors import UserError, require_file
 from audit_tui.cli.inspection import opened
 from audit_tui.cli.options import JsonOption
 from audit_tui.cli.passphrase import PassphraseFileOption, for_file
-from question_bank.phrasing import counted
+from question_bank.phrasing import counted, is_or_are
 
 EncryptOption = Annotated[
     bool,
@@ -214,8 +214,8 @@ def report_command(
     else:
         report.write(figures, fmt, out)
         typer.echo(f"wrote the {fmt} report of {file} to {out}", err=True)
-    unsettled = [
-        counted(n, noun) + after
+    kinds = [
+        (n, counted(n, noun) + after)
         for n, noun, after in (
             (len(figures.conflicts), "unresolved conflict", ""),
             (len(figures.disagreements), "unmoderated second-read disagreement", ""),
@@ -223,12 +223,12 @@ def report_command(
         )
         if n
     ]
-    if unsettled:
-        listed = ", ".join(unsettled[:-1]) + " and " if len(unsettled) > 1 else ""
-        one = len(unsettled) == 1 and unsettled[0].startswith("1 ")
+    if kinds:
+        said = [text for _, text in kinds]
+        listed = ", ".join(said[:-1]) + " and " if len(said) > 1 else ""
+        verb = is_or_are(kinds[0][0]) if len(kinds) == 1 else "are"
         typer.echo(
-            f"warning: {listed}{unsettled[-1]} {'is' if one else 'are'} listed at the top of "
-            "the report",
+            f"warning: {listed}{said[-1]} {verb} listed at the top of the report",
             err=True,
         )
 

@@ -13,6 +13,7 @@ import typer
 from audit_tui.cli import passphrase as passphrases
 from audit_tui.cli.bank import ModuleOption, resolve_bank
 from audit_tui.cli.errors import UserError
+from question_bank.phrasing import is_or_are
 
 if TYPE_CHECKING:
     from db.file.store import InspectionStore
@@ -48,7 +49,7 @@ def note_open_cases(store: InspectionStore) -> None:
     if open_cases:
         typer.echo(
             f"note: {open_cases} of {store.case_count()} cases "
-            f"{'is' if open_cases == 1 else 'are'} not complete yet; their answers so far are "
+            f"{is_or_are(open_cases)} not complete yet; their answers so far are "
             "counted",
             err=True,
         )

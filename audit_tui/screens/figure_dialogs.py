@@ -27,7 +27,7 @@ from audit_tui.writer import writer_of
 from db.file.judgements import Judgement
 from db.reporting.figures import few_cases_warning
 from question_bank.model import Bank, Theme
-from question_bank.phrasing import counted
+from question_bank.phrasing import counted, is_or_are
 from question_bank.scoring import ThemeScore
 
 FIELD_HEADINGS = {
@@ -175,7 +175,7 @@ class JudgementDialog(ConfirmDialog[tuple[str | None, str] | None]):
             indicative += " (provisional)"
         deciding = f", set by {score.deciding}" if score.deciding else ""
         moving = (
-            f" {counted(self.open_cases, 'case')} {'is' if self.open_cases == 1 else 'are'} not "
+            f" {counted(self.open_cases, 'case')} {is_or_are(self.open_cases)} not "
             "complete yet, so the score may still move."
             if self.open_cases
             else ""

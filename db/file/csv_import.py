@@ -196,7 +196,9 @@ def case_records(
         if isinstance(ref, str):
             if ref in taken:
                 found.append(
-                    RowProblem(line, "case_ref", f"case {ref} is already in the inspection")
+                    RowProblem(
+                        line, "case_ref", f"case {ref} is already in the inspection", taken=ref
+                    )
                 )
             elif ref in first_line:
                 found.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.errors import InvalidRows, RowProblem, StoreError
+from db.errors import InvalidRows, StoreError
 from db.file.csv_import import (
     CASE_COLUMNS,
     case_records,
@@ -29,14 +29,8 @@ UNASSIGNED = "X"
 class InvalidCaseload(InvalidRows):
     """A caseload with bad rows: every one is listed, and no sample is drawn or written."""
 
-    def __init__(self, source: str, problems: list[RowProblem]):
-        super().__init__(source, problems)
-        lines = len({p.line for p in problems})
-        rows = "1 row" if lines == 1 else f"{lines} rows"
-        self.args = (
-            f"{rows} of {source} {'is' if lines == 1 else 'are'} wrong, so no sample was "
-            "drawn and nothing was written; correct them and draw again",
-        )
+    REFUSED = "no sample was drawn and nothing was written"
+    AGAIN = "draw again"
 
 
 def read_caseload(path: Path) -> list[CaseRecord]:
